@@ -1,0 +1,173 @@
+"""Background jobs: a Job row, a handler per kind, and one Celery task that runs them.
+
+With REDIS_URL the task goes to the Celery worker; without it a thread of the web process runs
+it, so the request never blocks either way. Tests set JOBS_INLINE to run it synchronously.
+"""
+
+import logging
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import close_old_connections, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[["JobContext"], None]
+_HANDLERS: dict[str, Handler] = {}
+_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gugan-job")
+
+
+class JobError(Exception):
+    """A failure whose message the user should read (e.g. "font missing")."""
+
+
+def job_handler(kind: str):
+    def register(func: Handler) -> Handler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+class JobContext:
+    """What a handler gets: the job, a progress callback and a place to put its file."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.params = job.params
+        self._workdir = Path(tempfile.mkdtemp(prefix=f"job{job.pk}-"))
+        self.output: Path | None = None
+
+    def set_total(self, total: int) -> None:
+        self.job.total = total
+        Job.objects.filter(pk=self.job.pk).update(total=total)
+
+    def advance(self, step: int = 1) -> None:
+        self.job.progress += step
+        Job.objects.filter(pk=self.job.pk).update(progress=self.job.progress)
+
+    def output_path(self, filename: str) -> Path:
+        self.output = self._workdir / filename
+        return self.output
+
+
+def job_create(*, kind: str, requested_by, params: dict, school=None, district=None) -> Job:
+    """Create the job row and hand it to the queue once the transaction commits."""
+    if kind not in _HANDLERS:
+        raise ValueError(f"unknown job kind {kind}")
+    job = Job.objects.create(
+        kind=kind,
+        requested_by=requested_by,
+        params=params,
+        school=school,
+        district=district,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
+    return job
+
+
+def job_retry(*, job: Job) -> Job:
+    """Put a failed job back in the queue; the same row is reused, so no duplicate appears."""
+    updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
+        status=Job.Status.QUEUED, error="", progress=0, attempts=0, finished_at=None
+    )
+    if updated:
+        transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def job_dispatch(*, job_id: int) -> None:
+    from .tasks import run_job
+
+    if settings.JOBS_INLINE:
+        run_job.apply(args=[job_id])
+    elif settings.CELERY_BROKER_URL:
+        try:
+            run_job.delay(job_id)
+        except OperationalError as exc:
+            logger.warning("job queue unavailable: %s", exc)
+            _mark_failure(job_id, _("The job queue is unavailable. Please try again later."))
+    else:
+        _executor.submit(_run_in_thread, job_id)
+
+
+def _run_in_thread(job_id: int) -> None:
+    close_old_connections()
+    try:
+        job_execute(job_id=job_id)
+    finally:
+        close_old_connections()
+
+
+def job_execute(*, job_id: int) -> None:
+    """Claim the job (queued → running, exactly once), run its handler, record the outcome."""
+    # RUNNING is claimable too: with acks_late a message comes back only when the worker that
+    # ran it died, so the row is an orphan. The attempts cap stops a job that kills its worker.
+    claimed = Job.objects.filter(
+        pk=job_id,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        attempts__lt=settings.JOB_MAX_ATTEMPTS,
+    ).update(
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=0,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        _fail_if_attempts_exhausted(job_id)
+        return
+    job = Job.objects.get(pk=job_id)
+    ctx = JobContext(job)
+    try:
+        with translation.override(job.language):
+            _HANDLERS[job.kind](ctx)
+    except JobError as exc:
+        _mark_failure(job_id, str(exc))
+        return
+    except Exception:
+        logger.exception("job %s failed", job_id)
+        with translation.override(job.language):
+            _mark_failure(job_id, _("An unexpected error stopped this job. Please retry."))
+        return
+    _mark_complete(job_id, ctx.output)
+
+
+def _fail_if_attempts_exhausted(job_id: int) -> None:
+    # A job redelivered after its worker died too often must not loop forever.
+    Job.objects.filter(
+        pk=job_id, status=Job.Status.RUNNING, attempts__gte=settings.JOB_MAX_ATTEMPTS
+    ).update(
+        status=Job.Status.FAILED,
+        error=_("The job was interrupted too many times."),
+        finished_at=timezone.now(),
+    )
+
+
+def _mark_complete(job_id: int, output: Path | None) -> None:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if output is not None:
+            with output.open("rb") as fh:
+                job.file.save(output.name, File(fh), save=False)
+        job.status = Job.Status.DONE
+        job.progress = job.total
+        job.finished_at = timezone.now()
+        job.save()
+
+
+def _mark_failure(job_id: int, reason: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
+    )

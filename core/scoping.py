@@ -1,0 +1,129 @@
+"""The one place that decides what a user may see and change.
+
+Every list, detail, form, export and job asks the user's Scope (``request.user.scope``), and
+querysets are narrowed with ``<Model>.objects.visible_to(user)`` built on ``school_filter``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Role, School
+
+MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE})
+STAFF_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE, Role.COMMITTEE})
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_superuser: bool = False
+    district_ids: frozenset[int] = frozenset()
+    # school id -> the roles held there
+    school_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def for_user(cls, user) -> "Scope":
+        if not user.is_authenticated:
+            return cls(user_id=None)
+        districts, schools = set(), {}
+        for role, district_id, school_id in user.role_assignments.values_list(
+            "role", "district_id", "school_id"
+        ):
+            if role == Role.DISTRICT_OFFICE:
+                districts.add(district_id)
+            else:
+                schools.setdefault(school_id, set()).add(role)
+        return cls(
+            user_id=user.pk,
+            is_superuser=user.is_superuser,
+            district_ids=frozenset(districts),
+            school_roles={k: frozenset(v) for k, v in schools.items()},
+        )
+
+    # -- named predicates -------------------------------------------------------------------
+    def roles_at(self, school_id: int) -> frozenset[str]:
+        return self.school_roles.get(school_id, frozenset())
+
+    def school_ids_with(self, roles) -> set[int]:
+        return {sid for sid, held in self.school_roles.items() if held & set(roles)}
+
+    @property
+    def managed_school_ids(self) -> set[int]:
+        """Schools whose roster this user keeps (principal, training office)."""
+        return self.school_ids_with(MANAGER_ROLES)
+
+    @property
+    def staff_school_ids(self) -> set[int]:
+        """Schools where this user sees every teacher (principal, training office, committee)."""
+        return self.school_ids_with(STAFF_ROLES)
+
+    @property
+    def is_district_office(self) -> bool:
+        return bool(self.district_ids)
+
+    @property
+    def is_school_staff(self) -> bool:
+        return bool(self.staff_school_ids)
+
+    @property
+    def is_teacher(self) -> bool:
+        return bool(self.school_ids_with({Role.TEACHER}))
+
+    def can_manage_school(self, school_id: int) -> bool:
+        return self.is_superuser or school_id in self.managed_school_ids
+
+    def can_view_school(self, school_id: int, district_id: int | None = None) -> bool:
+        if self.is_superuser or school_id in self.staff_school_ids:
+            return True
+        if district_id is None:
+            district_id = (
+                School.objects.filter(pk=school_id).values_list("district_id", flat=True).first()
+            )
+        return district_id in self.district_ids
+
+    # -- queryset filters ---------------------------------------------------------------------
+    def school_filter(self, prefix: str = "school", *, write: bool = False) -> Q:
+        """A Q selecting rows whose school (reached through ``prefix``) the user may see
+        (or, with write=True, change). Superusers see everything."""
+        if self.is_superuser:
+            return Q()
+        if write:
+            return Q(**{f"{prefix}_id__in": self.managed_school_ids})
+        return Q(**{f"{prefix}_id__in": self.staff_school_ids}) | Q(
+            **{f"{prefix}__district_id__in": self.district_ids}
+        )
+
+    def schools(self, *, write: bool = False):
+        qs = School.objects.select_related("district")
+        if self.is_superuser:
+            return qs
+        if write:
+            return qs.filter(pk__in=self.managed_school_ids)
+        return qs.filter(Q(pk__in=self.staff_school_ids) | Q(district_id__in=self.district_ids))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base for every model a user reaches: ``school_path`` names the way to its school."""
+
+    school_path = "school"
+
+    def visible_to(self, user):
+        return self.filter(user.scope.school_filter(self.school_path))
+
+    def editable_by(self, user):
+        return self.filter(user.scope.school_filter(self.school_path, write=True))
+
+
+def get_for_user(queryset: ScopedQuerySet, user, *, write: bool = False, **lookup):
+    """One object through the scoping layer: 404 when the user may not see it (even by
+    guessing an id), 403 when they may see it but not change it."""
+    obj = queryset.visible_to(user).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    if write and not queryset.model.objects.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj

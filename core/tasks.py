@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from .jobs import job_execute
+
+
+@shared_task(name="core.run_job", acks_late=True)
+def run_job(job_id: int) -> None:
+    job_execute(job_id=job_id)
+
+
+@shared_task(name="core.ping")
+def ping() -> str:
+    """Proves the wiring: a worker answers through the broker."""
+    return "pong"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("schools/", views.school_list, name="schools"),
+    path("language/", views.language_switch, name="language"),
+    path("files/", views.job_list, name="jobs"),
+    path("files/<int:pk>/", views.job_detail, name="job"),
+    path("files/<int:pk>/download/", views.job_download, name="job_download"),
+    path("files/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("health/", views.health, name="health"),
+]

@@ -1,0 +1,62 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TeachingGroup
+
+from .models import Post, Teacher
+
+
+class TeacherForm(forms.ModelForm):
+    posts = forms.MultipleChoiceField(
+        label=_("Posts"), choices=Post.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Teacher
+        fields = [
+            "school", "staff_no", "name", "gender", "birth_date", "career_start", "education",
+            "title", "subject", "grades", "group", "posts", "phone", "email", "is_active",
+            "left_on",
+        ]  # fmt: skip
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "career_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if self.instance.pk:
+            self.fields["school"].disabled = True
+            school_ids = [self.instance.school_id]
+        else:
+            school_ids = list(schools.values_list("pk", flat=True))
+            if len(school_ids) == 1:
+                self.fields["school"].initial = school_ids[0]
+        self.fields["group"].queryset = TeachingGroup.objects.filter(school_id__in=school_ids)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("school"), Column("staff_no"), Column("name")),
+            Row(Column("gender"), Column("birth_date"), Column("career_start")),
+            Row(Column("education"), Column("title"), Column("subject")),
+            Row(Column("grades"), Column("group")),
+            "posts",
+            Row(Column("phone"), Column("email")),
+            Row(Column("is_active"), Column("left_on")),
+        )
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean(self):
+        data = super().clean()
+        group, school = data.get("group"), data.get("school") or self.instance.school
+        if group and school and group.school_id != school.pk:
+            self.add_error("group", _("This group belongs to another school."))
+        birth, start = data.get("birth_date"), data.get("career_start")
+        if birth and start and start.year - birth.year < 16:
+            self.add_error("career_start", _("Teaching cannot start before the age of 16."))
+        if data.get("is_active") is False and not data.get("left_on"):
+            self.add_error("left_on", _("Give the date the teacher left."))
+        return data

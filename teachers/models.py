@@ -1,0 +1,150 @@
+"""The teacher roster: one profile per teacher and school, with or without a login."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import School, TeachingGroup
+from core.scoping import ScopedQuerySet
+
+from .stages import GrowthStage, completed_years, stage_for_years
+
+YOUNG_TEACHER_AGE = 35
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Education(models.IntegerChoices):
+    """学历, ordered so that eligibility rules can compare levels."""
+
+    SECONDARY = 1, _("Secondary vocational (中专)")
+    COLLEGE = 2, _("College (大专)")
+    BACHELOR = 3, _("Bachelor (本科)")
+    MASTER = 4, _("Master (硕士)")
+    DOCTOR = 5, _("Doctorate (博士)")
+
+
+class Title(models.IntegerChoices):
+    """职称, ordered lowest first; 一级 is what the seeds call "intermediate"."""
+
+    NONE = 0, _("No title (未定级)")
+    THIRD = 1, _("Third-grade teacher (三级教师)")
+    SECOND = 2, _("Second-grade teacher (二级教师)")
+    FIRST = 3, _("First-grade teacher (一级教师)")
+    SENIOR = 4, _("Senior teacher (高级教师)")
+    PROFESSOR = 5, _("Full senior teacher (正高级教师)")
+
+
+class Post(models.TextChoices):
+    CLASS_TEACHER = "class_teacher", _("Class teacher (班主任)")
+    GROUP_HEAD = "group_head", _("Group head (教研组长)")
+    GRADE_HEAD = "grade_head", _("Grade head (年级组长)")
+    MIDDLE_MANAGER = "middle_manager", _("Middle manager (中层干部)")
+
+
+class TeacherQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        # Staff and the district see their schools; a teacher always sees their own profile.
+        return self.filter(user.scope.school_filter() | Q(user_id=user.pk))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Teacher(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="teachers", verbose_name=_("school")
+    )
+    staff_no = models.CharField(
+        _("staff number"),
+        max_length=30,
+        validators=[RegexValidator(r"^[0-9A-Za-z_-]+$", _("Use letters, digits, - or _."))],
+    )
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    career_start = models.DateField(_("teaching since"))
+    education = models.PositiveSmallIntegerField(_("education"), choices=Education.choices)
+    title = models.PositiveSmallIntegerField(
+        _("professional title"), choices=Title.choices, default=Title.NONE
+    )
+    subject = models.CharField(_("subject"), max_length=30)
+    grades = models.CharField(_("grades taught"), max_length=50, blank=True)
+    group = models.ForeignKey(
+        TeachingGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teachers",
+        verbose_name=_("teaching-research group"),
+    )
+    posts = models.JSONField(_("posts"), default=list, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("on staff"), default=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teacher",
+        verbose_name=_("login"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TeacherQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("teacher")
+        verbose_name_plural = _("teachers")
+        ordering = ["school", "staff_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "staff_no"], name="teacher_staff_no_unique_per_school"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["school", "name"]),
+            models.Index(fields=["school", "career_start"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.staff_no})"
+
+    @staticmethod
+    def today() -> datetime.date:
+        return timezone.localdate()
+
+    @property
+    def years_of_teaching(self) -> int:
+        return max(0, completed_years(self.career_start, self.today()))
+
+    @property
+    def age(self) -> int | None:
+        return completed_years(self.birth_date, self.today()) if self.birth_date else None
+
+    @property
+    def is_young(self) -> bool:
+        return self.age is not None and self.age < YOUNG_TEACHER_AGE
+
+    @property
+    def growth_stage(self) -> str:
+        return stage_for_years(self.years_of_teaching, self.school.district)
+
+    @property
+    def growth_stage_label(self) -> str:
+        return GrowthStage(self.growth_stage).label
+
+    def get_posts_display(self) -> list[str]:
+        labels = dict(Post.choices)
+        return [str(labels.get(p, p)) for p in self.posts]

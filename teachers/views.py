@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.jobs import job_create
+
+from . import selectors, services
+from .filters import TeacherFilter
+from .forms import TeacherForm
+from .models import Teacher
+
+PAGE_SIZE = 25
+
+
+def _require_staff(user):
+    scope = user.scope
+    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+        raise Http404
+
+
+def teacher_list(request):
+    _require_staff(request.user)
+    filterset = TeacherFilter(
+        request.GET, queryset=selectors.teacher_list(user=request.user), user=request.user
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_add": bool(request.user.scope.schools(write=True).exists()),
+    }
+    template = "teachers/teacher_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_POST
+def teacher_export(request):
+    _require_staff(request.user)
+    job = job_create(
+        kind="roster_export",
+        requested_by=request.user,
+        params={"query": request.POST.get("query", "")},
+    )
+    return redirect("job", pk=job.pk)
+
+
+def teacher_detail(request, pk: int):
+    teacher = selectors.get_teacher(user=request.user, pk=pk)
+    can_edit = Teacher.objects.editable_by(request.user).filter(pk=teacher.pk).exists()
+    return render(
+        request, "teachers/teacher_detail.html", {"teacher": teacher, "can_edit": can_edit}
+    )
+
+
+def my_profile(request):
+    teacher = getattr(request.user, "teacher", None)
+    if teacher is None:
+        raise Http404
+    return redirect("teachers:detail", pk=teacher.pk)
+
+
+def teacher_create(request):
+    schools = request.user.scope.schools(write=True)
+    if not schools.exists():
+        raise Http404
+    form = TeacherForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        teacher = services.teacher_save(teacher=form.save(commit=False))
+        messages.success(request, _("%(name)s was added to the roster.") % {"name": teacher.name})
+        return redirect("teachers:detail", pk=teacher.pk)
+    return render(request, "teachers/teacher_form.html", {"form": form})
+
+
+def teacher_edit(request, pk: int):
+    teacher = selectors.get_teacher(user=request.user, pk=pk, write=True)
+    form = TeacherForm(
+        request.POST or None, instance=teacher, schools=request.user.scope.schools(write=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.teacher_save(teacher=form.save(commit=False))
+        messages.success(request, _("Changes saved."))
+        return redirect("teachers:detail", pk=teacher.pk)
+    return render(request, "teachers/teacher_form.html", {"form": form, "teacher": teacher})
+
+
+@require_POST
+def teacher_account(request, pk: int):
+    teacher = selectors.get_teacher(user=request.user, pk=pk, write=True)
+    try:
+        user, password = services.teacher_account_create(teacher=teacher)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _(
+                "Login created. Username: %(username)s, initial password: %(password)s. "
+                "It is shown only once; give it to the teacher in person."
+            )
+            % {"username": user.username, "password": password},
+        )
+    return redirect("teachers:detail", pk=teacher.pk)

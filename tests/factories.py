@@ -1,0 +1,109 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from core.models import (
+    District,
+    Role,
+    RoleAssignment,
+    School,
+    SchoolYear,
+    Semester,
+    TeachingGroup,
+    User,
+)
+from teachers.models import Education, Gender, Teacher, Title
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"D{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}区教育局")
+
+
+class SchoolFactory(DjangoModelFactory):
+    class Meta:
+        model = School
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.Sequence(lambda n: f"S{n:04d}")
+    name = factory.Sequence(lambda n: f"实验小学{n}")
+    kind = School.Kind.PRIMARY
+
+
+class TeachingGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = TeachingGroup
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"语文组{n}")
+
+
+class SchoolYearFactory(DjangoModelFactory):
+    class Meta:
+        model = SchoolYear
+
+    district = factory.SubFactory(DistrictFactory)
+    start_year = 2025
+    start_date = factory.LazyAttribute(lambda o: datetime.date(o.start_year, 9, 1))
+    end_date = factory.LazyAttribute(lambda o: datetime.date(o.start_year + 1, 8, 31))
+
+    @factory.post_generation
+    def semesters(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        y = obj.start_year
+        Semester.objects.create(
+            school_year=obj,
+            number=1,
+            start_date=datetime.date(y, 9, 1),
+            end_date=datetime.date(y + 1, 1, 20),
+        )
+        Semester.objects.create(
+            school_year=obj,
+            number=2,
+            start_date=datetime.date(y + 1, 2, 20),
+            end_date=datetime.date(y + 1, 7, 10),
+        )
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass12345")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TeacherFactory(DjangoModelFactory):
+    class Meta:
+        model = Teacher
+
+    school = factory.SubFactory(SchoolFactory)
+    staff_no = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Sequence(lambda n: f"张老师{n}")
+    gender = Gender.FEMALE
+    birth_date = datetime.date(1985, 5, 1)
+    career_start = datetime.date(2008, 9, 1)
+    education = Education.BACHELOR
+    title = Title.FIRST
+    subject = "语文"
+
+
+def user_with_role(role: str, *, school=None, district=None, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    if role == Role.DISTRICT_OFFICE:
+        RoleAssignment.objects.create(user=user, role=role, district=district or school.district)
+    else:
+        RoleAssignment.objects.create(user=user, role=role, school=school)
+    return user

@@ -8,7 +8,7 @@ def run_job(job_id: int) -> None:
     job_execute(job_id=job_id)
 
 
-@shared_task(name="core.ping")
+@shared_task(name="core.ping", ignore_result=False)
 def ping() -> str:
     """Proves the wiring: a worker answers through the broker."""
     return "pong"

@@ -139,6 +139,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background jobs. REDIS_URL absent: jobs run in a thread of the web process (core.jobs).
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or None
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True  # outcomes live in Job rows; only ping keeps a result
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="gugan")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -8,3 +8,4 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns otherwise)

@@ -11,3 +11,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 JOBS_INLINE = True
 ALLOWED_HOSTS = ["*"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns otherwise)

@@ -1,0 +1,145 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from core import jobs
+from core.models import Job
+from core.tasks import ping
+
+
+@pytest.fixture
+def flaky_handler():
+    """A job kind that fails once with a message for the user, then succeeds."""
+    calls = []
+
+    def handler(ctx):
+        calls.append(ctx.job.pk)
+        ctx.set_total(2)
+        if len(calls) == 1:
+            raise jobs.JobError("打印机没纸了")
+        ctx.advance(2)
+        ctx.output_path("out.txt").write_text("好", encoding="utf-8")
+
+    jobs._HANDLERS["test_flaky"] = handler
+    yield calls
+    del jobs._HANDLERS["test_flaky"]
+
+
+def test_a_failed_job_says_why_and_a_retry_reuses_the_row(
+    login, principal, flaky_handler, django_capture_on_commit_callbacks
+):
+    client = login(principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_create(kind="test_flaky", requested_by=principal, params={})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "打印机没纸了" in client.get(reverse("job", args=[job.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("job_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.progress == 2
+    assert job.file.read().decode() == "好"
+    assert Job.objects.count() == 1
+
+
+def test_progress_fragment_stops_polling_when_done(
+    login, principal, flaky_handler, django_capture_on_commit_callbacks
+):
+    job = Job.objects.create(kind="test_flaky", requested_by=principal)
+    fragment = login(principal).get(reverse("job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in fragment.content.decode()
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error="x")
+    fragment = login(principal).get(reverse("job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_a_job_delivered_twice_runs_once(principal, flaky_handler):
+    job = Job.objects.create(kind="test_flaky", requested_by=principal, status=Job.Status.DONE)
+    jobs.job_execute(job_id=job.pk)
+    assert flaky_handler == []
+
+
+def test_a_job_that_keeps_killing_its_worker_is_given_up(principal, flaky_handler):
+    job = Job.objects.create(
+        kind="test_flaky",
+        requested_by=principal,
+        status=Job.Status.RUNNING,
+        attempts=settings.JOB_MAX_ATTEMPTS,
+    )
+    jobs.job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and flaky_handler == []
+
+
+needs_worker = pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL or connection.vendor != "postgresql",
+    reason="a real worker needs REDIS_URL and a PostgreSQL DATABASE_URL (CI sets both)",
+)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` on its own queue, against the test database."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test_worker",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    pidfile = tmp_path / "worker.pid"
+    celery = shutil.which("celery", path=os.path.dirname(sys.executable))
+    proc = subprocess.Popen(
+        [celery, "-A", "config", "worker", "-c", "1", "-Q", queue, "--pidfile", str(pidfile),
+         "-l", "warning", "--without-gossip", "--without-mingle"],
+        env=env, cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@needs_worker
+@pytest.mark.worker
+def test_a_real_worker_runs_a_job_submitted_from_a_page(
+    request, celery_worker_process, settings, client, school
+):
+    from core.models import Role
+    from tests.factories import TeacherFactory, user_with_role
+
+    settings.JOBS_INLINE = False
+    settings.CELERY_TASK_DEFAULT_QUEUE = celery_worker_process
+    from config.celery import app
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_worker_process
+    request.addfinalizer(lambda: setattr(app.conf, "task_default_queue", previous_queue))
+    assert ping.apply_async(queue=celery_worker_process).get(timeout=30) == "pong"
+
+    principal = user_with_role(Role.PRINCIPAL, school=school)
+    TeacherFactory.create_batch(3, school=school)
+    client.force_login(principal)
+    response = client.post(reverse("teachers:export"), {"query": ""})
+    job = Job.objects.get()
+    assert response.url == reverse("job", args=[job.pk])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.2)
+    assert job.status == Job.Status.DONE, job.error
+    assert job.total == 3 and job.file

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BackboneConfig(AppConfig):
     name = "backbone"
     verbose_name = _("Backbone teachers")
+
+    def ready(self):
+        from . import signals  # noqa: F401

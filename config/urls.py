@@ -30,5 +30,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("teachers/", include("teachers.urls")),
+    path("backbone/", include("backbone.urls")),
     path("", include("core.urls")),
 ]

@@ -107,3 +107,31 @@ def user_with_role(role: str, *, school=None, district=None, **kwargs) -> User:
     else:
         RoleAssignment.objects.create(user=user, role=role, school=school)
     return user
+
+
+def tier(district, code: str = "school"):
+    """Districts get their default tiers on creation (backbone.signals)."""
+    from backbone.models import Tier
+
+    return Tier.objects.get(district=district, code=code)
+
+
+class DesignationFactory(DjangoModelFactory):
+    class Meta:
+        model = "backbone.Designation"
+
+    teacher = factory.SubFactory(TeacherFactory)
+    tier = factory.LazyAttribute(lambda o: tier(o.teacher.school.district, "school"))
+    first_year = 2025
+    last_year = 2026
+    designated_by = factory.LazyAttribute(lambda o: o.teacher.school.name)
+    source = "external"
+
+
+class AnnualGradeFactory(DjangoModelFactory):
+    class Meta:
+        model = "assessment.AnnualGrade"
+
+    teacher = factory.SubFactory(TeacherFactory)
+    year = 2025
+    grade = 3

@@ -156,6 +156,12 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "expire-designations": {
+        "task": "backbone.expire_designations",
+        "schedule": 6 * 3600,
+    },
+}
 JOBS_INLINE = False  # run jobs synchronously in the request (tests only)
 JOB_MAX_ATTEMPTS = 3
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -155,7 +156,7 @@ SCHOOL_PLANS = (
             GroupPlan("物理组", 6, ("物理",), M[1:], class_teacher_share=0.3),
             GroupPlan("化学组", 5, ("化学",), M[2:], class_teacher_share=0.2),
             GroupPlan("生物组", 4, ("生物学",), M[:2], 2, class_teacher_share=0.2),
-            GroupPlan("政史地组", 7, ("道德与法治", "历史", "地理"), M, 2, 0.2),
+            GroupPlan("政史地组", 7, ("道德与法治", "历史", "地理"), M, 2, class_teacher_share=0.2),
             GroupPlan("艺体组", 6, ("音乐", "美术", "体育与健康"), M, 3),
         ),
         grade_groups={"七年级组": M[:1], "八年级组": M[1:2], "九年级组": M[2:]},
@@ -274,9 +275,18 @@ def years_for_stage(rng: random.Random, stage: str, district: District) -> int:
     raise ValueError(stage)
 
 
-def education_for(rng: random.Random, years: int) -> int:
-    # Older teachers often came from normal schools (中专) and colleges (大专).
-    weights = [10, 35, 50, 5, 0] if years >= 20 else [2, 15, 63, 17, 3]
+# Weights for 中专, 大专, 本科, 硕士, 博士: older teachers often came from normal schools (中专)
+# and colleges (大专); kindergartens hire fewer graduates than schools.
+EDUCATION_WEIGHTS = {
+    (False, False): [2, 15, 63, 17, 3],
+    (False, True): [10, 35, 50, 5, 0],
+    (True, False): [5, 35, 55, 5, 0],
+    (True, True): [20, 50, 30, 0, 0],
+}
+
+
+def education_for(rng: random.Random, years: int, kind: str) -> int:
+    weights = EDUCATION_WEIGHTS[kind == School.Kind.KINDERGARTEN, years >= 20]
     return rng.choices(Education.values, weights)[0]
 
 
@@ -313,7 +323,7 @@ def email_for(rng: random.Random) -> str:
     return f"gl{rng.randint(1000, 99999)}@163.com"
 
 
-class TeacherFactory:
+class RosterBuilder:
     """Builds one school's roster from its plan, deterministically."""
 
     def __init__(
@@ -322,10 +332,10 @@ class TeacherFactory:
         plan: SchoolPlan,
         school: School,
         groups: dict[str, TeachingGroup],
-        first_school_year: int,
+        current_year: int,
     ):
         self.plan, self.school, self.groups = plan, school, groups
-        self.year = first_school_year  # start year of the school year being seeded
+        self.year = current_year  # the current school year, which the ages refer to
         self.rng = random.Random(f"{DEMO_SEED}-{plan.code}")
         self.names: set[str] = set()
         self.phones: set[str] = set()
@@ -349,12 +359,10 @@ class TeacherFactory:
         rng = self.rng
         gender = Gender.FEMALE if rng.random() < self.plan.female_share else Gender.MALE
         years = years_for_stage(rng, stage, self.school.district)
-        education = education_for(rng, years)
+        education = education_for(rng, years, self.plan.kind)
         start_year = self.year - years
-        age = start_age_for(rng, education)
-        age = min(
-            max(age, start_year - self.year + YOUNGEST_AGE), start_year - self.year + OLDEST_AGE
-        )
+        # Keep birth dates within the staff's age range even for the newest teachers.
+        age = min(max(start_age_for(rng, education), YOUNGEST_AGE - years), OLDEST_AGE - years)
         subject = rng.choice(group.subjects)
         teaches_class = rng.random() < group.class_teacher_share
         return Teacher(
@@ -389,7 +397,7 @@ class TeacherFactory:
         return phone
 
     def mark_leavers(self, teachers: list[Teacher]) -> None:
-        # Leavers come from the second-stage-onwards teachers, after the stage-covering ones.
+        # Not the teachers that cover the stages, and nobody who left in their first years.
         candidates = [t for t in teachers[len(GrowthStage.values) :] if self.years(t) >= 2]
         for teacher in self.rng.sample(candidates, self.plan.leavers):
             teacher.is_active = False
@@ -400,8 +408,9 @@ class TeacherFactory:
         active = [t for t in teachers if t.is_active]
         for group in self.plan.groups:
             members = [t for t in active if t.group.name == group.name]
-            head = max(members, key=lambda t: (t.title, self.years(t)))
-            head.posts.append(Post.GROUP_HEAD)
+            if members:
+                head = max(members, key=lambda t: (t.title, self.years(t)))
+                head.posts.append(Post.GROUP_HEAD)
         for grades in self.plan.grade_groups.values():
             class_teachers = [
                 t
@@ -435,11 +444,11 @@ def seed_teachers(demo: Demo) -> None:
     for plan in SCHOOL_PLANS:
         school = demo.schools[plan.kind]
         groups = {g.name: g for g in school.groups.filter(kind=TeachingGroup.Kind.RESEARCH)}
-        factory = TeacherFactory(
-            plan=plan, school=school, groups=groups, first_school_year=demo.current_year.start_year
+        roster = RosterBuilder(
+            plan=plan, school=school, groups=groups, current_year=demo.current_year.start_year
         )
         existing = set(school.teachers.values_list("staff_no", flat=True))
-        new = [t for t in factory.build() if t.staff_no not in existing]
+        new = [t for t in roster.build() if t.staff_no not in existing]
         Teacher.objects.bulk_create(new)
         demo.log(f"{school.name}: {len(new)} teachers created, {len(existing)} already there")
 
@@ -491,7 +500,7 @@ def seed_staff_logins(demo: Demo) -> None:
         demo.add_login(user, plan.role, school)
 
 
-def backbone_aged_teacher(school: School, today: datetime.date) -> Teacher:
+def backbone_aged_teacher(school: School, today: datetime.date) -> Teacher | None:
     """An active teacher in the young-backbone stage who meets the usual eligibility rules."""
     after, until = career_start_range(GrowthStage.YOUNG_BACKBONE, school.district, today)
     return (
@@ -514,6 +523,8 @@ def seed_teacher_login(demo: Demo) -> None:
     existing = User.objects.filter(username="teacher").first()
     teacher = Teacher.objects.filter(user=existing).first() if existing else None
     teacher = teacher or backbone_aged_teacher(school, demo.today)
+    if teacher is None:
+        raise CommandError(f"{school.name} has no backbone-aged teacher for the teacher login.")
     user = ensure_user("teacher", display_name=teacher.name, email=teacher.email)
     if teacher.user_id is None:
         teacher.user = user

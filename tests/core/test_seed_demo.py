@@ -1,0 +1,135 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from core.demo import DEMO_PASSWORD
+from core.models import (
+    District,
+    Role,
+    RoleAssignment,
+    School,
+    SchoolYear,
+    Semester,
+    TeachingGroup,
+    User,
+)
+from teachers.models import Education, Post, Teacher, Title
+from teachers.stages import GrowthStage
+
+LOGINS = {
+    "district": (Role.DISTRICT_OFFICE, None),
+    "principal": (Role.PRINCIPAL, "GLXX01"),
+    "office": (Role.TRAINING_OFFICE, "GLXX01"),
+    "committee": (Role.COMMITTEE, "GLXX01"),
+    "teacher": (Role.TEACHER, "GLXX01"),
+    "principal2": (Role.PRINCIPAL, "GLZX01"),
+}
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [District, School, TeachingGroup, SchoolYear, Semester, Teacher, User, RoleAssignment]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_a_district_with_three_schools_and_their_roster():
+    seed()
+
+    assert District.objects.get().code == "GL"
+    assert set(School.objects.values_list("kind", flat=True)) == {
+        School.Kind.PRIMARY,
+        School.Kind.MIDDLE,
+        School.Kind.KINDERGARTEN,
+    }
+    assert 140 <= Teacher.objects.count() <= 160
+    for school in School.objects.all():
+        assert school.groups.filter(kind=TeachingGroup.Kind.RESEARCH).exists()
+        assert school.teachers.filter(is_active=False, left_on__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_teachers_in_every_growth_stage():
+    seed()
+
+    stages = {t.growth_stage for t in Teacher.objects.select_related("school__district")}
+    assert stages == set(GrowthStage.values)
+
+
+@pytest.mark.django_db
+def test_seeded_teachers_are_valid_and_consistent():
+    seed()
+
+    for teacher in Teacher.objects.select_related("school__district", "group"):
+        teacher.full_clean()
+        assert teacher.group.school_id == teacher.school_id
+        assert 21 <= teacher.career_start.year - teacher.birth_date.year <= 24
+        assert 1965 <= teacher.birth_date.year <= 2002
+        if teacher.years_of_teaching < 2:
+            assert teacher.title == Title.NONE
+    for group in TeachingGroup.objects.filter(kind=TeachingGroup.Kind.RESEARCH):
+        heads = [t for t in group.teachers.all() if Post.GROUP_HEAD in t.posts]
+        assert len(heads) == 1, group
+
+
+@pytest.mark.django_db
+def test_each_demo_login_has_its_role_and_the_demo_password():
+    output = seed()
+
+    for username, (role, school_code) in LOGINS.items():
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assignment = user.role_assignments.get()
+        assert assignment.role == role
+        if school_code:
+            assert assignment.school.code == school_code
+        else:
+            assert assignment.district.code == "GL"
+        assert username in output
+    assert authenticate(username="admin", password=DEMO_PASSWORD).is_superuser
+    assert DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_the_teacher_login_belongs_to_a_backbone_aged_teacher_of_the_primary_school():
+    seed()
+
+    user = User.objects.get(username="teacher")
+    teacher = user.teacher
+    assert teacher.school.code == "GLXX01"
+    assert teacher.is_active
+    assert teacher.growth_stage == GrowthStage.YOUNG_BACKBONE
+    assert teacher.education >= Education.BACHELOR
+    assert teacher.title >= Title.FIRST
+    assert user.display_name == teacher.name
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing():
+    seed()
+    before = counts()
+    teacher = User.objects.get(username="teacher").teacher
+
+    seed()
+
+    assert counts() == before
+    assert User.objects.get(username="teacher").teacher == teacher
+
+
+@pytest.mark.django_db
+def test_seeding_again_keeps_a_changed_password():
+    seed()
+    user = User.objects.get(username="principal")
+    user.set_password("changed-by-the-user")
+    user.save()
+
+    seed()
+
+    assert authenticate(username="principal", password="changed-by-the-user") is not None

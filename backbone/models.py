@@ -14,18 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Grade
-from core.models import District, School
+from core.models import District, School, school_year_label, school_year_start  # noqa: F401
 from core.scoping import ScopedQuerySet
 from teachers.models import Education, Teacher, Title
-
-
-def school_year_start(day: datetime.date) -> int:
-    """The start year of the school year containing ``day`` (years run September–August)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def school_year_label(start: int) -> str:
-    return f"{start}–{start + 1}"
 
 
 def term_end_date(last_year: int) -> datetime.date:

@@ -38,6 +38,7 @@ from .models import (
     Semester,
     TeachingGroup,
     User,
+    school_year_start,
 )
 
 DEMO_PASSWORD = "gugan2026"
@@ -203,11 +204,6 @@ def seed_schools(demo: Demo) -> None:
             TeachingGroup.objects.get_or_create(
                 school=school, kind=TeachingGroup.Kind.GRADE, name=name
             )
-
-
-def school_year_start(day: datetime.date) -> int:
-    """The year the school year containing ``day`` began (years run September to August)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 @demo_step

@@ -90,6 +90,15 @@ class TeachingGroup(models.Model):
         return self.name
 
 
+def school_year_start(day: datetime.date) -> int:
+    """The start year of the school year containing ``day`` (years run September–August)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def school_year_label(start: int) -> str:
+    return f"{start}–{start + 1}"
+
+
 class SchoolYearQuerySet(models.QuerySet):
     def containing(self, day: datetime.date):
         return self.filter(start_date__lte=day, end_date__gte=day)
@@ -126,7 +135,7 @@ class SchoolYear(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.start_year}–{self.start_year + 1}"
+        return school_year_label(self.start_year)
 
     @property
     def is_current(self) -> bool:

@@ -88,7 +88,8 @@ def job_retry(*, job: Job) -> Job:
     return job
 
 
-def job_dispatch(*, job_id: int) -> None:
+def job_dispatch(*, job_id: int):
+    """Send the job to its runner. Returns the thread's Future when it runs in-process."""
     from .tasks import run_job
 
     if settings.JOBS_INLINE:
@@ -100,7 +101,8 @@ def job_dispatch(*, job_id: int) -> None:
             logger.warning("job queue unavailable: %s", exc)
             _mark_failure(job_id, _("The job queue is unavailable. Please try again later."))
     else:
-        _executor.submit(_run_in_thread, job_id)
+        return _executor.submit(_run_in_thread, job_id)
+    return None
 
 
 def _run_in_thread(job_id: int) -> None:

@@ -1,0 +1,51 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from core import jobs
+from core.models import Job
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "k" * 20 + "-a-long-random-looking-production-secret-7f3a9",
+        "ALLOWED_HOSTS": "gugan.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="x")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_jobs_run_in_a_thread_beside_the_request(settings, principal):
+    """The quick start has no Redis: a submitted job still runs, without blocking."""
+    settings.JOBS_INLINE = False
+    settings.CELERY_BROKER_URL = None
+    done = []
+    jobs._HANDLERS["test_thread"] = lambda ctx: done.append(ctx.job.pk)
+    try:
+        job = Job.objects.create(kind="test_thread", requested_by=principal)
+        future = jobs.job_dispatch(job_id=job.pk)
+        assert future is not None
+        future.result(timeout=30)
+    finally:
+        del jobs._HANDLERS["test_thread"]
+    job.refresh_from_db()
+    assert done == [job.pk] and job.status == Job.Status.DONE

@@ -42,3 +42,13 @@ def test_roles_add_up_for_a_user_holding_several(school, other_school):
     user = type(user).objects.get(pk=user.pk)  # the scope is computed once per user object
     assert Teacher.objects.visible_to(user).count() == 2
     assert Teacher.objects.editable_by(user).count() == 1
+
+
+def test_only_superusers_reach_the_django_admin(client, principal):
+    principal.is_staff = True  # even a staff flag set by mistake does not open the admin
+    principal.save()
+    client.force_login(principal)
+    assert client.get("/admin/").status_code == 302
+    principal.is_superuser = True
+    principal.save()
+    assert client.get("/admin/").status_code == 200

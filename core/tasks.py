@@ -12,3 +12,10 @@ def run_job(job_id: int) -> None:
 def ping() -> str:
     """Proves the wiring: a worker answers through the broker."""
     return "pong"
+
+
+@shared_task(name="core.files_cleanup")
+def files_cleanup() -> None:
+    from .jobs import files_cleanup as cleanup
+
+    cleanup()

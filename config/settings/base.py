@@ -157,6 +157,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "files-cleanup": {"task": "core.files_cleanup", "schedule": 24 * 3600},
     "expire-designations": {
         "task": "backbone.expire_designations",
         "schedule": 6 * 3600,

@@ -145,3 +145,30 @@ def test_a_real_worker_runs_a_job_submitted_from_a_page(
         time.sleep(0.2)
     assert job.status == Job.Status.DONE, job.error
     assert job.total == 3 and job.file
+
+
+def test_cleanup_removes_old_files_but_keeps_the_job_rows(principal, settings, tmp_path):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    old = Job.objects.create(kind="x", requested_by=principal, status=Job.Status.DONE)
+    old.file.save("old.xlsx", ContentFile(b"old"))
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=30))
+    fresh = Job.objects.create(
+        kind="x", requested_by=principal, status=Job.Status.DONE, finished_at=timezone.now()
+    )
+    fresh.file.save("fresh.xlsx", ContentFile(b"fresh"))
+    (tmp_path / "imports").mkdir()
+    stale = tmp_path / "imports" / "stale.csv"
+    stale.write_text("x")
+    os.utime(stale, (0, 0))
+
+    assert jobs.files_cleanup() == {"job_files": 1, "uploads": 1}
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert not old.file and Job.objects.filter(pk=old.pk).exists()
+    assert fresh.file.read() == b"fresh"
+    assert not stale.exists()

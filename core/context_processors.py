@@ -17,5 +17,7 @@ def navigation(request):
         items.append((_("Import roster"), reverse("teachers:import"), "upload"))
     if hasattr(user, "teacher") and user.teacher is not None:
         items.append((_("My profile"), reverse("teachers:me"), "person-badge"))
+    if scope.is_superuser or scope.is_district_office or scope.is_school_staff:
+        items.append((_("School years"), reverse("school_years"), "calendar3"))
     items.append((_("My files"), reverse("jobs"), "file-earmark-arrow-down"))
     return {"nav_items": items, "scope": scope}

@@ -1,7 +1,12 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LoginForm(AuthenticationForm):
@@ -9,3 +14,64 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
+
+
+class SchoolYearForm(forms.Form):
+    """A school year and its two semesters, edited together."""
+
+    start_year = forms.IntegerField(label=_("Start year"), min_value=2000, max_value=2100)
+    start_date = forms.DateField(label=_("Year starts"), widget=DATE)
+    end_date = forms.DateField(label=_("Year ends"), widget=DATE)
+    first_start = forms.DateField(label=_("First semester starts"), widget=DATE)
+    first_end = forms.DateField(label=_("First semester ends"), widget=DATE)
+    second_start = forms.DateField(label=_("Second semester starts"), widget=DATE)
+    second_end = forms.DateField(label=_("Second semester ends"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("start_year"), Column("start_date"), Column("end_date")),
+            Fieldset(_("First semester"), Row(Column("first_start"), Column("first_end"))),
+            Fieldset(_("Second semester"), Row(Column("second_start"), Column("second_end"))),
+        )
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    @staticmethod
+    def initial_for(start_year: int) -> dict:
+        return {
+            "start_year": start_year,
+            "start_date": datetime.date(start_year, 9, 1),
+            "end_date": datetime.date(start_year + 1, 8, 31),
+            "first_start": datetime.date(start_year, 9, 1),
+            "first_end": datetime.date(start_year + 1, 1, 20),
+            "second_start": datetime.date(start_year + 1, 2, 20),
+            "second_end": datetime.date(start_year + 1, 7, 10),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        order = [
+            ("start_date", "first_start"),
+            ("first_start", "first_end"),
+            ("first_end", "second_start"),
+            ("second_start", "second_end"),
+            ("second_end", "end_date"),
+        ]
+        messages = {
+            "first_start": _("The first semester must start within the school year."),
+            "first_end": _("A semester must end after it starts."),
+            "second_start": _("The second semester must start after the first one ends."),
+            "second_end": _("A semester must end after it starts."),
+            "end_date": _("The school year must end after its second semester."),
+        }
+        for before, after in order:
+            if data[after] < data[before] or (
+                before != "start_date" and data[after] == data[before]
+            ):
+                self.add_error(after, messages[after])
+        if data["start_date"].year != data["start_year"]:
+            self.add_error("start_date", _("The school year must start in its start year."))
+        return data

@@ -25,3 +25,29 @@ def get_job_for_user(*, user, pk: int) -> Job:
 
 def current_school_year(*, district_id: int, day) -> SchoolYear | None:
     return SchoolYear.objects.filter(district_id=district_id).containing(day).first()
+
+
+def school_year_list(*, user) -> QuerySet[SchoolYear]:
+    """School years of every district the user works in (their schools' or their own)."""
+    scope = user.scope
+    qs = SchoolYear.objects.select_related("district").prefetch_related("semesters")
+    if scope.is_superuser:
+        return qs
+    district_ids = set(scope.district_ids) | set(
+        School.objects.filter(pk__in=scope.school_roles).values_list("district_id", flat=True)
+    )
+    return qs.filter(district_id__in=district_ids)
+
+
+def school_year_initial(school_year: SchoolYear) -> dict:
+    semesters = {s.number: s for s in school_year.semesters.all()}
+    data = {
+        "start_year": school_year.start_year,
+        "start_date": school_year.start_date,
+        "end_date": school_year.end_date,
+    }
+    for number, prefix in ((1, "first"), (2, "second")):
+        if number in semesters:
+            data[f"{prefix}_start"] = semesters[number].start_date
+            data[f"{prefix}_end"] = semesters[number].end_date
+    return data

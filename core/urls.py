@@ -5,6 +5,9 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("schools/", views.school_list, name="schools"),
+    path("school-years/", views.school_year_list, name="school_years"),
+    path("school-years/new/", views.school_year_edit, name="school_year_new"),
+    path("school-years/<int:pk>/edit/", views.school_year_edit, name="school_year_edit"),
     path("language/", views.language_switch, name="language"),
     path("files/", views.job_list, name="jobs"),
     path("files/<int:pk>/", views.job_detail, name="job"),

@@ -67,11 +67,12 @@ class SchoolYearForm(forms.Form):
             "second_end": _("A semester must end after it starts."),
             "end_date": _("The school year must end after its second semester."),
         }
+        dates = dict(data)  # add_error() removes fields from cleaned_data as it goes
         for before, after in order:
-            if data[after] < data[before] or (
-                before != "start_date" and data[after] == data[before]
+            if dates[after] < dates[before] or (
+                before != "start_date" and dates[after] == dates[before]
             ):
                 self.add_error(after, messages[after])
-        if data["start_date"].year != data["start_year"]:
+        if dates["start_date"].year != dates["start_year"]:
             self.add_error("start_date", _("The school year must start in its start year."))
         return data

@@ -99,7 +99,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_bad_row(school, c
     messages = {(e.row, e.column): e.message for e in result.errors}
     assert "人" in messages[(4, "性别")]
     assert "someday" in messages[(4, "参加工作时间")]
-    assert "row 2" in messages[(5, "工号")]
+    assert "第2行" in messages[(5, "工号")]  # zh-hans is the default language
 
 
 def test_reimporting_creates_no_duplicates_and_updates_changed_fields(school, good_file):
@@ -194,7 +194,7 @@ def test_unknown_group_is_an_error_unless_groups_may_be_created(school, chinese_
                        ["G3", "陈静", "女", "2010-09-01", "本科", "科学", "科学组"]])  # fmt: skip
     refused = run(school, data)
     assert [(e.row, e.column) for e in refused.errors] == [(3, "教研组"), (4, "教研组")]
-    assert "create missing groups" in refused.errors[0].message
+    assert "自动创建缺少的教研组" in refused.errors[0].message
     assert Teacher.objects.count() == 0
 
     preview = run(school, data, create_groups=True, dry_run=True)

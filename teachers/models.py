@@ -68,7 +68,7 @@ class Teacher(models.Model):
         max_length=30,
         validators=[RegexValidator(r"^[0-9A-Za-z_-]+$", _("Use letters, digits, - or _."))],
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     career_start = models.DateField(_("teaching since"))

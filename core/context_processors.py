@@ -1,23 +1,63 @@
+from dataclasses import dataclass, field
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+@dataclass
+class NavItem:
+    label: str
+    url: str = ""
+    icon: str = ""
+    children: list["NavItem"] = field(default_factory=list)
+    active: bool = False
+
+    def is_active(self, path: str) -> bool:
+        if self.children:
+            return any(child.is_active(path) for child in self.children)
+        return path == self.url or (self.url != "/" and path.startswith(self.url))
+
+
 def navigation(request):
-    """The navigation items that fit the user's roles."""
+    """The navigation that fits the user's roles: one place, so every page agrees."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     scope = user.scope
-    items = [(_("Home"), reverse("home"), "house")]
-    if scope.is_superuser or scope.is_school_staff or scope.is_district_office:
-        items.append((_("Teachers"), reverse("teachers:list"), "people"))
-    if scope.is_superuser or scope.is_district_office:
-        items.append((_("Schools"), reverse("schools"), "buildings"))
-    if scope.is_superuser or scope.managed_school_ids:
-        items.append((_("Import roster"), reverse("teachers:import"), "upload"))
-    if hasattr(user, "teacher") and user.teacher is not None:
-        items.append((_("My profile"), reverse("teachers:me"), "person-badge"))
-    if scope.is_superuser or scope.is_district_office or scope.is_school_staff:
-        items.append((_("School years"), reverse("school_years"), "calendar3"))
-    items.append((_("My files"), reverse("jobs"), "file-earmark-arrow-down"))
-    return {"nav_items": items, "scope": scope}
+    staff = scope.is_superuser or scope.is_school_staff or scope.is_district_office
+    manager = scope.is_superuser or bool(scope.managed_school_ids)
+    items = [NavItem(_("Home"), reverse("home"), "house")]
+    if staff:
+        roster = [NavItem(_("Teacher roster"), reverse("teachers:list"), "people")]
+        if manager:
+            roster.append(NavItem(_("Import roster"), reverse("teachers:import"), "upload"))
+        roster.append(NavItem(_("School years"), reverse("school_years"), "calendar3"))
+        if scope.is_superuser or scope.is_district_office:
+            roster.append(NavItem(_("Schools"), reverse("schools"), "buildings"))
+        items.append(NavItem(_("Teachers"), icon="people", children=roster))
+        items.append(
+            NavItem(
+                _("Backbone"),
+                icon="award",
+                children=[
+                    NavItem(_("Backbone roster"), reverse("backbone:roster"), "award"),
+                    NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"),
+                    NavItem(_("Reserve pool"), reverse("backbone:reserve"), "hourglass-split"),
+                    NavItem(_("Eligibility"), reverse("backbone:eligibility"), "check2-square"),
+                    NavItem(_("Eligibility rules"), reverse("backbone:rules"), "sliders"),
+                    NavItem(_("Annual grades"), reverse("backbone:grades"), "journal-check"),
+                    NavItem(_("Targets"), reverse("backbone:targets"), "bullseye"),
+                ],
+            )
+        )
+    if getattr(user, "teacher", None) is not None:
+        items.append(NavItem(_("My profile"), reverse("teachers:me"), "person-badge"))
+        if not staff:
+            items.append(NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"))
+    if scope.school_roles or scope.is_superuser:
+        items.append(NavItem(_("Public notices"), reverse("backbone:notices"), "megaphone"))
+    items.append(NavItem(_("My files"), reverse("jobs"), "file-earmark-arrow-down"))
+    links = [leaf for item in items for leaf in (item.children or [item])]
+    for item in items:
+        item.active = item.is_active(request.path)
+    return {"nav_items": items, "nav_links": links[1:], "scope": scope}

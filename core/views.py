@@ -1,23 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from backbone.selectors.planning import school_dashboard
 from teachers.selectors import teacher_counts_for_home
 
-from . import selectors
+from . import selectors, services
+from .forms import SchoolYearForm
 from .jobs import job_retry
-from .models import Job
+from .models import District, Job, SchoolYear, school_year_start
 
 
 def home(request):
     scope = request.user.scope
+    sees_dashboard = scope.is_superuser or scope.is_school_staff or scope.is_district_office
     context = {
+        "dashboard": school_dashboard(user=request.user) if sees_dashboard else None,
         "schools": selectors.school_list(user=request.user) if scope.is_district_office else None,
         "counts": teacher_counts_for_home(user=request.user),
         "today": timezone.localdate(),
@@ -47,6 +52,52 @@ def language_switch(request):
         request.user.language = lang
         request.user.save(update_fields=["language"])
     return response
+
+
+def school_year_list(request):
+    years = selectors.school_year_list(user=request.user)
+    return render(
+        request,
+        "core/school_year_list.html",
+        {"years": years, "can_edit": _district_for_edit(request.user) is not None},
+    )
+
+
+def _district_for_edit(user):
+    """The district whose school years this user keeps (district office only)."""
+    ids = sorted(user.scope.district_ids)
+    return District.objects.filter(pk=ids[0]).first() if ids else None
+
+
+def school_year_edit(request, pk: int | None = None):
+    district = _district_for_edit(request.user)
+    if district is None:
+        raise PermissionDenied
+    school_year = None
+    if pk is not None:
+        school_year = get_object_or_404(
+            SchoolYear, pk=pk, district_id__in=request.user.scope.district_ids
+        )
+        initial = selectors.school_year_initial(school_year)
+    else:
+        latest = SchoolYear.objects.filter(district=district).order_by("-start_year").first()
+        next_year = latest.start_year + 1 if latest else school_year_start(timezone.localdate())
+        initial = SchoolYearForm.initial_for(next_year)
+    form = SchoolYearForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.school_year_save(
+                district=school_year.district if school_year else district,
+                data=form.cleaned_data,
+                school_year=school_year,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("School year %(label)s saved.") % {"label": saved.label})
+            return redirect("school_years")
+    return render(request, "core/school_year_form.html", {"form": form, "school_year": school_year})
 
 
 def job_list(request):

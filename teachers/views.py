@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backbone.selectors.designations import designation_history
 from core.jobs import job_create
 
 from . import selectors, services
@@ -56,9 +57,12 @@ def teacher_export(request):
 def teacher_detail(request, pk: int):
     teacher = selectors.get_teacher(user=request.user, pk=pk)
     can_edit = Teacher.objects.editable_by(request.user).filter(pk=teacher.pk).exists()
-    return render(
-        request, "teachers/teacher_detail.html", {"teacher": teacher, "can_edit": can_edit}
-    )
+    context = {
+        "teacher": teacher,
+        "can_edit": can_edit,
+        "designations": designation_history(teacher=teacher),
+    }
+    return render(request, "teachers/teacher_detail.html", context)
 
 
 def my_profile(request):

@@ -1,0 +1,60 @@
+"""The reserve pool (后备队伍): teachers marked as candidates for a tier. Removing an entry
+keeps it, with the date it left the pool."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teachers.models import Teacher
+
+from ..models import Designation, ReserveEntry, Tier
+
+
+@transaction.atomic
+def reserve_add(*, teacher: Teacher, tier: Tier, reason: str, by) -> ReserveEntry:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this teacher is a candidate.")})
+    if tier.district_id != teacher.school.district_id:
+        raise ValidationError({"tier": _("This tier belongs to another district.")})
+    if not teacher.is_active:
+        raise ValidationError(_("%(name)s is no longer on staff.") % {"name": teacher.name})
+    if ReserveEntry.objects.current().filter(teacher=teacher, tier=tier).exists():
+        raise ValidationError(
+            _("%(name)s is already in the reserve pool for %(tier)s.")
+            % {"name": teacher.name, "tier": tier.label}
+        )
+    same_or_higher = Q(tier=tier) if tier.is_honorary else Q(tier__level__gte=tier.level)
+    held = Designation.objects.current().filter(
+        same_or_higher, teacher=teacher, tier__kind=tier.kind
+    )
+    if held.exists():
+        raise ValidationError(
+            _("%(name)s already holds %(tier)s or higher.")
+            % {"name": teacher.name, "tier": tier.label}
+        )
+    entry = ReserveEntry(teacher=teacher, tier=tier, reason=reason, marked_by=by)
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(name)s is already in the reserve pool for %(tier)s.")
+            % {"name": teacher.name, "tier": tier.label}
+        ) from exc
+    return entry
+
+
+@transaction.atomic
+def reserve_remove(*, entry: ReserveEntry, today: datetime.date | None = None) -> ReserveEntry:
+    """Take the entry out of the pool; removing it again changes nothing. (The model keeps
+    the date only, not who removed it.)"""
+    today = today or timezone.localdate()
+    ReserveEntry.objects.filter(pk=entry.pk, removed_on__isnull=True).update(removed_on=today)
+    entry.refresh_from_db()
+    return entry

@@ -53,6 +53,7 @@
         data: { labels: data.labels, datasets: datasets },
         options: {
           responsive: true,
+          animation: false,  // prints and screenshots show the final figures
           plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
         }

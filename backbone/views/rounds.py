@@ -1,3 +1,346 @@
-from django.urls import path  # noqa: F401
+"""Selection rounds in the browser: open, apply or nominate, score, propose, announce (公示),
+object, confirm. Views scope the lookup, call a selector or a service, and render."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ..forms import rounds as forms
+from ..models import SelectionRound
+from ..selectors import rounds as selectors
+from ..services import rounds as services
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# -- rounds --------------------------------------------------------------------------------------
+def round_list(request):
+    user, scope = request.user, request.user.scope
+    sees_rounds = scope.is_superuser or scope.is_school_staff or scope.is_district_office
+    open_to_apply = selectors.rounds_open_to_apply(user=user)
+    if not sees_rounds and getattr(user, "teacher", None) is None:
+        raise Http404
+    open_to_apply = list(open_to_apply)
+    mine = selectors.my_candidacies(user=user)
+    for round in open_to_apply:
+        round.candidacy = mine.get(round.pk)
+    context = {
+        "rounds": selectors.round_list(user=user) if sees_rounds else None,
+        "open_to_apply": open_to_apply,
+        "can_open": scope.schools(write=True).exists(),
+    }
+    return render(request, "backbone/rounds/list.html", context)
+
+
+def round_new(request):
+    scope = request.user.scope
+    schools = scope.schools(write=True)
+    if not schools.exists():
+        if scope.is_school_staff or scope.is_district_office:
+            raise PermissionDenied
+        raise Http404
+    form = forms.RoundForm(request.POST or None, schools=schools)
+    formset = forms.criterion_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            round = services.round_open(**form.cleaned_data, criteria=formset.rows, by=request.user)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc, formset=formset)
+        else:
+            messages.success(request, _("The selection round is open."))
+            return redirect("backbone:round", pk=round.pk)
+    return render(request, "backbone/rounds/form.html", {"form": form, "formset": formset})
+
+
+def round_detail(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "backbone/rounds/detail.html",
+        selectors.round_detail(round=round, user=request.user),
+    )
+
+
+def round_apply(request, pk: int):
+    round, teacher = selectors.get_round_for_teacher(user=request.user, pk=pk)
+    candidacy = selectors.my_candidacies(user=request.user).get(round.pk)
+    form = forms.ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_apply(
+                round=round, teacher=teacher, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your application was received."))
+            return redirect("backbone:round_apply", pk=round.pk)
+    context = {
+        "round": round,
+        "form": form,
+        "candidacy": candidacy,
+        "applications_open": selectors.applications_open(round),
+    }
+    return render(request, "backbone/rounds/apply.html", context)
+
+
+@require_POST
+def candidate_withdraw(request, pk: int):
+    candidate = selectors.get_candidate_for_withdrawal(user=request.user, pk=pk)
+    try:
+        services.candidate_withdraw(candidate=candidate, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request, _("%(name)s was withdrawn from the round.") % {"name": candidate.teacher.name}
+        )
+    if candidate.teacher.user_id == request.user.pk and not selectors.can_manage_round(
+        request.user, candidate.round
+    ):
+        return redirect("backbone:round_apply", pk=candidate.round_id)
+    return redirect("backbone:round", pk=candidate.round_id)
+
+
+def round_nominate(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    form = forms.NominationForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = services.candidate_nominate(
+                round=round, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added as a candidate: %(eligibility)s")
+                % {"name": candidate.teacher.name, "eligibility": candidate.eligibility_summary},
+            )
+            return redirect("backbone:round", pk=round.pk)
+    return render(request, "backbone/rounds/nominate.html", {"round": round, "form": form})
+
+
+@require_POST
+def round_check_eligibility(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    try:
+        candidates = services.round_check_eligibility(round=round, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        eligible = sum(c.is_eligible for c in candidates)
+        messages.success(
+            request,
+            ngettext(
+                "Eligibility checked again: %(eligible)d of %(n)d candidate eligible.",
+                "Eligibility checked again: %(eligible)d of %(n)d candidates eligible.",
+                len(candidates),
+            )
+            % {"eligible": eligible, "n": len(candidates)},
+        )
+    return redirect("backbone:round", pk=round.pk)
+
+
+@require_POST
+def round_close(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    try:
+        services.round_close_applications(round=round, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Applications are closed; the committee can score now."))
+    return redirect("backbone:round", pk=round.pk)
+
+
+def round_score(request, pk: int):
+    round = selectors.get_round_for_scoring(user=request.user, pk=pk)
+    sheet, values = selectors.own_sheet(round=round, member=request.user)
+    final = (sheet is not None and sheet.submitted_at is not None) or (
+        round.status != SelectionRound.Status.SCORING
+    )
+    form = forms.ScoreSheetForm(
+        request.POST or None,
+        candidates=selectors.scoring_candidates(round=round),
+        criteria=list(round.criteria.all()),
+        values=values,
+        disabled=final,
+    )
+    if request.method == "POST" and not final and form.is_valid():
+        try:
+            services.score_sheet_save(round=round, member=request.user, values=form.values)
+            if "submit" in request.POST:
+                services.score_sheet_submit(round=round, member=request.user)
+        except ValidationError as exc:
+            _error(request, exc)
+            return redirect("backbone:round_score", pk=round.pk)
+        if "submit" in request.POST:
+            messages.success(request, _("Your score sheet was submitted."))
+            return redirect("backbone:round", pk=round.pk)
+        messages.success(request, _("Draft saved. Submit the sheet when every score is in."))
+        return redirect("backbone:round_score", pk=round.pk)
+    context = {"round": round, "form": form, "sheet": sheet, "final": final}
+    return render(request, "backbone/rounds/score.html", context)
+
+
+def round_propose(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    form = forms.ProposalForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        chosen = None if "default" in request.POST else form.cleaned_data["candidates"]
+        try:
+            proposed = services.round_propose(round=round, by=request.user, candidates=chosen)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d candidate proposed.", "%(n)d candidates proposed.", len(proposed))
+                % {"n": len(proposed)},
+            )
+            return redirect("backbone:round", pk=round.pk)
+    context = selectors.round_detail(round=round, user=request.user)
+    context["form"] = form
+    context["selected"] = selectors.proposal_selection(
+        candidates=context["candidates"],
+        quota=round.quota,
+        data=form.data.getlist("candidates") if form.is_bound else None,
+    )
+    return render(request, "backbone/rounds/propose.html", context)
+
+
+def round_announce(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    form = forms.AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_announce(round=round, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The public announcement has started."))
+            return redirect("backbone:round", pk=round.pk)
+    context = {
+        "round": round,
+        "form": form,
+        "proposed": selectors.proposed_candidates(round=round),
+    }
+    return render(request, "backbone/rounds/announce.html", context)
+
+
+@require_POST
+def round_confirm(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    try:
+        designations = services.round_confirm(round=round, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The round is confirmed: %(n)d teacher designated.",
+                "The round is confirmed: %(n)d teachers designated.",
+                len(designations),
+            )
+            % {"n": len(designations)},
+        )
+    return redirect("backbone:round", pk=round.pk)
+
+
+@require_POST
+def round_cancel(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    try:
+        services.round_cancel(round=round, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The round was cancelled."))
+    return redirect("backbone:round", pk=round.pk)
+
+
+# -- public notice (公示) and objections ----------------------------------------------------------
+def notice_list(request):
+    return render(
+        request,
+        "backbone/rounds/notice_list.html",
+        {"rounds": selectors.notice_list(user=request.user)},
+    )
+
+
+def notice_detail(request, pk: int):
+    round = selectors.get_notice_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "backbone/rounds/notice_detail.html",
+        selectors.notice_detail(round=round, user=request.user),
+    )
+
+
+def objection_new(request, pk: int):
+    round = selectors.get_notice_for_user(user=request.user, pk=pk)
+    if not selectors.is_school_staff(request.user, round.school_id):
+        raise PermissionDenied
+    running = selectors.announcement_running(round)
+    form = forms.ObjectionForm(request.POST or None, round=round)
+    if not running and request.method == "POST":
+        messages.error(
+            request, _("Objections can be lodged only while the announcement is running.")
+        )
+        return redirect("backbone:notice", pk=round.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_lodge(round=round, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your objection was recorded."))
+            return redirect("backbone:notice", pk=round.pk)
+    context = {"round": round, "form": form, "running": running}
+    return render(request, "backbone/rounds/objection_form.html", context)
+
+
+def objection_handle(request, pk: int):
+    objection = selectors.get_objection_for_user(user=request.user, pk=pk)
+    form = forms.ObjectionHandleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_handle(objection=objection, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The handling of the objection was recorded."))
+            return redirect("backbone:round", pk=objection.round_id)
+    context = {"objection": objection, "round": objection.round, "form": form}
+    return render(request, "backbone/rounds/objection_handle.html", context)
+
+
+urlpatterns = [
+    path("rounds/", round_list, name="rounds"),
+    path("rounds/new/", round_new, name="round_new"),
+    path("rounds/<int:pk>/", round_detail, name="round"),
+    path("rounds/<int:pk>/apply/", round_apply, name="round_apply"),
+    path("rounds/<int:pk>/nominate/", round_nominate, name="round_nominate"),
+    path("rounds/<int:pk>/eligibility/", round_check_eligibility, name="round_eligibility"),
+    path("rounds/<int:pk>/close/", round_close, name="round_close"),
+    path("rounds/<int:pk>/score/", round_score, name="round_score"),
+    path("rounds/<int:pk>/propose/", round_propose, name="round_propose"),
+    path("rounds/<int:pk>/announce/", round_announce, name="round_announce"),
+    path("rounds/<int:pk>/confirm/", round_confirm, name="round_confirm"),
+    path("rounds/<int:pk>/cancel/", round_cancel, name="round_cancel"),
+    path("rounds/candidates/<int:pk>/withdraw/", candidate_withdraw, name="candidate_withdraw"),
+    path("rounds/objections/<int:pk>/handle/", objection_handle, name="objection_handle"),
+    path("notices/", notice_list, name="notices"),
+    path("notices/<int:pk>/", notice_detail, name="notice"),
+    path("notices/<int:pk>/object/", objection_new, name="objection_new"),
+]

@@ -1,0 +1,311 @@
+"""Forms of a selection round. They parse input; the rules live in backbone.services.rounds."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import school_year_label
+
+from ..models import Candidate, Objection, school_year_start
+from ..selectors import rounds as selectors
+from ..services import rounds as services
+
+DATE = {"type": "date"}
+
+
+def _date_widget():
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+def _year_choices():
+    current = school_year_start(timezone.localdate())
+    return [(y, school_year_label(y)) for y in range(current - 1, current + 3)]
+
+
+class CommitteeField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.username})"
+
+
+class RoundForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    tier = forms.ModelChoiceField(label=_("Tier"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    year = forms.TypedChoiceField(label=_("School year"), choices=_year_choices, coerce=int)
+    term_years = forms.IntegerField(
+        label=_("Term (years)"),
+        min_value=1,
+        max_value=6,
+        required=False,
+        help_text=_("Leave empty for the tier's usual term."),
+    )
+    quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=500)
+    apply_from = forms.DateField(label=_("Applications open"), widget=_date_widget())
+    apply_until = forms.DateField(label=_("Applications close"), widget=_date_widget())
+    committee = CommitteeField(
+        label=_("Committee members (评选小组)"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Committee members, the principal or the training office of the school."),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["school"].queryset = schools
+        tiers = selectors.school_tiers(schools=schools)
+        self.fields["tier"].queryset = tiers
+        self.fields["committee"].queryset = selectors.committee_choices(schools=schools)
+        self.fields["year"].initial = school_year_start(today)
+        self.fields["apply_from"].initial = today
+        self.fields["apply_until"].initial = today + datetime.timedelta(days=14)
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
+            self.fields["school"].widget = forms.HiddenInput()
+        first_tier = tiers.first()
+        if first_tier is not None:
+            self.fields["tier"].initial = first_tier.pk
+            self.fields["term_years"].initial = first_tier.default_term_years
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "school",
+            Row(Column("title", css_class="col-md-6"), Column("tier"), Column("year")),
+            Row(Column("quota"), Column("term_years"), Column("apply_from"), Column("apply_until")),
+            "committee",
+        )
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=50, required=False)
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100, required=False)
+    max_score = forms.IntegerField(
+        label=_("Maximum score"), min_value=1, max_value=1000, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        name, weight = (data.get("name") or "").strip(), data.get("weight")
+        if name and weight is None and "weight" not in self.errors:
+            self.add_error("weight", _("Give this criterion a weight."))
+        if weight is not None and not name:
+            self.add_error("name", _("Give this criterion a name."))
+        return data
+
+    @property
+    def row(self) -> dict | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if not (data.get("name") or "").strip():
+            return None
+        return {
+            "name": data["name"].strip(),
+            "weight": data["weight"],
+            "max_score": data.get("max_score") or services.DEFAULT_MAX_SCORE,
+        }
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        try:
+            services.criteria_validate(self.rows)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+    @property
+    def rows(self) -> list[dict]:
+        return [row for form in self.forms if (row := form.row) is not None]
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=2)
+
+
+def criterion_formset(data=None) -> BaseCriterionFormSet:
+    initial = [
+        {"name": str(name), "weight": weight, "max_score": services.DEFAULT_MAX_SCORE}
+        for name, weight in services.DEFAULT_CRITERIA
+    ]
+    return CriterionFormSet(data, initial=initial, prefix="criteria")
+
+
+class ApplicationForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Application statement"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Your teaching, research and mentoring since the last selection."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Apply")))
+
+
+class NominationTeacherField(forms.ModelChoiceField):
+    def __init__(self, *args, reserve_ids=(), **kwargs):
+        self.reserve_ids = set(reserve_ids)
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        label = f"{obj.name} ({obj.staff_no}) · {obj.subject}"
+        if obj.pk in self.reserve_ids:
+            label += " · " + str(_("reserve pool"))
+        return label
+
+
+class NominationForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Reason for the nomination"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        teachers, reserve_ids = selectors.nomination_choices(round=round)
+        self.fields = {
+            "teacher": NominationTeacherField(
+                label=_("Teacher"), queryset=teachers, reserve_ids=reserve_ids
+            ),
+            **self.fields,
+        }
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Nominate")))
+
+
+class ScoreSheetForm(forms.Form):
+    """One number per candidate and criterion; fields named s_<candidate>_<criterion>."""
+
+    def __init__(self, *args, candidates, criteria, values=None, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = values or {}
+        self.grid = []
+        for candidate in candidates:
+            cells = []
+            for criterion in criteria:
+                name = f"s_{candidate.pk}_{criterion.pk}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{candidate.teacher.name} · {criterion.name}",
+                    min_value=0,
+                    max_value=criterion.max_score,
+                    max_digits=5,
+                    decimal_places=1,
+                    required=False,
+                    initial=values.get((candidate.pk, criterion.pk)),
+                    disabled=disabled,
+                    widget=forms.NumberInput(
+                        attrs={
+                            "class": "form-control form-control-sm score-input",
+                            "step": "0.1",
+                            "min": 0,
+                            "max": criterion.max_score,
+                            "inputmode": "decimal",
+                        }
+                    ),
+                )
+                cells.append((criterion, self[name]))
+            self.grid.append((candidate, cells))
+
+    @property
+    def values(self) -> dict[tuple[int, int], object]:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            _prefix, candidate_id, criterion_id = name.split("_")
+            result[(int(candidate_id), int(criterion_id))] = value
+        return result
+
+
+class ProposalForm(forms.Form):
+    candidates = forms.ModelMultipleChoiceField(
+        label=_("Proposed candidates"),
+        queryset=Candidate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = round.candidates.filter(withdrawn=False)
+
+
+class AnnouncementForm(forms.Form):
+    announce_from = forms.DateField(label=_("Announcement starts"), widget=_date_widget())
+    announce_until = forms.DateField(label=_("Announcement ends"), widget=_date_widget())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["announce_from"].initial = today
+        self.fields["announce_until"].initial = today + datetime.timedelta(
+            days=services.DEFAULT_ANNOUNCEMENT_DAYS
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Row(Column("announce_from"), Column("announce_until")))
+        self.helper.add_input(Submit("submit", _("Start the public announcement")))
+
+
+class ObjectionCandidateField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.teacher.name
+
+
+class ObjectionForm(forms.Form):
+    candidate = ObjectionCandidateField(
+        label=_("Concerning"),
+        queryset=Candidate.objects.none(),
+        required=False,
+        empty_label=_("The list as a whole"),
+    )
+    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = round.candidates.filter(
+            proposed=True, withdrawn=False
+        ).select_related("teacher")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Lodge the objection")))
+
+
+class ObjectionHandleForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (Objection.Outcome.UPHELD, Objection.Outcome.UPHELD.label),
+            (Objection.Outcome.DISMISSED, Objection.Outcome.DISMISSED.label),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("An upheld objection against a candidate takes them off the proposed list."),
+    )
+    response = forms.CharField(
+        label=_("How it was handled"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Record the handling")))
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError, *, formset=None) -> None:
+    """Show a service's ValidationError on the form: field errors where the field exists,
+    "criteria" errors on the formset, the rest above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        if formset is not None and field == "criteria":
+            formset._non_form_errors = formset.error_class(
+                errors, error_class="nonform", renderer=formset.renderer
+            )
+        elif field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)

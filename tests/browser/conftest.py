@@ -1,13 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
-import os
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
-# around it are synchronous and safe. Only these tests get the switch.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -17,8 +12,18 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test thread while the browser is open;
+    the ORM calls the tests make around it are synchronous and safe. Only these modules get
+    the switch, and the browser closes with its module so no other test runs beside it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(allow_orm_beside_playwright):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)")
     from playwright.sync_api import sync_playwright
@@ -73,7 +78,9 @@ class Session:
     def shot(self, label: str):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
-        self.page.screenshot(path=ARTIFACTS / f"{self.name}-{self.shots:02d}-{label}.png", full_page=True)
+        self.page.screenshot(
+            path=ARTIFACTS / f"{self.name}-{self.shots:02d}-{label}.png", full_page=True
+        )
 
     def close(self):
         self.context.close()
@@ -100,5 +107,3 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-

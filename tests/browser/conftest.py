@@ -54,13 +54,13 @@ class Session:
         self.page.on("requestfailed", self._request_failed)
         self.page.on(
             "response",
-            lambda r: self.problems.append(f"{r.status}: {r.url}") if r.status >= 500 else None,
+            lambda r: self.problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
         )
         self.shots = 0
 
     def _request_failed(self, request):
-        # A file download ends the navigation that started it; that is not a failure.
-        if "/download/" in request.url and "ERR_ABORTED" in (request.failure or ""):
+        # ERR_ABORTED: the next navigation (or a download) cancelled the request; not a fault.
+        if "ERR_ABORTED" in (request.failure or ""):
             return
         self.problems.append(f"failed: {request.url} {request.failure}")
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "core",
     "teachers",
     "backbone",
+    "records",
     "mentoring",
     "assessment",
 ]
@@ -165,6 +166,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 JOBS_INLINE = False  # run jobs synchronously in the request (tests only)
 JOB_MAX_ATTEMPTS = 3
+# Attachments of professional records: what may be uploaded, checked by content, not name.
+RECORD_UPLOAD_TYPES = env.list(
+    "RECORD_UPLOAD_TYPES",
+    default=["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "jpg", "png"],
+)
+RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
 
 LOGGING = {

@@ -1,0 +1,182 @@
+"""Every write to a record goes through here: drafts, submission, verification, returning,
+archiving, and the audit trail that keeps who did what and when."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Semester, school_year_start
+
+from ..models import AuditEntry, Record, Status
+
+
+def audit_log(*, record: Record, actor, action: str, changes=None, note: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        record_id=record.pk, actor=actor, action=action, changes=changes or {}, note=note
+    )
+
+
+def period_for(*, teacher, day: datetime.date) -> tuple[int, int | None]:
+    """The school year and semester a date falls in, from the district's calendar; outside
+    both semesters (holidays) the semester is left empty."""
+    year = school_year_start(day)
+    semester = (
+        Semester.objects.filter(
+            school_year__district_id=teacher.school.district_id,
+            start_date__lte=day,
+            end_date__gte=day,
+        )
+        .values_list("number", flat=True)
+        .first()
+    )
+    return year, semester
+
+
+def _field_values(record: Record) -> dict:
+    values = {}
+    for field in record._meta.concrete_fields:
+        if field.name in {"status", "updated_at", "created_at", "title", "kind"} or isinstance(
+            field, models.OneToOneField
+        ):
+            continue
+        value = getattr(record, field.attname)
+        values[field.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return {k: (str(v) if not isinstance(v, (int, float, str, bool, type(None))) else v)
+            for k, v in values.items()}  # fmt: skip
+
+
+@transaction.atomic
+def record_save(*, record: Record, by) -> Record:
+    """Create or update a record as its author; the audit trail keeps what changed."""
+    if record.pk is not None:
+        current = Record.objects.select_for_update().get(pk=record.pk)
+        if current.status not in (Status.DRAFT, Status.RETURNED):
+            raise ValidationError(
+                _("This record is %(status)s and can no longer be changed.")
+                % {"status": current.get_status_display()}
+            )
+        before = _field_values(type(record).objects.get(pk=record.pk))
+    else:
+        before = None
+    if record.date and not record.year:
+        record.year, record.semester = period_for(teacher=record.teacher, day=record.date)
+    record.full_clean()
+    record.save()
+    after = _field_values(record)
+    if before is None:
+        audit_log(record=record, actor=by, action=AuditEntry.Action.CREATED)
+    else:
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if changes:
+            audit_log(record=record, actor=by, action=AuditEntry.Action.UPDATED, changes=changes)
+    return record
+
+
+def _transition(record: Record, *, allowed_from, to: str, **fields) -> bool:
+    """Move a record between states with one conditional UPDATE: a second click or a second
+    tab finds the state already changed and does nothing."""
+    updated = Record.objects.filter(pk=record.pk, status__in=allowed_from).update(
+        status=to, **fields
+    )
+    if updated:
+        record.status = to
+        for name, value in fields.items():
+            setattr(record, name, value)
+    return bool(updated)
+
+
+@transaction.atomic
+def record_submit(*, record: Record, by) -> Record:
+    if record.teacher.user_id != by.pk:
+        raise PermissionDenied
+    if record.status == Status.SUBMITTED:
+        return record
+    if not _transition(
+        record,
+        allowed_from=[Status.DRAFT, Status.RETURNED],
+        to=Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    ):
+        raise ValidationError(_("Only drafts and returned records can be submitted."))
+    audit_log(record=record, actor=by, action=AuditEntry.Action.SUBMITTED)
+    return record
+
+
+def _require_verifier(record: Record, by) -> None:
+    if not Record.objects.verifiable_by(by).filter(pk=record.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def record_verify(*, record: Record, by) -> Record:
+    _require_verifier(record, by)
+    if record.status == Status.VERIFIED:
+        return record
+    if not _transition(
+        record,
+        allowed_from=[Status.SUBMITTED],
+        to=Status.VERIFIED,
+        verified_at=timezone.now(),
+        verified_by=by,
+        return_reason="",
+    ):
+        raise ValidationError(_("Only records awaiting verification can be verified."))
+    audit_log(record=record, actor=by, action=AuditEntry.Action.VERIFIED)
+    return record
+
+
+@transaction.atomic
+def record_return(*, record: Record, by, reason: str) -> Record:
+    _require_verifier(record, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is returned.")})
+    if not _transition(
+        record, allowed_from=[Status.SUBMITTED, Status.VERIFIED], to=Status.RETURNED,
+        return_reason=reason, verified_at=None, verified_by=None,
+    ):  # fmt: skip
+        raise ValidationError(_("Only submitted or verified records can be returned."))
+    audit_log(record=record, actor=by, action=AuditEntry.Action.RETURNED, note=reason)
+    return record
+
+
+@transaction.atomic
+def records_verify_bulk(*, records, by) -> int:
+    """Verify every record in ``records`` that the user may verify and that awaits it."""
+    ids = list(
+        Record.objects.verifiable_by(by)
+        .filter(pk__in=[r.pk for r in records], status=Status.SUBMITTED)
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    Record.objects.filter(pk__in=ids, status=Status.SUBMITTED).update(
+        status=Status.VERIFIED, verified_at=now, verified_by=by, return_reason=""
+    )
+    AuditEntry.objects.bulk_create(
+        AuditEntry(record_id=pk, actor=by, action=AuditEntry.Action.VERIFIED) for pk in ids
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def record_archive(*, record: Record, by) -> Record:
+    """ "Deleting" a record archives it: the record and its files are kept, out of sight."""
+    own_draft = record.teacher.user_id == by.pk and record.status in (
+        Status.DRAFT, Status.RETURNED,
+    )  # fmt: skip
+    manager = Record.objects.verifiable_by(by).filter(pk=record.pk).exists()
+    if not (own_draft or manager):
+        raise PermissionDenied
+    if record.status == Status.ARCHIVED:
+        return record
+    _transition(
+        record,
+        allowed_from=[s for s in Status.values if s != Status.ARCHIVED],
+        to=Status.ARCHIVED,
+        archived_at=timezone.now(),
+    )
+    audit_log(record=record, actor=by, action=AuditEntry.Action.ARCHIVED)
+    return record

@@ -31,5 +31,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("teachers/", include("teachers.urls")),
     path("backbone/", include("backbone.urls")),
+    path("records/", include("records.urls")),
     path("", include("core.urls")),
 ]

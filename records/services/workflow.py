@@ -61,7 +61,7 @@ def record_save(*, record: Record, by) -> Record:
         before = _field_values(type(record).objects.get(pk=record.pk))
     else:
         before = None
-    if record.date and not record.year:
+    if record.date:
         record.year, record.semester = period_for(teacher=record.teacher, day=record.date)
     record.full_clean()
     record.save()

@@ -135,3 +135,39 @@ class AnnualGradeFactory(DjangoModelFactory):
     teacher = factory.SubFactory(TeacherFactory)
     year = 2025
     grade = 3
+
+
+class TrainingFactory(DjangoModelFactory):
+    """A professional record; the other kinds follow the same pattern (see records.models)."""
+
+    class Meta:
+        model = "records.Training"
+
+    teacher = factory.SubFactory(TeacherFactory)
+    date = datetime.date(2025, 10, 15)
+    year = 2025
+    semester = 1
+    course = factory.Sequence(lambda n: f"校本培训第{n}讲")
+    hours = 6
+    school_based = True
+
+
+class OpenClassFactory(DjangoModelFactory):
+    class Meta:
+        model = "records.OpenClass"
+
+    teacher = factory.SubFactory(TeacherFactory)
+    date = datetime.date(2025, 11, 5)
+    year = 2025
+    semester = 1
+    class_kind = "demonstration"
+    level = 1
+    starts_at = factory.LazyAttribute(
+        lambda o: datetime.datetime.combine(
+            o.date, datetime.time(9, 0), tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+        )
+    )
+    place = "三楼录播教室"
+    subject = "语文"
+    grade_class = "四年级（2）班"
+    topic = factory.Sequence(lambda n: f"《落花生》第{n}课时")

@@ -30,6 +30,13 @@ CRITERIA = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The assertions below read the services' messages in English; zh-hans is the default."""
+    with translation.override("en"):
+        yield
+
+
 def today():
     return timezone.localdate()
 

@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import District, Job, RoleAssignment, School, SchoolYear, Semester, TeachingGroup, User
+from .models import (
+    District,
+    Holiday,
+    Job,
+    RoleAssignment,
+    School,
+    SchoolYear,
+    Semester,
+    TeachingGroup,
+    User,
+)
 
 
 class RoleInline(admin.TabularInline):
@@ -57,3 +67,9 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "status", "requested_by", "created_at", "attempts"]
     list_filter = ["kind", "status"]
     readonly_fields = ["created_at", "started_at", "finished_at"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "start_date", "end_date"]
+    list_filter = ["district"]

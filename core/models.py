@@ -172,6 +172,30 @@ class Semester(models.Model):
         return f"{self.school_year.label} {self.get_number_display()}"
 
 
+class Holiday(models.Model):
+    """A school holiday inside a semester (国庆, 春节 ...): such days count for no duty week."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("district")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["district", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="holiday_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_date}–{self.end_date})"
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     language = models.CharField(

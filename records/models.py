@@ -251,6 +251,15 @@ class Observation(Record):
         related_name="observations",
         verbose_name=_("open class"),
     )
+    pairing = models.ForeignKey(
+        "mentoring.Pairing",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observations",
+        verbose_name=_("mentoring pairing"),
+        help_text=_("Set when the observation is part of a mentor–apprentice pairing."),
+    )
     subject = models.CharField(_("subject"), max_length=30)
     class_name = models.CharField(_("class"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)

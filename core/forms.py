@@ -76,3 +76,16 @@ class SchoolYearForm(forms.Form):
         if dates["start_date"].year != dates["start_year"]:
             self.add_error("start_date", _("The school year must start in its start year."))
         return data
+
+
+class HolidayForm(forms.Form):
+    name = forms.CharField(label=_("Holiday"), max_length=50)
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("A holiday must end on or after its first day."))
+        return data

@@ -1,6 +1,6 @@
 from django.db.models import Count, Q, QuerySet
 
-from .models import Job, School, SchoolYear
+from .models import Holiday, Job, School, SchoolYear
 
 
 def school_list(*, user) -> QuerySet[School]:
@@ -51,3 +51,9 @@ def school_year_initial(school_year: SchoolYear) -> dict:
             data[f"{prefix}_start"] = semesters[number].start_date
             data[f"{prefix}_end"] = semesters[number].end_date
     return data
+
+
+def holiday_list(*, user) -> QuerySet[Holiday]:
+    district_ids = school_year_list(user=user).values_list("district_id", flat=True)
+    qs = Holiday.objects.select_related("district")
+    return qs if user.scope.is_superuser else qs.filter(district_id__in=district_ids)

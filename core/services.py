@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import District, SchoolYear, Semester
+from .models import District, Holiday, SchoolYear, Semester
 
 
 @transaction.atomic
@@ -30,3 +30,16 @@ def school_year_save(
             defaults={"start_date": data[start], "end_date": data[end]},
         )
     return school_year
+
+
+@transaction.atomic
+def holiday_add(*, district: District, name: str, start_date, end_date) -> Holiday:
+    holiday = Holiday(district=district, name=name, start_date=start_date, end_date=end_date)
+    holiday.full_clean()
+    holiday.save()
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, holiday: Holiday) -> None:
+    holiday.delete()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("school-years/", views.school_year_list, name="school_years"),
     path("school-years/new/", views.school_year_edit, name="school_year_new"),
     path("school-years/<int:pk>/edit/", views.school_year_edit, name="school_year_edit"),
+    path("holidays/<int:pk>/remove/", views.holiday_remove, name="holiday_remove"),
     path("language/", views.language_switch, name="language"),
     path("files/", views.job_list, name="jobs"),
     path("files/<int:pk>/", views.job_detail, name="job"),

@@ -13,9 +13,9 @@ from backbone.selectors.planning import school_dashboard
 from teachers.selectors import teacher_counts_for_home
 
 from . import selectors, services
-from .forms import SchoolYearForm
+from .forms import HolidayForm, SchoolYearForm
 from .jobs import job_retry
-from .models import District, Job, SchoolYear, school_year_start
+from .models import District, Holiday, Job, SchoolYear, school_year_start
 
 
 def home(request):
@@ -55,12 +55,30 @@ def language_switch(request):
 
 
 def school_year_list(request):
-    years = selectors.school_year_list(user=request.user)
-    return render(
-        request,
-        "core/school_year_list.html",
-        {"years": years, "can_edit": _district_for_edit(request.user) is not None},
-    )
+    district = _district_for_edit(request.user)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if district is None:
+            raise PermissionDenied
+        if form.is_valid():
+            services.holiday_add(district=district, **form.cleaned_data)
+            messages.success(request, _("Holiday added."))
+            return redirect("school_years")
+    context = {
+        "years": selectors.school_year_list(user=request.user),
+        "holidays": selectors.holiday_list(user=request.user),
+        "can_edit": district is not None,
+        "holiday_form": form,
+    }
+    return render(request, "core/school_year_list.html", context)
+
+
+@require_POST
+def holiday_remove(request, pk: int):
+    holiday = get_object_or_404(Holiday, pk=pk, district_id__in=request.user.scope.district_ids)
+    services.holiday_remove(holiday=holiday)
+    messages.success(request, _("Holiday removed."))
+    return redirect("school_years")
 
 
 def _district_for_edit(user):

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from core.models import SchoolYear
+from core.models import Holiday, SchoolYear
 from tests.factories import SchoolYearFactory
 
 GOOD = {
@@ -41,3 +41,22 @@ def test_principals_read_their_districts_years_but_cannot_edit(login, principal,
     assert "2025–2026" in login(principal).get(reverse("school_years")).content.decode()
     assert login(principal).get(reverse("school_year_edit", args=[year.pk])).status_code == 403
     assert "2025–2026" not in login(outsider).get(reverse("school_years")).content.decode()
+
+
+def test_district_office_records_holidays_and_principals_only_read_them(
+    login, district_office, principal, outsider, school
+):
+    client = login(district_office)
+    data = {"name": "国庆节", "start_date": "2026-10-01", "end_date": "2026-10-07"}
+    assert client.post(reverse("school_years"), data).status_code == 302
+    holiday = Holiday.objects.get()
+    assert holiday.district == school.district
+    bad = {"name": "春节", "start_date": "2027-02-10", "end_date": "2027-02-01"}
+    response = client.post(reverse("school_years"), bad)
+    assert response.status_code == 200 and "end_date" in response.context["holiday_form"].errors
+    assert "国庆节" in login(principal).get(reverse("school_years")).content.decode()
+    assert login(principal).post(reverse("school_years"), data).status_code == 403
+    assert "国庆节" not in login(outsider).get(reverse("school_years")).content.decode()
+    assert login(outsider).post(reverse("holiday_remove", args=[holiday.pk])).status_code == 404
+    login(district_office).post(reverse("holiday_remove", args=[holiday.pk]))
+    assert not Holiday.objects.exists()

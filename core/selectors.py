@@ -27,16 +27,19 @@ def current_school_year(*, district_id: int, day) -> SchoolYear | None:
     return SchoolYear.objects.filter(district_id=district_id).containing(day).first()
 
 
-def school_year_list(*, user) -> QuerySet[SchoolYear]:
-    """School years of every district the user works in (their schools' or their own)."""
+def district_ids_of(*, user) -> set[int]:
+    """Every district the user works in: their own, or their schools'."""
     scope = user.scope
-    qs = SchoolYear.objects.select_related("district").prefetch_related("semesters")
-    if scope.is_superuser:
-        return qs
-    district_ids = set(scope.district_ids) | set(
+    return set(scope.district_ids) | set(
         School.objects.filter(pk__in=scope.school_roles).values_list("district_id", flat=True)
     )
-    return qs.filter(district_id__in=district_ids)
+
+
+def school_year_list(*, user) -> QuerySet[SchoolYear]:
+    qs = SchoolYear.objects.select_related("district").prefetch_related("semesters")
+    if user.scope.is_superuser:
+        return qs
+    return qs.filter(district_id__in=district_ids_of(user=user))
 
 
 def school_year_initial(school_year: SchoolYear) -> dict:
@@ -54,6 +57,7 @@ def school_year_initial(school_year: SchoolYear) -> dict:
 
 
 def holiday_list(*, user) -> QuerySet[Holiday]:
-    district_ids = school_year_list(user=user).values_list("district_id", flat=True)
     qs = Holiday.objects.select_related("district")
-    return qs if user.scope.is_superuser else qs.filter(district_id__in=district_ids)
+    if user.scope.is_superuser:
+        return qs
+    return qs.filter(district_id__in=district_ids_of(user=user))

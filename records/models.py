@@ -119,7 +119,7 @@ class Record(models.Model):
     @property
     def detail(self) -> "Record":
         """The kind's own row (OpenClass, Paper, ...), with every field of the record."""
-        return getattr(self, self.kind.replace("_", ""))
+        return getattr(self, KIND_ACCESSORS[self.kind])
 
     @property
     def is_locked(self) -> bool:
@@ -567,3 +567,17 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.record_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The reverse one-to-one accessor of each kind's child table, e.g. record.researchproject.
+KIND_ACCESSORS = {
+    Kind.OPEN_CLASS: "openclass",
+    Kind.OBSERVATION: "observation",
+    Kind.PAPER: "paper",
+    Kind.PROJECT: "researchproject",
+    Kind.LECTURE: "lecture",
+    Kind.TRAINING: "training",
+    Kind.READING: "readingnote",
+    Kind.STUDY_TRIP: "studytrip",
+    Kind.PLAN: "selfdevelopmentplan",
+}

@@ -63,9 +63,11 @@ def record_save(*, record: Record, by) -> Record:
         before = None
     if record.date:
         record.year, record.semester = period_for(teacher=record.teacher, day=record.date)
-    record.full_clean()
+    # Each kind derives its title from its own fields in save(); it is empty until then.
+    record.full_clean(exclude=["title"])
     record.save()
-    after = _field_values(record)
+    # Read back what was stored, so "6" and "6.0" or a date and its string compare equal.
+    after = _field_values(type(record).objects.get(pk=record.pk))
     if before is None:
         audit_log(record=record, actor=by, action=AuditEntry.Action.CREATED)
     else:
@@ -77,7 +79,8 @@ def record_save(*, record: Record, by) -> Record:
 
 def _transition(record: Record, *, allowed_from, to: str, **fields) -> bool:
     """Move a record between states with one conditional UPDATE: a second click or a second
-    tab finds the state already changed and does nothing."""
+    tab finds the state already changed and does nothing. Without a change, ``record`` is
+    refreshed, so the caller judges the state the database holds, not a stale copy."""
     updated = Record.objects.filter(pk=record.pk, status__in=allowed_from).update(
         status=to, **fields
     )
@@ -85,6 +88,8 @@ def _transition(record: Record, *, allowed_from, to: str, **fields) -> bool:
         record.status = to
         for name, value in fields.items():
             setattr(record, name, value)
+    else:
+        record.refresh_from_db(fields=["status", "return_reason", *fields])
     return bool(updated)
 
 
@@ -92,14 +97,14 @@ def _transition(record: Record, *, allowed_from, to: str, **fields) -> bool:
 def record_submit(*, record: Record, by) -> Record:
     if record.teacher.user_id != by.pk:
         raise PermissionDenied
-    if record.status == Status.SUBMITTED:
-        return record
     if not _transition(
         record,
         allowed_from=[Status.DRAFT, Status.RETURNED],
         to=Status.SUBMITTED,
         submitted_at=timezone.now(),
     ):
+        if record.status == Status.SUBMITTED:
+            return record  # a second click
         raise ValidationError(_("Only drafts and returned records can be submitted."))
     audit_log(record=record, actor=by, action=AuditEntry.Action.SUBMITTED)
     return record
@@ -113,8 +118,6 @@ def _require_verifier(record: Record, by) -> None:
 @transaction.atomic
 def record_verify(*, record: Record, by) -> Record:
     _require_verifier(record, by)
-    if record.status == Status.VERIFIED:
-        return record
     if not _transition(
         record,
         allowed_from=[Status.SUBMITTED],
@@ -123,6 +126,8 @@ def record_verify(*, record: Record, by) -> Record:
         verified_by=by,
         return_reason="",
     ):
+        if record.status == Status.VERIFIED:
+            return record  # a second click, or a colleague was quicker
         raise ValidationError(_("Only records awaiting verification can be verified."))
     audit_log(record=record, actor=by, action=AuditEntry.Action.VERIFIED)
     return record
@@ -138,6 +143,8 @@ def record_return(*, record: Record, by, reason: str) -> Record:
         record, allowed_from=[Status.SUBMITTED, Status.VERIFIED], to=Status.RETURNED,
         return_reason=reason, verified_at=None, verified_by=None,
     ):  # fmt: skip
+        if record.status == Status.RETURNED:
+            return record  # a second click: the first reason stands
         raise ValidationError(_("Only submitted or verified records can be returned."))
     audit_log(record=record, actor=by, action=AuditEntry.Action.RETURNED, note=reason)
     return record
@@ -149,6 +156,7 @@ def records_verify_bulk(*, records, by) -> int:
     ids = list(
         Record.objects.verifiable_by(by)
         .filter(pk__in=[r.pk for r in records], status=Status.SUBMITTED)
+        .select_for_update(of=("self",))
         .values_list("pk", flat=True)
     )
     now = timezone.now()
@@ -163,20 +171,21 @@ def records_verify_bulk(*, records, by) -> int:
 
 @transaction.atomic
 def record_archive(*, record: Record, by) -> Record:
-    """ "Deleting" a record archives it: the record and its files are kept, out of sight."""
-    own_draft = record.teacher.user_id == by.pk and record.status in (
-        Status.DRAFT, Status.RETURNED,
-    )  # fmt: skip
-    manager = Record.objects.verifiable_by(by).filter(pk=record.pk).exists()
-    if not (own_draft or manager):
+    """ "Deleting" a record archives it: the record and its files are kept, out of sight.
+    The author may archive a draft or a returned record; the school's managers any record."""
+    if Record.objects.verifiable_by(by).filter(pk=record.pk).exists():
+        allowed_from = [s for s in Status.values if s != Status.ARCHIVED]
+    elif record.teacher.user_id == by.pk:
+        allowed_from = [Status.DRAFT, Status.RETURNED]
+    else:
         raise PermissionDenied
-    if record.status == Status.ARCHIVED:
-        return record
-    _transition(
-        record,
-        allowed_from=[s for s in Status.values if s != Status.ARCHIVED],
-        to=Status.ARCHIVED,
-        archived_at=timezone.now(),
-    )
+    if not _transition(
+        record, allowed_from=allowed_from, to=Status.ARCHIVED, archived_at=timezone.now()
+    ):
+        if record.status == Status.ARCHIVED:
+            return record  # a second click
+        raise ValidationError(
+            _("Only drafts and returned records can be archived by their author.")
+        )
     audit_log(record=record, actor=by, action=AuditEntry.Action.ARCHIVED)
     return record

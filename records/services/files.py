@@ -1,0 +1,95 @@
+"""Attachments of professional records. Files are never deleted: removing an attachment hides
+it and keeps the stored file, and archiving a record keeps every file it has."""
+
+import logging
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..files import check_upload
+from ..models import Attachment, AuditEntry, Record, Status
+from .workflow import audit_log
+
+logger = logging.getLogger(__name__)
+
+
+def _open_record_of_author(record: Record, by) -> Record:
+    """The record, locked, once we know ``by`` is its author and it may still change."""
+    current = (
+        Record.objects.select_for_update(of=("self",)).select_related("teacher").get(pk=record.pk)
+    )
+    if current.teacher.user_id is None or current.teacher.user_id != by.pk:
+        raise PermissionDenied
+    if current.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(
+            _("This record is %(status)s: its files can no longer be changed.")
+            % {"status": current.get_status_display()}
+        )
+    return current
+
+
+def _display_name(name: str) -> str:
+    # Only shown and offered back as the download name; never used as a path.
+    name = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())
+    return name.strip()[-255:] or "file"
+
+
+@transaction.atomic
+def attachment_add(*, record: Record, upload, role: str, by) -> Attachment:
+    """Attach an uploaded file to a record as its author, while the record is a draft or
+    returned. The content decides the type (records.files.check_upload)."""
+    record = _open_record_of_author(record, by)
+    checked = check_upload(upload)
+    attachment = Attachment(
+        record=record,
+        role=role,
+        token=secrets.token_hex(20),
+        original_name=_display_name(upload.name),
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    attachment.full_clean(exclude=["file"])
+    attachment.file.save(attachment.token, upload, save=False)
+    try:
+        attachment.save()
+        audit_log(
+            record=record,
+            actor=by,
+            action=AuditEntry.Action.FILE_ADDED,
+            note=attachment.original_name,
+            changes={
+                "attachment": attachment.pk,
+                "role": role,
+                "size": checked.size,
+                "sha256": checked.sha256,
+            },
+        )
+    except Exception:
+        # The row never existed, so the file is an orphan nobody can reach.
+        attachment.file.delete(save=False)
+        raise
+    logger.info("attachment %s added to record %s by %s", attachment.pk, record.pk, by.pk)
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by) -> Attachment:
+    """Take a file off a record: the row and the stored file stay, for the audit trail."""
+    _open_record_of_author(attachment.record, by)
+    updated = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
+    attachment.refresh_from_db(fields=["removed_at"])
+    if updated:
+        audit_log(
+            record=attachment.record,
+            actor=by,
+            action=AuditEntry.Action.FILE_REMOVED,
+            note=attachment.original_name,
+            changes={"attachment": attachment.pk},
+        )
+    return attachment

@@ -3,11 +3,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backbone.selectors.designations import designation_history
 from core.jobs import job_create
+from core.models import school_year_start
+from records.selectors.entries import growth_summary
 
 from . import selectors, services
 from .filters import TeacherFilter
@@ -61,6 +64,9 @@ def teacher_detail(request, pk: int):
         "teacher": teacher,
         "can_edit": can_edit,
         "designations": designation_history(teacher=teacher),
+        "growth": growth_summary(
+            user=request.user, teacher=teacher, year=school_year_start(timezone.localdate())
+        ),
     }
     return render(request, "teachers/teacher_detail.html", context)
 

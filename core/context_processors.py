@@ -50,7 +50,22 @@ def navigation(request):
                 ],
             )
         )
-    if getattr(user, "teacher", None) is not None:
+    records = []
+    is_teacher = getattr(user, "teacher", None) is not None
+    if is_teacher:
+        records += [
+            NavItem(_("My growth"), reverse("records:growth"), "graph-up-arrow"),
+            NavItem(_("Log class observations"), reverse("records:observations_quick"), "eye"),
+        ]
+    if manager:
+        records.append(NavItem(_("Verification queue"), reverse("records:queue"), "check2-all"))
+    if scope.school_roles or scope.is_district_office or scope.is_superuser:
+        records.append(
+            NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")
+        )
+    if records:
+        items.append(NavItem(_("Records"), icon="journal-text", children=records))
+    if is_teacher:
         items.append(NavItem(_("My profile"), reverse("teachers:me"), "person-badge"))
         if not staff:
             items.append(NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"))

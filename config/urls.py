@@ -32,5 +32,6 @@ urlpatterns = [
     path("teachers/", include("teachers.urls")),
     path("backbone/", include("backbone.urls")),
     path("records/", include("records.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("", include("core.urls")),
 ]

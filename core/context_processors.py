@@ -65,6 +65,16 @@ def navigation(request):
         )
     if records:
         items.append(NavItem(_("Records"), icon="journal-text", children=records))
+    mentoring = []
+    if is_teacher or staff:
+        mentoring.append(NavItem(_("Pairings"), reverse("mentoring:list"), "people-fill"))
+    if staff:
+        mentoring += [
+            NavItem(_("Compliance overview"), reverse("mentoring:overview"), "traffic-light"),
+            NavItem(_("Mentor load"), reverse("mentoring:mentors"), "person-lines-fill"),
+        ]
+    if mentoring:
+        items.append(NavItem(_("Mentoring"), icon="people-fill", children=mentoring))
     if is_teacher:
         items.append(NavItem(_("My profile"), reverse("teachers:me"), "person-badge"))
         if not staff:

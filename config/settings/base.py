@@ -172,6 +172,9 @@ RECORD_UPLOAD_TYPES = env.list(
     default=["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "jpg", "png"],
 )
 RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
+# Mentoring: approving a mentor's pairing beyond this many current apprentices needs a
+# deliberate "approve anyway".
+MENTOR_MAX_APPRENTICES = env.int("MENTOR_MAX_APPRENTICES", default=3)
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
 
 LOGGING = {

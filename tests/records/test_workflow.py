@@ -270,3 +270,19 @@ def test_every_kind_reaches_its_own_row_from_the_base_record():
     for accessor in KIND_ACCESSORS.values():
         related = getattr(Record, accessor).related
         assert related.one_to_one and related.related_model._meta.parents
+
+
+def test_nobody_saves_a_record_in_someone_elses_name(teacher_user, principal):
+    from django.core.exceptions import PermissionDenied
+
+    from records.models import Training
+    from records.services.workflow import record_save
+
+    record = Training(
+        teacher=teacher_user.teacher, date=datetime.date(2025, 10, 1), course="校本研修", hours=3
+    )
+    with pytest.raises(PermissionDenied):
+        record_save(record=record, by=principal)
+    assert not Training.objects.exists()
+    record_save(record=record, by=teacher_user)
+    assert Training.objects.get().audit_entries.get().actor == teacher_user

@@ -1,0 +1,104 @@
+"""The compliance overview as an xlsx workbook, produced by a background job (core.jobs): one
+sheet with a row per pairing, one with a row per pairing and week.
+
+Registered by importing this module from mentoring.views_compliance."""
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from core.jobs import JobContext, job_handler
+
+from .compliance import OverviewRow, Week, overview_rows
+
+KIND = "mentoring_compliance_export"
+
+
+def _percent(row: OverviewRow):
+    percent = row.compliance.percent
+    return "" if percent is None else percent
+
+
+def pairing_columns():
+    return [
+        (_("School"), lambda r: r.pairing.school.name),
+        (_("Mentor"), lambda r: r.pairing.mentor.name),
+        (_("Apprentice"), lambda r: r.pairing.apprentice.name),
+        (_("Status"), lambda r: r.pairing.get_status_display()),
+        (_("Start date"), lambda r: r.pairing.start_date),
+        (_("End date"), lambda r: r.pairing.ended_on or r.pairing.end_date),
+        (_("Mentor observations done"), lambda r: r.compliance.mentor.done),
+        (_("Mentor observations required"), lambda r: r.compliance.mentor.required),
+        (_("Mentor observations awaiting verification"), lambda r: r.compliance.mentor.pending),
+        (_("Apprentice observations done"), lambda r: r.compliance.apprentice.done),
+        (_("Apprentice observations required"), lambda r: r.compliance.apprentice.required),
+        (
+            _("Apprentice observations awaiting verification"),
+            lambda r: r.compliance.apprentice.pending,
+        ),
+        (_("Missed weeks"), lambda r: r.compliance.missed_weeks),
+        (_("Guidance sessions"), lambda r: r.pairing.session_count),
+        (_("Percent done"), _percent),
+        (_("Compliance"), lambda r: r.compliance.light_label),
+    ]
+
+
+def week_columns():
+    def state(week: Week) -> str:
+        if not week.counts:
+            return _("No teaching days")
+        if week.in_progress:
+            return _("In progress")
+        return _("Missed") if week.missed else _("Done")
+
+    return [
+        (_("Week"), lambda r, w: f"{date_format(w.first)}–{date_format(w.last)}"),
+        (_("Teaching days"), lambda r, w: w.teaching_days),
+        (_("Holidays"), lambda r, w: "、".join(w.holidays)),
+        (_("Mentor observations done"), lambda r, w: w.mentor.done),
+        (_("Mentor observations required"), lambda r, w: w.mentor.required),
+        (_("Apprentice observations done"), lambda r, w: w.apprentice.done),
+        (_("Apprentice observations required"), lambda r, w: w.apprentice.required),
+        (_("Result"), lambda r, w: state(w)),
+    ]
+
+
+def _cell(value):
+    return str(value) if isinstance(value, Promise) else value
+
+
+def _widen(ws, count: int, width: int) -> None:
+    for idx in range(1, count + 1):
+        ws.column_dimensions[get_column_letter(idx)].width = width
+
+
+@job_handler(KIND)
+def mentoring_compliance_export(ctx: JobContext) -> None:
+    user = ctx.job.requested_by
+    # Scope and filters are applied again here, as the requesting user, at run time.
+    rows = overview_rows(user=user, data=QueryDict(ctx.params.get("query", ""))).rows
+    ctx.set_total(len(rows))
+    columns = pairing_columns()
+    weekly = week_columns()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Pairings"))
+    weeks = wb.create_sheet(_("Weeks"))
+    _widen(ws, len(columns), 14)
+    _widen(weeks, 2 + len(weekly), 14)
+    ws.append([label for label, _get in columns])
+    weeks.append([_("Mentor"), _("Apprentice"), *[label for label, _get in weekly]])
+    for i, row in enumerate(rows, start=1):
+        ws.append([_cell(get(row)) for _label, get in columns])
+        for week in row.compliance.weeks:
+            weeks.append(
+                [row.pairing.mentor.name, row.pairing.apprentice.name]
+                + [_cell(get(row, week)) for _label, get in weekly]
+            )
+        if i % 50 == 0:
+            ctx.advance(50)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    wb.save(ctx.output_path(f"mentoring-compliance-{stamp}.xlsx"))

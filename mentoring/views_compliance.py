@@ -1,0 +1,68 @@
+"""The training office's compliance overview of mentoring pairings and its xlsx export.
+Views are thin: scope, call mentoring.compliance, render."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from core.jobs import job_create
+
+from . import compliance, exports
+from .compliance import Light, overview_rows
+
+PAGE_SIZE = 50
+
+
+def _require_staff(user) -> None:
+    """The overview is for school staff (principal, training office, committee) and the
+    district office; anyone else, teachers included, gets a 404."""
+    scope = user.scope
+    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+        raise Http404
+
+
+def overview(request):
+    _require_staff(request.user)
+    result = overview_rows(user=request.user, data=request.GET)
+    page = Paginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    light_query = query.copy()
+    light_query.pop("light", None)
+    context = {
+        "filter": result.filter,
+        "page": page,
+        "query": query.urlencode(),
+        "light_query": light_query.urlencode(),
+        "lights": [(light, result.counts[light]) for light in Light],
+        "selected_light": request.GET.get("light", ""),
+        "thresholds": {
+            "green": compliance.GREEN_PERCENT,
+            "amber": compliance.AMBER_PERCENT,
+            "allowed": compliance.RECENT_MISSED_ALLOWED,
+            "recent": compliance.RECENT_WEEKS,
+        },
+    }
+    template = "mentoring/overview.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_POST
+def overview_export(request):
+    _require_staff(request.user)
+    job = job_create(
+        kind=exports.KIND,
+        requested_by=request.user,
+        params={"query": request.POST.get("query", "")},
+    )
+    return redirect("job", pk=job.pk)
+
+
+urlpatterns = [
+    path("overview/", overview, name="overview"),
+    path("overview/export/", overview_export, name="overview_export"),
+]

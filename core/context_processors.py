@@ -70,7 +70,7 @@ def navigation(request):
         mentoring.append(NavItem(_("Pairings"), reverse("mentoring:list"), "people-fill"))
     if staff:
         mentoring += [
-            NavItem(_("Compliance overview"), reverse("mentoring:overview"), "traffic-light"),
+            NavItem(_("Compliance overview"), reverse("mentoring:overview"), "speedometer2"),
             NavItem(_("Mentor load"), reverse("mentoring:mentors"), "person-lines-fill"),
         ]
     if mentoring:

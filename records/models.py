@@ -350,7 +350,7 @@ class ResearchProject(Record):
     semester_plan = models.TextField(_("semester research plan"), blank=True)
     process_records = models.TextField(_("monthly process records"), blank=True)
     stage_summary = models.TextField(_("stage summary"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("research outcome"), blank=True)
 
     class Meta:
         verbose_name = _("research project")

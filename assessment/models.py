@@ -31,6 +31,15 @@ class AnnualGrade(models.Model):
     year = models.PositiveSmallIntegerField(_("school year (start year)"))
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    round = models.ForeignKey(
+        "AssessmentRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from assessment round"),
+        help_text=_("Empty when the grade was recorded by hand."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -56,3 +65,361 @@ class AnnualGrade(models.Model):
     @property
     def year_label(self) -> str:
         return f"{self.year}–{self.year + 1}"
+
+
+class Period(models.TextChoices):
+    SEMESTER = "semester", _("Each semester")
+    YEAR = "year", _("Each school year")
+    TERM = "term", _("Over the term")
+    MONTH = "month", _("Each month")
+
+
+class DutyKind(models.TextChoices):
+    OPEN_CLASS = "open_class", _("Open classes (公开课)")
+    PAPER = "paper", _("Papers awarded or published (论文)")
+    PROJECT_LED = "project_led", _("Research projects led (主持课题)")
+    PROJECT = "project", _("Research projects led or joined (参与课题)")
+    LECTURE = "lecture", _("Thematic lectures (专题讲座)")
+    MENTORING = "mentoring", _("Apprentices mentored (带徒)")
+    OBSERVATIONS = "observations", _("Class observations (听课)")
+    TRAINING_HOURS = "training_hours", _("Training hours (继续教育学时)")
+    READING = "reading", _("Reading notes (读书心得)")
+    COURSEWARE = "courseware", _("Courseware (课件)")
+    DUTY_REPORT = "duty_report", _("Annual duty report (述职)")
+
+
+class DutyTemplate(models.Model):
+    """One duty of a tier: what, how many, per which period, from which school year on.
+
+    school=None is the district default; a school's own row replaces the default for that
+    school. Editing never rewrites the past: a change closes the row (valid_until) and adds a
+    new one valid from the chosen school year."""
+
+    district = models.ForeignKey(
+        "core.District",
+        on_delete=models.CASCADE,
+        related_name="duty_templates",
+        verbose_name=_("district"),
+    )
+    school = models.ForeignKey(
+        "core.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="duty_templates",
+        verbose_name=_("school"),
+    )
+    tier = models.ForeignKey(
+        "backbone.Tier",
+        on_delete=models.CASCADE,
+        related_name="duty_templates",
+        verbose_name=_("tier"),
+    )
+    kind = models.CharField(_("duty"), max_length=20, choices=DutyKind.choices)
+    required = models.DecimalField(_("required"), max_digits=6, decimal_places=1)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    min_level = models.PositiveSmallIntegerField(
+        _("at or above level"), null=True, blank=True,
+        choices=[(1, _("School")), (2, _("District/county")), (3, _("Municipal")),
+                 (4, _("Provincial")), (5, _("National"))],
+    )  # fmt: skip
+    min_school_based = models.DecimalField(
+        _("of which school-based hours"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    is_core = models.BooleanField(
+        _("core duty"),
+        default=False,
+        help_text=_("Missing a core duty caps the annual assessment grade."),
+    )
+    valid_from = models.PositiveSmallIntegerField(_("from school year"))
+    valid_until = models.PositiveSmallIntegerField(_("until school year"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["tier__level", "kind", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="duty_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tier} · {self.get_kind_display()} × {self.required}"
+
+
+class DutyReminder(models.Model):
+    """A reminder already sent, so each teacher, duty and period is reminded once."""
+
+    teacher = models.ForeignKey(
+        "teachers.Teacher", on_delete=models.CASCADE, related_name="+", verbose_name=_("teacher")
+    )
+    template = models.ForeignKey(
+        DutyTemplate, on_delete=models.CASCADE, related_name="+", verbose_name=_("duty")
+    )
+    period_key = models.CharField(_("period"), max_length=20)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty reminder")
+        verbose_name_plural = _("duty reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "template", "period_key"], name="remind_once_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.template} · {self.period_key}"
+
+
+class DutyReport(models.Model):
+    """述职: the teacher's annual report on their duties, read by the assessment round."""
+
+    teacher = models.ForeignKey(
+        "teachers.Teacher",
+        on_delete=models.CASCADE,
+        related_name="duty_reports",
+        verbose_name=_("teacher"),
+    )
+    year = models.PositiveSmallIntegerField(_("school year"))
+    text = models.TextField(_("report"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AnnualGradeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual duty report")
+        verbose_name_plural = _("annual duty reports")
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "year"], name="duty_report_once_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} {self.year}"
+
+
+class AssessmentTemplate(models.Model):
+    class Kind(models.TextChoices):
+        SEMESTER = "semester", _("Semester check")
+        ANNUAL = "annual", _("Annual assessment")
+
+    district = models.ForeignKey(
+        "core.District", on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
+    )
+    school = models.ForeignKey(
+        "core.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    excellent_from = models.DecimalField(
+        _("excellent from"), max_digits=5, decimal_places=1, default=90
+    )
+    good_from = models.DecimalField(_("good from"), max_digits=5, decimal_places=1, default=80)
+    qualified_from = models.DecimalField(
+        _("qualified from"), max_digits=5, decimal_places=1, default=60
+    )
+    missed_core_duty_cap = models.PositiveSmallIntegerField(
+        _("grade cap when a core duty is missed"),
+        choices=Grade.choices,
+        null=True,
+        blank=True,
+        default=Grade.QUALIFIED,
+    )
+    valid_from = models.PositiveSmallIntegerField(_("from school year"))
+    valid_until = models.PositiveSmallIntegerField(_("until school year"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment template")
+        verbose_name_plural = _("assessment templates")
+        ordering = ["kind", "-valid_from"]
+
+    def __str__(self):
+        return self.name
+
+
+class AssessmentComponent(models.Model):
+    template = models.ForeignKey(
+        AssessmentTemplate,
+        on_delete=models.CASCADE,
+        related_name="components",
+        verbose_name=_("template"),
+    )
+    name = models.CharField(_("component"), max_length=50)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("assessment component")
+        verbose_name_plural = _("assessment components")
+        ordering = ["template", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight}%)"
+
+
+class AssessmentRoundQuerySet(ScopedQuerySet):
+    pass
+
+
+class AssessmentRound(models.Model):
+    class Status(models.TextChoices):
+        SCORING = "scoring", _("Committee scoring")
+        FINALISED = "finalised", _("Finalised")
+        POSTED = "posted", _("Results posted")
+        LOCKED = "locked", _("Locked")
+
+    school = models.ForeignKey(
+        "core.School",
+        on_delete=models.CASCADE,
+        related_name="assessment_rounds",
+        verbose_name=_("school"),
+    )
+    template = models.ForeignKey(
+        AssessmentTemplate,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("template"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("school year"))
+    semester = models.PositiveSmallIntegerField(_("semester"), null=True, blank=True)
+    all_teachers = models.BooleanField(_("all teachers, not only backbone teachers"), default=False)
+    committee = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assessment_rounds", verbose_name=_("committee")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCORING
+    )
+    notice_from = models.DateField(_("results posted from"), null=True, blank=True)
+    notice_until = models.DateField(_("results posted until"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finalised by"),
+    )
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    objects = AssessmentRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment round")
+        verbose_name_plural = _("assessment rounds")
+        ordering = ["-year", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class AssessmentEntryQuerySet(ScopedQuerySet):
+    school_path = "round__school"
+
+
+class AssessmentEntry(models.Model):
+    """One teacher in a round: the prefilled facts, the committee's result and the grade."""
+
+    round = models.ForeignKey(
+        AssessmentRound, on_delete=models.CASCADE, related_name="entries", verbose_name=_("round")
+    )
+    teacher = models.ForeignKey(
+        "teachers.Teacher",
+        on_delete=models.CASCADE,
+        related_name="assessment_entries",
+        verbose_name=_("teacher"),
+    )
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    absent_without_reason = models.BooleanField(
+        _("absent from training without a valid reason"), default=False
+    )
+    score = models.DecimalField(
+        _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), choices=Grade.choices, null=True, blank=True
+    )
+    explanation = models.TextField(_("how the grade was reached"), blank=True)
+
+    objects = AssessmentEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment entry")
+        verbose_name_plural = _("assessment entries")
+        ordering = ["round", "teacher__staff_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "teacher"], name="assessed_once_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} @ {self.round}"
+
+
+class AssessmentSheet(models.Model):
+    round = models.ForeignKey(
+        AssessmentRound, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("round")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment score sheet")
+        verbose_name_plural = _("assessment score sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="assessment_sheet_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member} @ {self.round}"
+
+
+class AssessmentScore(models.Model):
+    sheet = models.ForeignKey(
+        AssessmentSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("sheet")
+    )
+    entry = models.ForeignKey(
+        AssessmentEntry, on_delete=models.CASCADE, related_name="scores", verbose_name=_("entry")
+    )
+    component = models.ForeignKey(
+        AssessmentComponent,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("component"),
+    )
+    value = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("assessment score")
+        verbose_name_plural = _("assessment scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "entry", "component"], name="assessment_score_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry} · {self.component}: {self.value}"

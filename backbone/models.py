@@ -159,6 +159,8 @@ class Designation(models.Model):
         related_name="promoted_from",
         verbose_name=_("promoted to"),
     )
+    flagged_at = models.DateTimeField(_("flagged for revocation at"), null=True, blank=True)
+    flag_reason = models.TextField(_("why it is flagged"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

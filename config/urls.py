@@ -32,6 +32,7 @@ urlpatterns = [
     path("teachers/", include("teachers.urls")),
     path("backbone/", include("backbone.urls")),
     path("records/", include("records.urls")),
+    path("assessment/", include("assessment.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("", include("core.urls")),
 ]

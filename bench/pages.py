@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from backbone.models import SelectionRound  # noqa: E402
 from core.models import User  # noqa: E402
+from mentoring.models import Pairing  # noqa: E402
 from teachers.models import Teacher  # noqa: E402
 
 
@@ -42,6 +43,13 @@ def pages():
     yield "principal", "selection rounds", "/backbone/rounds/"
     if round:
         yield "principal", "round detail", f"/backbone/rounds/{round.pk}/"
+    pairing = Pairing.objects.order_by("pk").first()
+    yield "office", "verification queue", "/records/verification/"
+    yield "office", "open-class calendar", "/records/calendar/"
+    yield "office", "mentoring overview", "/mentoring/overview/"
+    if pairing:
+        yield "office", "pairing detail", f"/mentoring/{pairing.pk}/"
+    yield "teacher", "My growth", "/records/growth/"
     yield "district", "district home", "/"
     yield "district", "district teacher list", "/teachers/"
     yield "teacher", "teacher home", "/"

@@ -67,6 +67,17 @@ class AnnualGrade(models.Model):
         return f"{self.year}–{self.year + 1}"
 
 
+# The levels of records.models.Level (school → national), repeated here so that this app's
+# models don't import the records app.
+LEVEL_CHOICES = [
+    (1, _("School level (校级)")),
+    (2, _("District/county level (区县级)")),
+    (3, _("Municipal level (市级)")),
+    (4, _("Provincial level (省级)")),
+    (5, _("National level (国家级)")),
+]
+
+
 class Period(models.TextChoices):
     SEMESTER = "semester", _("Each semester")
     YEAR = "year", _("Each school year")
@@ -120,9 +131,8 @@ class DutyTemplate(models.Model):
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     min_level = models.PositiveSmallIntegerField(
         _("at or above level"), null=True, blank=True,
-        choices=[(1, _("School")), (2, _("District/county")), (3, _("Municipal")),
-                 (4, _("Provincial")), (5, _("National"))],
-    )  # fmt: skip
+        choices=LEVEL_CHOICES,
+    )
     min_school_based = models.DecimalField(
         _("of which school-based hours"), max_digits=6, decimal_places=1, null=True, blank=True
     )

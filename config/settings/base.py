@@ -4,6 +4,7 @@ no DATABASE_URL means a SQLite file under var/, no REDIS_URL means jobs run in-p
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -159,6 +160,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "files-cleanup": {"task": "core.files_cleanup", "schedule": 24 * 3600},
+    "send-duty-reminders": {"task": "assessment.send_duty_reminders", "schedule": 24 * 3600},
+    "send-duty-digest": {
+        "task": "assessment.send_duty_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
     "expire-designations": {
         "task": "backbone.expire_designations",
         "schedule": 6 * 3600,
@@ -174,6 +180,7 @@ RECORD_UPLOAD_TYPES = env.list(
 RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
 # Mentoring: approving a mentor's pairing beyond this many current apprentices needs a
 # deliberate "approve anyway".
+DUTY_REMINDER_WEEKS = env.int("DUTY_REMINDER_WEEKS", default=4)
 MENTOR_MAX_APPRENTICES = env.int("MENTOR_MAX_APPRENTICES", default=3)
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
 

@@ -1,0 +1,39 @@
+"""The duties grid as an xlsx workbook, produced by a background job."""
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from core.jobs import JobContext, job_handler
+
+from .duties import duty_grid
+from .forms.duties import DutyGridFilterForm
+
+
+@job_handler("duties_export")
+def duties_export(ctx: JobContext) -> None:
+    user = ctx.job.requested_by
+    # The filters and the scope are applied again here, as the requesting user, at run time.
+    form = DutyGridFilterForm(QueryDict(ctx.params.get("query", "")), user=user)
+    grid = duty_grid(user=user, **form.filters)
+    ctx.set_total(len(grid.rows))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Duties"))
+    head = [_("School"), _("Staff number"), _("Name"), _("Teaching-research group"), _("Tier")]
+    ws.append(head + [str(label) for _kind, label in grid.kinds])
+    for row in grid.rows:
+        t = row.teacher
+        cells = [
+            f"{c.done_text}/{c.required_text} {c.status_label}" if c else "" for c in row.cells
+        ]
+        tier = row.tier.label if row.tier else ""
+        ws.append(
+            [t.school.name, t.staff_no, t.name, t.group.name if t.group else "", tier, *cells]
+        )
+        ctx.advance()
+    for idx in range(1, len(head) + len(grid.kinds) + 1):
+        ws.column_dimensions[get_column_letter(idx)].width = 16
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    wb.save(ctx.output_path(f"duties-{stamp}.xlsx"))

@@ -14,3 +14,11 @@ def send_duty_reminders() -> int:
 def send_duty_digest() -> int:
     """Scheduled weekly: tell each school's training office who is behind."""
     return duty_digest_send()
+
+
+@shared_task(name="assessment.lock_expired_rounds")
+def lock_expired_rounds() -> int:
+    """Posted results lock once their notice period is over."""
+    from .services.rounds import rounds_lock_expired
+
+    return rounds_lock_expired()

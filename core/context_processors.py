@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .models import Role
+
 
 @dataclass
 class NavItem:
@@ -75,6 +77,32 @@ def navigation(request):
         ]
     if mentoring:
         items.append(NavItem(_("Mentoring"), icon="people-fill", children=mentoring))
+    assessment = []
+    if staff:
+        assessment += [
+            NavItem(_("Duties"), reverse("assessment:duties_grid"), "list-check"),
+            NavItem(_("Assessment rounds"), reverse("assessment:rounds"), "clipboard-check"),
+            NavItem(_("Duty settings"), reverse("assessment:duty_templates"), "gear"),
+        ]
+    if scope.is_superuser or scope.school_ids_with({Role.PRINCIPAL}):
+        assessment.append(NavItem(_("Flagged designations"), reverse("assessment:flagged"), "flag"))
+    if manager or scope.is_district_office:
+        assessment.append(
+            NavItem(
+                _("Open a new school year"), reverse("assessment:open_school_year"), "calendar-plus"
+            )
+        )
+    if is_teacher:
+        assessment += [
+            NavItem(_("My duties"), reverse("assessment:my_duties"), "list-check"),
+            NavItem(_("Duty report (述职)"), reverse("assessment:duty_report"), "file-text"),
+        ]
+    if scope.school_roles or scope.is_superuser:
+        assessment.append(
+            NavItem(_("Assessment results"), reverse("assessment:results_list"), "award")
+        )
+    if assessment:
+        items.append(NavItem(_("Assessment"), icon="clipboard-check", children=assessment))
     if is_teacher:
         items.append(NavItem(_("My profile"), reverse("teachers:me"), "person-badge"))
         if not staff:

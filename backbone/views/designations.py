@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment.selectors import latest_annual_grades
 from core.jobs import job_create
 from core.tabular import TableError
 from teachers.models import Teacher
@@ -81,6 +82,10 @@ def roster(request):
     tiers = list(filterset.filters["tier"].queryset)
     counts = selectors.roster_tier_counts(designations=filterset.qs_without("tier"), tiers=tiers)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The latest annual assessment grade of each teacher on the page, in one query.
+    grades = latest_annual_grades(teacher_ids=[d.teacher_id for d in page])
+    for designation in page:
+        designation.latest_grade = grades.get(designation.teacher_id)
     query = request.GET.copy()
     query.pop("page", None)
     tier_query = query.copy()

@@ -160,6 +160,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "files-cleanup": {"task": "core.files_cleanup", "schedule": 24 * 3600},
+    "lock-expired-assessment-rounds": {
+        "task": "assessment.lock_expired_rounds",
+        "schedule": 24 * 3600,
+    },
     "send-duty-reminders": {"task": "assessment.send_duty_reminders", "schedule": 24 * 3600},
     "send-duty-digest": {
         "task": "assessment.send_duty_digest",

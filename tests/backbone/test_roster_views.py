@@ -357,3 +357,19 @@ def test_query_count_does_not_grow_with_rows(login, principal, school, count_que
             teacher=entry_teacher, tier=get_tier(school.district, "district"), reason="x"
         )
     assert count_queries(client, url) == few
+
+
+def test_roster_shows_the_latest_annual_grade_and_a_revocation_flag(en_login, principal, school):
+    from tests.factories import AnnualGradeFactory
+
+    year = school_year_start(timezone.localdate())
+    teacher = TeacherFactory(school=school, name="周敏")
+    DesignationFactory(
+        teacher=teacher, first_year=year - 1, last_year=year + 1,
+        flagged_at=timezone.now(), flag_reason="年度考核不合格",
+    )  # fmt: skip
+    AnnualGradeFactory(teacher=teacher, year=year - 2, grade=4)
+    AnnualGradeFactory(teacher=teacher, year=year - 1, grade=1)
+    body = en_login(principal).get(reverse("backbone:roster")).content.decode()
+    assert "Unqualified" in body and "Excellent" not in body  # only the latest year shows
+    assert "Flagged for revocation" in body

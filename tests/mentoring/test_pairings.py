@@ -40,6 +40,15 @@ def make_pairing(mentor, apprentice, *, status=Status.ACTIVE, start=None, end=No
     )
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read default texts and messages in English; zh-hans is the default."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def mentor(school):
     return person(school, "王建国", "mentor")

@@ -245,7 +245,7 @@ def test_a_refused_upload_shows_the_reason_in_the_htmx_partial(draft, teacher_us
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert "is not really a pdf file" in response.content.decode()
+    assert "实际上不是pdf文件" in response.content.decode()  # zh-hans, the default language
     assert not Attachment.objects.exists()
 
 

@@ -130,7 +130,9 @@ class DutyTemplate(models.Model):
     required = models.DecimalField(_("required"), max_digits=6, decimal_places=1)
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     min_level = models.PositiveSmallIntegerField(
-        _("at or above level"), null=True, blank=True,
+        _("at or above level"),
+        null=True,
+        blank=True,
         choices=LEVEL_CHOICES,
     )
     min_school_based = models.DecimalField(

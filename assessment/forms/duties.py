@@ -38,6 +38,7 @@ class DutyGridFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         schools = user.scope.schools()
         self.fields["year"].choices = year_choices()
+        self.fields["year"].initial = school_year_start(timezone.localdate())
         self.fields["school"].queryset = schools
         if schools.count() <= 1:
             del self.fields["school"]

@@ -6,7 +6,13 @@ from ..models import DEFAULT_TIERS, EligibilityRuleSet, Tier
 
 # Eligibility defaults from the seeds: 5 years, college education, intermediate (一级) title.
 DEFAULT_RULES = {
-    "school": {"min_years_teaching": 5, "min_education": 2, "min_title": 2},
+    # A teacher who failed an assessment loses eligibility for the next selection (DOMAIN.md).
+    "school": {
+        "min_years_teaching": 5,
+        "min_education": 2,
+        "min_title": 2,
+        "no_unqualified_in_term": True,
+    },
     "district": {
         "min_years_teaching": 5,
         "min_education": 2,

@@ -34,7 +34,10 @@ Status = AssessmentRound.Status
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(school):
+    """Grade explanations are written in the school's language; these tests read English."""
+    school.language = "en"
+    school.save()
     with translation.override("en"):
         yield
 

@@ -148,8 +148,8 @@ def test_eligibility_page_explains_each_teacher(en, principal, candidates):
     response = en(principal).get(reverse("backbone:eligibility"))
     body = response.content.decode()
     assert "王芳" in body and "刘洋" in body and "赵敏" not in body
-    assert "3 of 3 rules met" in body
-    assert "2 of 3 rules met — 2 years of teaching, 5 required" in body
+    assert "4 of 4 rules met" in body
+    assert "3 of 4 rules met — 2 years of teaching, 5 required" in body
     assert response.context["counts"] == {"total": 2, "eligible": 1, "not_eligible": 1}
     assert response.context["tier_code"] == "school"
 

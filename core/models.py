@@ -308,6 +308,15 @@ class Job(models.Model):
     )
     total = models.PositiveIntegerField(_("total"), default=0)
     progress = models.PositiveIntegerField(_("progress"), default=0)
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Kind, parameters and the data they cover: the same request reuses the file."),
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file = models.FileField(_("file"), upload_to=job_upload_to, blank=True, max_length=255)
     error = models.TextField(_("error"), blank=True)

@@ -3,11 +3,9 @@
 The uploaded file waits under MEDIA_ROOT/imports/ between the two steps; the session holds
 its name, the school and the options. The rules live in teachers.importing."""
 
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.models import School
 from core.tabular import TableError
+from core.uploads import pending_discard, pending_path, pending_save
 
 from .importing import ImportResult, column_help, roster_import
 
@@ -66,35 +65,8 @@ def _managed_schools(request):
     return schools
 
 
-def _import_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _pending_path(pending: dict) -> Path:
-    # Only the bare name is trusted from the session, never a path.
-    return _import_dir() / Path(pending["file"]).name
-
-
-def _save_upload(upload) -> str:
-    directory = _import_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with (directory / name).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return name
-
-
-def _discard(request, pending: dict | None = None) -> None:
-    """Forget the waiting upload (the session's, or ``pending``) and delete its file."""
-    stored = request.session.pop(SESSION_KEY, None)
-    for item in (stored, pending):
-        if item:
-            _pending_path(item).unlink(missing_ok=True)
-
-
 def _run(pending: dict, school: School, *, dry_run: bool) -> ImportResult:
-    with _pending_path(pending).open("rb") as fileobj:
+    with pending_path(pending).open("rb") as fileobj:
         return roster_import(
             school=school,
             fileobj=fileobj,
@@ -122,10 +94,10 @@ def roster_import_upload(request):
         raise Http404
     form = RosterImportForm(request.POST, request.FILES, schools=schools)
     if form.is_valid():
-        _discard(request)
+        pending_discard(request, SESSION_KEY)
         upload, school = form.cleaned_data["file"], form.cleaned_data["school"]
         pending = {
-            "file": _save_upload(upload),
+            "file": pending_save(upload),
             "filename": Path(upload.name).name,
             "school": school.pk,
             "create_groups": form.cleaned_data["create_groups"],
@@ -133,13 +105,13 @@ def roster_import_upload(request):
         try:
             result = _run(pending, school, dry_run=True)
         except TableError as exc:
-            _discard(request, pending)
+            pending_discard(request, SESSION_KEY, pending)
             form.add_error("file", exc.message)
         else:
             if result.ok:
                 request.session[SESSION_KEY] = pending
             else:
-                _discard(request, pending)
+                pending_discard(request, SESSION_KEY, pending)
             return _preview(request, result, school, pending)
     return render(request, "teachers/import_upload.html", {"form": form, "columns": column_help()})
 
@@ -148,15 +120,15 @@ def roster_import_upload(request):
 def roster_import_confirm(request):
     schools = _managed_schools(request)
     pending = request.session.get(SESSION_KEY)
-    if not pending or not _pending_path(pending).exists():
-        _discard(request)
+    if not pending or not pending_path(pending).exists():
+        pending_discard(request, SESSION_KEY)
         messages.warning(
             request, _("There is no uploaded roster waiting for confirmation. Upload it again.")
         )
         return redirect("teachers:import")
     school = schools.filter(pk=pending["school"]).first()
     if school is None:
-        _discard(request)
+        pending_discard(request, SESSION_KEY)
         raise Http404
     try:
         result = _run(pending, school, dry_run=False)
@@ -164,7 +136,7 @@ def roster_import_confirm(request):
         messages.error(request, exc.message)
         return redirect("teachers:import")
     finally:
-        _discard(request)
+        pending_discard(request, SESSION_KEY)
     if not result.ok:
         return _preview(request, result, school, pending)
     messages.success(

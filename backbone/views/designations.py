@@ -1,10 +1,8 @@
 """The backbone roster, designations recorded by hand or imported, revocation, promotion and
 the reserve pool. Views are thin: scope, call a selector or a service, render."""
 
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 from assessment.selectors import latest_annual_grades
 from core.jobs import job_create
 from core.tabular import TableError
+from core.uploads import pending_discard, pending_path, pending_save
 from teachers.models import Teacher
 
 from .. import exports  # noqa: F401  (registers the backbone_roster_export job)
@@ -227,34 +226,8 @@ def designation_promote(request, pk: int):
 
 
 # -- import ---------------------------------------------------------------------------------
-def _import_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _pending_path(pending: dict) -> Path:
-    # Only the bare name is trusted from the session, never a path.
-    return _import_dir() / Path(pending["file"]).name
-
-
-def _save_upload(upload) -> str:
-    directory = _import_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with (directory / name).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return name
-
-
-def _discard(request, pending: dict | None = None) -> None:
-    stored = request.session.pop(IMPORT_SESSION_KEY, None)
-    for item in (stored, pending):
-        if item:
-            _pending_path(item).unlink(missing_ok=True)
-
-
 def _run_import(request, pending: dict, school, *, dry_run: bool):
-    with _pending_path(pending).open("rb") as fileobj:
+    with pending_path(pending).open("rb") as fileobj:
         return designation_import(
             school=school,
             fileobj=fileobj,
@@ -284,23 +257,23 @@ def designation_import_upload(request):
     form = DesignationImportForm(request.POST, request.FILES, schools=schools)
     if not form.is_valid():
         return _import_page(request, form)
-    _discard(request)
+    pending_discard(request, IMPORT_SESSION_KEY)
     upload, school = form.cleaned_data["file"], form.cleaned_data["school"]
     pending = {
-        "file": _save_upload(upload),
+        "file": pending_save(upload),
         "filename": Path(upload.name).name,
         "school": school.pk,
     }
     try:
         result = _run_import(request, pending, school, dry_run=True)
     except TableError as exc:
-        _discard(request, pending)
+        pending_discard(request, IMPORT_SESSION_KEY, pending)
         form.add_error("file", exc.message)
         return _import_page(request, form)
     if result.ok:
         request.session[IMPORT_SESSION_KEY] = pending
     else:
-        _discard(request, pending)
+        pending_discard(request, IMPORT_SESSION_KEY, pending)
     return _import_preview(request, result, school, pending)
 
 
@@ -308,15 +281,15 @@ def designation_import_upload(request):
 def designation_import_confirm(request):
     schools = _managed_schools(request.user)
     pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or not _pending_path(pending).exists():
-        _discard(request)
+    if not pending or not pending_path(pending).exists():
+        pending_discard(request, IMPORT_SESSION_KEY)
         messages.warning(
             request, _("There is no uploaded file waiting for confirmation. Upload it again.")
         )
         return redirect("backbone:designation_import")
     school = schools.filter(pk=pending["school"]).first()
     if school is None:
-        _discard(request)
+        pending_discard(request, IMPORT_SESSION_KEY)
         raise Http404
     try:
         result = _run_import(request, pending, school, dry_run=False)
@@ -324,7 +297,7 @@ def designation_import_confirm(request):
         messages.error(request, exc.message)
         return redirect("backbone:designation_import")
     finally:
-        _discard(request)
+        pending_discard(request, IMPORT_SESSION_KEY)
     if not result.ok:
         return _import_preview(request, result, school, pending)
     messages.success(

@@ -1,4 +1,9 @@
-from .views import duties, rounds
+from .views import district, duties, rounds, yearly
 
 app_name = "assessment"
-urlpatterns = [*duties.urlpatterns, *rounds.urlpatterns]
+urlpatterns = [
+    *duties.urlpatterns,
+    *rounds.urlpatterns,
+    *yearly.urlpatterns,
+    *district.urlpatterns,
+]

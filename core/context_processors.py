@@ -36,6 +36,9 @@ def navigation(request):
         roster.append(NavItem(_("School years"), reverse("school_years"), "calendar3"))
         if scope.is_superuser or scope.is_district_office:
             roster.append(NavItem(_("Schools"), reverse("schools"), "buildings"))
+            roster.append(
+                NavItem(_("District overview"), reverse("assessment:district"), "grid-3x3-gap")
+            )
         items.append(NavItem(_("Teachers"), icon="people", children=roster))
         items.append(
             NavItem(
@@ -90,6 +93,12 @@ def navigation(request):
         assessment.append(
             NavItem(
                 _("Open a new school year"), reverse("assessment:open_school_year"), "calendar-plus"
+            )
+        )
+    if staff:
+        assessment.append(
+            NavItem(
+                _("Yearly review report"), reverse("assessment:yearly"), "file-earmark-bar-graph"
             )
         )
     if is_teacher:

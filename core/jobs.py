@@ -5,6 +5,7 @@ it, so the request never blocks either way. Tests set JOBS_INLINE to run it sync
 """
 
 import logging
+import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,13 +13,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, transaction
+from django.db import OperationalError as DatabaseError
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from .models import Job
+from .uploads import pending_dir
 
 logger = logging.getLogger(__name__)
 
@@ -52,25 +55,65 @@ class JobContext:
         self.job.total = total
         Job.objects.filter(pk=self.job.pk).update(total=total)
 
-    def advance(self, step: int = 1) -> None:
+    def advance(self, step: int = 1, *, text: str | None = None) -> None:
+        """Move the bar; ``text`` is the current step users read ("12 / 80 teachers")."""
         self.job.progress += step
-        Job.objects.filter(pk=self.job.pk).update(progress=self.job.progress)
+        fields = {"progress": self.job.progress}
+        if text is not None:
+            self.job.step = fields["step"] = text[:200]
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+
+    def set_step(self, text: str) -> None:
+        self.job.step = text[:200]
+        Job.objects.filter(pk=self.job.pk).update(step=self.job.step)
 
     def output_path(self, filename: str) -> Path:
         self.output = self._workdir / filename
         return self.output
 
 
-def job_create(*, kind: str, requested_by, params: dict, school=None, district=None) -> Job:
-    """Create the job row and hand it to the queue once the transaction commits."""
+def job_reusable(*, kind: str, fingerprint: str, requested_by) -> Job | None:
+    """The requester's finished job of this kind over the same data, if its file still exists.
+
+    Only the requester's own jobs are reused: another user's row may be out of their sight."""
+    if not fingerprint:
+        return None
+    candidates = Job.objects.filter(
+        kind=kind, fingerprint=fingerprint, requested_by=requested_by, status=Job.Status.DONE
+    ).exclude(file="")
+    for job in candidates.order_by("-finished_at")[:3]:
+        if job.file.storage.exists(job.file.name):
+            return job
+    return None
+
+
+def job_create(
+    *,
+    kind: str,
+    requested_by,
+    params: dict,
+    school=None,
+    district=None,
+    fingerprint: str = "",
+    force: bool = False,
+) -> Job:
+    """Create the job row and hand it to the queue once the transaction commits.
+
+    With a ``fingerprint`` (kind, parameters, language and the data they cover) a finished job
+    whose file is still stored is returned instead, unless ``force`` asks for a fresh file."""
     if kind not in _HANDLERS:
         raise ValueError(f"unknown job kind {kind}")
+    if not force:
+        existing = job_reusable(kind=kind, fingerprint=fingerprint, requested_by=requested_by)
+        if existing is not None:
+            return existing
     job = Job.objects.create(
         kind=kind,
         requested_by=requested_by,
         params=params,
         school=school,
         district=district,
+        fingerprint=fingerprint,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
@@ -80,7 +123,7 @@ def job_create(*, kind: str, requested_by, params: dict, school=None, district=N
 def job_retry(*, job: Job) -> Job:
     """Put a failed job back in the queue; the same row is reused, so no duplicate appears."""
     updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
-        status=Job.Status.QUEUED, error="", progress=0, attempts=0, finished_at=None
+        status=Job.Status.QUEUED, error="", step="", progress=0, attempts=0, finished_at=None
     )
     if updated:
         transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
@@ -135,6 +178,11 @@ def job_execute(*, job_id: int) -> None:
     try:
         with translation.override(job.language):
             _HANDLERS[job.kind](ctx)
+    except DatabaseError:
+        # Transient (a dropped connection, a locked database): the task retries the job, so
+        # give the row back to the queue. If the database is really gone this fails too.
+        _requeue_after_transient_error(job_id)
+        raise
     except JobError as exc:
         _mark_failure(job_id, str(exc))
         return
@@ -143,7 +191,29 @@ def job_execute(*, job_id: int) -> None:
         with translation.override(job.language):
             _mark_failure(job_id, _("An unexpected error stopped this job. Please retry."))
         return
-    _mark_complete(job_id, ctx.output)
+    try:
+        _mark_complete(job_id, ctx.output)
+    finally:
+        shutil.rmtree(ctx._workdir, ignore_errors=True)
+
+
+def _requeue_after_transient_error(job_id: int) -> None:
+    if not connection.in_atomic_block:  # drop a broken connection so the update reconnects
+        close_old_connections()
+    try:
+        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+            status=Job.Status.QUEUED, step=""
+        )
+    except DatabaseError:
+        logger.warning("job %s: could not requeue after a database error", job_id)
+
+
+def job_give_up(*, job_id: int, language: str | None = None) -> None:
+    """Transient errors persisted past the retries: fail with a message users can read."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _mark_failure(
+            job_id, _("The database was unavailable while this job ran. Please retry later.")
+        )
 
 
 def _fail_if_attempts_exhausted(job_id: int) -> None:
@@ -160,10 +230,15 @@ def _fail_if_attempts_exhausted(job_id: int) -> None:
 def _mark_complete(job_id: int, output: Path | None) -> None:
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status == Job.Status.DONE and job.file:
+            return  # a duplicated message finished first: keep its file, make no second one
         if output is not None:
             with output.open("rb") as fh:
                 job.file.save(output.name, File(fh), save=False)
+            job.size = output.stat().st_size
+            output.unlink(missing_ok=True)
         job.status = Job.Status.DONE
+        job.step = ""
         job.progress = job.total
         job.finished_at = timezone.now()
         job.save()
@@ -171,7 +246,7 @@ def _mark_complete(job_id: int, output: Path | None) -> None:
 
 def _mark_failure(job_id: int, reason: str) -> None:
     Job.objects.filter(pk=job_id).update(
-        status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
+        status=Job.Status.FAILED, error=reason, step="", finished_at=timezone.now()
     )
 
 
@@ -192,7 +267,7 @@ def files_cleanup(*, now=None) -> dict[str, int]:
         job.file.delete(save=False)
         Job.objects.filter(pk=job.pk).update(file="")
         removed_files += 1
-    uploads = Path(conf.MEDIA_ROOT) / "imports"
+    uploads = pending_dir()
     removed_uploads = 0
     if uploads.is_dir():
         cutoff = (now - datetime.timedelta(days=1)).timestamp()

@@ -1,4 +1,4 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from .models import Holiday, Job, School, SchoolYear
 
@@ -13,14 +13,27 @@ def school_list(*, user) -> QuerySet[School]:
 
 
 def job_list(*, user) -> QuerySet[Job]:
-    return Job.objects.filter(requested_by=user).order_by("-created_at")
+    """The user's own jobs and, for a principal or the training office, the jobs of the schools
+    they manage (a committee member or teacher sees only their own)."""
+    visible = Q(requested_by=user)
+    scope = user.scope
+    if scope.is_superuser:
+        visible = Q()
+    elif scope.managed_school_ids:
+        visible |= Q(school_id__in=scope.managed_school_ids)
+    return (
+        Job.objects.filter(visible)
+        .select_related("requested_by", "school")
+        .annotate(duration=ExpressionWrapper(F("finished_at") - F("started_at"), DurationField()))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def get_job_for_user(*, user, pk: int) -> Job:
     from django.shortcuts import get_object_or_404
 
-    # Generated files may hold personal data: only the person who asked sees them.
-    return get_object_or_404(Job.objects.filter(requested_by=user), pk=pk)
+    # Generated files hold personal data: 404 for everyone outside job_list's scope.
+    return get_object_or_404(job_list(user=user), pk=pk)
 
 
 def current_school_year(*, district_id: int, day) -> SchoolYear | None:

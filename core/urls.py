@@ -14,5 +14,6 @@ urlpatterns = [
     path("files/<int:pk>/", views.job_detail, name="job"),
     path("files/<int:pk>/download/", views.job_download, name="job_download"),
     path("files/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("files/<int:pk>/regenerate/", views.job_regenerate, name="job_regenerate"),
     path("health/", views.health, name="health"),
 ]

@@ -14,7 +14,7 @@ from teachers.selectors import teacher_counts_for_home
 
 from . import selectors, services
 from .forms import HolidayForm, SchoolYearForm
-from .jobs import job_retry
+from .jobs import job_create, job_retry
 from .models import District, Holiday, Job, SchoolYear, school_year_start
 
 
@@ -134,9 +134,11 @@ def job_download(request, pk: int):
     job = selectors.get_job_for_user(user=request.user, pk=pk)
     if job.status != Job.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # expired or removed: the page offers "regenerate"
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
 
 
 @require_POST
@@ -146,6 +148,25 @@ def job_retry_view(request, pk: int):
         job_retry(job=job)
         messages.info(request, _("The job was queued again."))
     return redirect("job", pk=job.pk)
+
+
+@require_POST
+def job_regenerate(request, pk: int):
+    """Make the file again from today's data, as a new job of the same kind and parameters.
+    The handler applies the requester's scope again at run time."""
+    job = selectors.get_job_for_user(user=request.user, pk=pk)
+    if not job.is_finished:
+        return redirect("job", pk=job.pk)
+    new = job_create(
+        kind=job.kind,
+        requested_by=request.user,
+        params=job.params,
+        school=job.school,
+        district=job.district,
+        fingerprint=job.fingerprint,
+        force=True,
+    )
+    return redirect("job", pk=new.pk)
 
 
 @login_not_required

@@ -5,36 +5,16 @@ Without a CJK font WeasyPrint draws empty boxes and raises nothing, so the font 
 first (``fc-list :lang=zh``, cached for the life of the process) and its absence reported.
 """
 
-import functools
-import shutil
-import subprocess
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.pdf import CJK_FONT_PACKAGE, FontMissing, cjk_font_installed  # noqa: F401
+
 from .models import Pairing
 
-CJK_FONT_PACKAGE = "fonts-noto-cjk"
 # Long goals or duties are set in a smaller type until the contract fits on one page.
 BASE_FONT_PT = 10.5
 FONT_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
-
-
-class FontMissing(Exception):
-    """No CJK font is installed: the PDF would show empty boxes instead of Chinese."""
-
-
-@functools.cache
-def cjk_font_installed() -> bool:
-    if shutil.which("fc-list") is None:
-        return False
-    try:
-        out = subprocess.run(
-            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=10
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return bool(out.strip())
 
 
 def contract_filename(pairing: Pairing) -> str:

@@ -164,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.lock_expired_rounds",
         "schedule": 24 * 3600,
     },
+    "build-yearly-reports": {
+        # Daily, and harmless to repeat: a school and year that have their report are skipped.
+        "task": "assessment.build_yearly_reports",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "send-duty-reminders": {"task": "assessment.send_duty_reminders", "schedule": 24 * 3600},
     "send-duty-digest": {
         "task": "assessment.send_duty_digest",
@@ -184,6 +189,7 @@ RECORD_UPLOAD_TYPES = env.list(
 RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
 # Mentoring: approving a mentor's pairing beyond this many current apprentices needs a
 # deliberate "approve anyway".
+YEARLY_REPORT_AFTER = env.str("YEARLY_REPORT_AFTER", default="09-01")  # MM-DD after a year ends
 DUTY_REMINDER_WEEKS = env.int("DUTY_REMINDER_WEEKS", default=4)
 MENTOR_MAX_APPRENTICES = env.int("MENTOR_MAX_APPRENTICES", default=3)
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
@@ -193,7 +199,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint's step-by-step INFO messages make a dossier about 3 times slower.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

@@ -8,7 +8,7 @@ notice period is over. Every write locks the round row first and refuses locked 
 
 import datetime
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from backbone.models import Designation
 from backbone.services.designations import designation_revoke
 from core.models import School, User, school_year_label
+from core.scoring import score_cells_write
 from mentoring.models import Pairing
 from records.hours import hours_for_teachers
 from records.models import Record
@@ -245,48 +246,21 @@ def score_sheet_save(
     sheet = _sheet_for_writing(round, member)
     entries = {e.pk: e for e in round.entries.select_related("teacher")}
     components = {c.pk: c for c in round.template.components.all()}
-    existing = {(s.entry_id, s.component_id): s for s in sheet.scores.all()}
-    errors, to_create, to_update, to_delete = [], [], [], []
-    for (entry_id, component_id), raw in values.items():
-        entry, component = entries.get(entry_id), components.get(component_id)
-        if entry is None or component is None:
-            raise ValidationError(_("A score refers to a teacher or component not in this round."))
-        key = (entry_id, component_id)
-        if raw is None or raw == "":
-            if key in existing:
-                to_delete.append(existing[key].pk)
-            continue
-        try:
-            value = Decimal(str(raw))
-        except InvalidOperation:
-            value = None
-        if (
-            value is None
-            or not (0 <= value <= component.max_score)
-            or value != value.quantize(Decimal("0.1"))
-        ):
-            errors.append(
-                _("%(name)s, %(component)s: give a score from 0 to %(max)d (one decimal place).")
-                % {
-                    "name": entry.teacher.name,
-                    "component": component.name,
-                    "max": component.max_score,
-                }
-            )
-            continue
-        if key in existing:
-            if existing[key].value != value:
-                existing[key].value = value
-                to_update.append(existing[key])
-        else:
-            to_create.append(
-                AssessmentScore(sheet=sheet, entry=entry, component=component, value=value)
-            )
-    if errors:
-        raise ValidationError(errors)
-    AssessmentScore.objects.filter(pk__in=to_delete).delete()
-    AssessmentScore.objects.bulk_update(to_update, ["value"])
-    AssessmentScore.objects.bulk_create(to_create)
+    score_cells_write(
+        values=values,
+        rows=entries,
+        columns=components,
+        existing={(s.entry_id, s.component_id): s for s in sheet.scores.all()},
+        model=AssessmentScore,
+        build=lambda entry, component, value: AssessmentScore(
+            sheet=sheet, entry=entry, component=component, value=value
+        ),
+        invalid=lambda entry, component: (
+            _("%(name)s, %(component)s: give a score from 0 to %(max)d (one decimal place).")
+            % {"name": entry.teacher.name, "component": component.name, "max": component.max_score}
+        ),
+        unknown=_("A score refers to a teacher or component not in this round."),
+    )
     return sheet
 
 

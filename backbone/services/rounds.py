@@ -8,7 +8,7 @@ move it twice, and refuses once the round is confirmed or cancelled.
 
 import datetime
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.models import School, User
+from core.scoring import score_cells_write
 from teachers.models import Teacher
 
 from ..eligibility import evaluate
@@ -330,50 +331,25 @@ def score_sheet_save(
         c.pk: c for c in round.candidates.filter(withdrawn=False).select_related("teacher")
     }
     criteria = {c.pk: c for c in round.criteria.all()}
-    existing = {(s.candidate_id, s.criterion_id): s for s in sheet.scores.all()}
-    errors, to_create, to_update, to_delete = [], [], [], []
-    for (candidate_id, criterion_id), raw in values.items():
-        candidate, criterion = candidates.get(candidate_id), criteria.get(criterion_id)
-        if candidate is None or criterion is None:
-            raise ValidationError(
-                _("A score refers to a candidate or criterion not in this round.")
-            )
-        key = (candidate_id, criterion_id)
-        if raw is None or raw == "":
-            if key in existing:
-                to_delete.append(existing[key].pk)
-            continue
-        try:
-            value = Decimal(str(raw))
-        except InvalidOperation:
-            value = None
-        if (
-            value is None
-            or not (0 <= value <= criterion.max_score)
-            or value != value.quantize(Decimal("0.1"))
-        ):
-            errors.append(
-                _("%(name)s, %(criterion)s: give a score from 0 to %(max)d (one decimal place).")
-                % {
-                    "name": candidate.teacher.name,
-                    "criterion": criterion.name,
-                    "max": criterion.max_score,
-                }
-            )
-            continue
-        if key in existing:
-            if existing[key].value != value:
-                existing[key].value = value
-                to_update.append(existing[key])
-        else:
-            to_create.append(
-                Score(sheet=sheet, candidate=candidate, criterion=criterion, value=value)
-            )
-    if errors:
-        raise ValidationError(errors)
-    Score.objects.filter(pk__in=to_delete).delete()
-    Score.objects.bulk_update(to_update, ["value"])
-    Score.objects.bulk_create(to_create)
+    score_cells_write(
+        values=values,
+        rows=candidates,
+        columns=criteria,
+        existing={(s.candidate_id, s.criterion_id): s for s in sheet.scores.all()},
+        model=Score,
+        build=lambda candidate, criterion, value: Score(
+            sheet=sheet, candidate=candidate, criterion=criterion, value=value
+        ),
+        invalid=lambda candidate, criterion: (
+            _("%(name)s, %(criterion)s: give a score from 0 to %(max)d (one decimal place).")
+            % {
+                "name": candidate.teacher.name,
+                "criterion": criterion.name,
+                "max": criterion.max_score,
+            }
+        ),
+        unknown=_("A score refers to a candidate or criterion not in this round."),
+    )
     return sheet
 
 

@@ -25,8 +25,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from backbone.models import Designation
-from core.models import Role, School, User, school_year_start
+from core.models import Role, School, User
 from core.scoping import get_for_user
+from core.selectors import current_school_year  # noqa: F401  (used as selectors.current_school_year)
 from records.models import Kind as RecordKind
 from teachers.models import Teacher
 
@@ -326,10 +327,6 @@ def own_teacher(*, user: User) -> Teacher:
     if teacher is None or not teacher.is_active:
         raise Http404
     return teacher
-
-
-def current_school_year(today: datetime.date | None = None) -> int:
-    return school_year_start(today or timezone.localdate())
 
 
 def duty_report_for(*, teacher: Teacher, year: int) -> DutyReport | None:

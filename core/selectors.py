@@ -36,8 +36,13 @@ def get_job_for_user(*, user, pk: int) -> Job:
     return get_object_or_404(job_list(user=user), pk=pk)
 
 
-def current_school_year(*, district_id: int, day) -> SchoolYear | None:
-    return SchoolYear.objects.filter(district_id=district_id).containing(day).first()
+def current_school_year(today=None) -> int:
+    """The start year of the school year running today (years run September–August)."""
+    from django.utils import timezone
+
+    from .models import school_year_start
+
+    return school_year_start(today or timezone.localdate())
 
 
 def district_ids_of(*, user) -> set[int]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessment.models import AnnualGrade
 from core.models import District, School, school_year_label, school_year_start
+from core.selectors import current_school_year  # noqa: F401  (used as selectors.current_school_year)
 from teachers.models import Teacher
 
 from ..eligibility import Eligibility, describe_rules, pick_rules
@@ -244,10 +245,6 @@ def eligibility_overview(
     for district_id, group in by_district.items():
         results.update(evaluate_many(teachers=group, tier=tiers[district_id], today=today))
     return [EligibilityRow(t, results[t.pk]) for t in teachers if t.pk in results]
-
-
-def current_school_year(today: datetime.date | None = None) -> int:
-    return school_year_start(today or timezone.localdate())
 
 
 # -- annual grades -------------------------------------------------------------------------------

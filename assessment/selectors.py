@@ -7,12 +7,15 @@ Who may do what in an assessment round:
   designations;
 - committee members of the round: score (one sheet each);
 - the district office and other staff of the school: read;
+- managers and the district office: print the result sheets once the round is finalised;
 - teachers: no round pages; the posted results of their school during the notice window and
   their own annual duty report (述职).
 
 Scoring secrecy: a committee member sees nobody's scores but their own until they have
 submitted their sheet; managers who are not on the committee see them at any time; once the
-round is finalised every viewer of the round sees them. The posted results never show scores.
+round is finalised every viewer of the round sees them. The posted results page never shows
+scores; the printed notice list (``sheets``) gives each teacher's total score and rank, and the
+printed form the committee's average per component, never a scorer's name.
 """
 
 import datetime
@@ -83,6 +86,15 @@ def notice_running(round: AssessmentRound, today: datetime.date | None = None) -
         round.status == Status.POSTED
         and round.notice_from is not None
         and round.notice_from <= today <= round.notice_until
+    )
+
+
+def can_print_sheets(user: User, round: AssessmentRound) -> bool:
+    """The result sheets (公示名单, 个人考核表) are printed by the school's principal and
+    training office, and by the district office for its schools."""
+    scope = user.scope
+    return scope.can_manage_school(round.school_id) or round.school.district_id in (
+        scope.district_ids
     )
 
 
@@ -254,6 +266,7 @@ def round_detail(*, round: AssessmentRound, user: User) -> dict:
         "see_scores": see_scores,
         "can_manage": can_manage_round(user, round),
         "is_principal": is_principal_of(user, round.school_id),
+        "can_print": can_print_sheets(user, round),
         "scoring": status == Status.SCORING,
         "locked": status == Status.LOCKED,
     }

@@ -15,8 +15,10 @@ held at the end of this one. Changes during the year:
 """
 
 import datetime
+import hashlib
+import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -158,6 +160,24 @@ class YearlyReport:
     def is_district(self) -> bool:
         return self.school is None
 
+    def fingerprint(self, *, kind: str, language: str, printed_on=None) -> str:
+        """A hash of every number and name the report holds: the same request over unchanged
+        data gets the same fingerprint, and so the stored file (``core.jobs.job_create``).
+        ``printed_on``: the date a PDF prints on its first page."""
+        payload = [
+            kind,
+            language,
+            printed_on,
+            self.year,
+            self.school.pk if self.school else None,
+            [self.district.pk, self.district.name],
+            self.district_targets,
+            [[t.pk, t.name, t.name_en, t.level] for t in self.tiers],
+            [_plain_yearly(s) for s in [*self.schools, self.total]],
+        ]
+        text = json.dumps(payload, default=str, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
     # -- tables, as lists of rows the PDF, the xlsx and the pages share ---------------------
     def roster_rows(self) -> list[dict]:
         return [
@@ -226,6 +246,22 @@ class YearlyReport:
                 }
             )
         return rows
+
+
+def _plain(value):
+    """Counters and dicts (some keyed by tuples) as sorted lists, for a stable JSON dump."""
+    if isinstance(value, dict):
+        return sorted(([_plain(k), _plain(v)] for k, v in value.items()), key=str)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _plain_yearly(s: SchoolYearly) -> list:
+    school = [s.school.pk, s.school.code, s.school.name] if s.school else None
+    people = [[asdict(p) for p in s.recommended], [asdict(p) for p in s.flagged]]
+    counts = [s.roster, s.duties, s.grades, s.hours, s.compliance, s.targets]
+    return [school, s.teachers, s.hours_met, *(_plain(c) for c in counts), people]
 
 
 # -- building ---------------------------------------------------------------------------------

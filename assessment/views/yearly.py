@@ -5,13 +5,14 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.jobs import job_create
 from core.models import District, School, school_year_label, school_year_start
 
 from .. import reports  # noqa: F401  (registers the yearly report jobs)
+from ..yearly import yearly_report
 
 FORMATS = {"pdf": "yearly_report", "xlsx": "yearly_report_xlsx"}
 
@@ -86,11 +87,25 @@ def yearly_request(request):
 
 
 def _create(user, fmt: str, params: dict):
+    """The job of the request, or the user's finished one over the same numbers: the report
+    is computed here (a fixed number of queries, no drawing) to fingerprint what it holds."""
     # The choices already limit the owner to the user's scope; the job checks it again.
-    school = School.objects.filter(pk=params.get("school")).first()
+    school = School.objects.select_related("district").filter(pk=params.get("school")).first()
     district = District.objects.filter(pk=params.get("district")).first()
+    kind = FORMATS[fmt]
+    report = yearly_report(year=params["year"], school=school, district=district)
+    fingerprint = report.fingerprint(
+        kind=kind,
+        language=translation.get_language() or "zh-hans",
+        printed_on=report.today if fmt == "pdf" else None,  # the PDF prints the date
+    )
     return job_create(
-        kind=FORMATS[fmt], requested_by=user, params=params, school=school, district=district
+        kind=kind,
+        requested_by=user,
+        params=params,
+        school=school,
+        district=district,
+        fingerprint=fingerprint,
     )
 
 

@@ -242,3 +242,42 @@ def test_the_request_page_offers_the_users_school(school, principal, login):
     response = login(principal).get(reverse("assessment:yearly"))
     assert response.status_code == 200
     assert school.name in response.text
+
+
+# -- reuse of a finished report ------------------------------------------------------------------
+def test_the_same_report_request_twice_returns_the_finished_job(
+    dataset, school, principal, training_office, login, django_capture_on_commit_callbacks
+):
+    data = {"owner": f"school={school.pk}", "year": YEAR, "format": "xlsx"}
+    first = _request(login, principal, django_capture_on_commit_callbacks, **data)
+    assert first.status == Job.Status.DONE and first.file and first.fingerprint
+    again = _request(login, principal, django_capture_on_commit_callbacks, **data)
+    assert again.pk == first.pk and Job.objects.count() == 1
+
+    # another format, another user: their own files
+    _request(login, principal, django_capture_on_commit_callbacks, **{**data, "format": "pdf"})
+    _request(login, training_office, django_capture_on_commit_callbacks, **data)
+    assert Job.objects.count() == 3
+
+
+def test_a_change_in_the_numbers_makes_a_new_report(
+    dataset, school, principal, login, django_capture_on_commit_callbacks
+):
+    data = {"owner": f"school={school.pk}", "year": YEAR, "format": "xlsx"}
+    first = _request(login, principal, django_capture_on_commit_callbacks, **data)
+    t4 = dataset["teachers"][3]
+    AnnualGradeFactory(teacher=t4, year=YEAR, grade=4)
+    changed = _request(login, principal, django_capture_on_commit_callbacks, **data)
+    assert changed.pk != first.pk and changed.status == Job.Status.DONE
+    assert _request(login, principal, django_capture_on_commit_callbacks, **data).pk == changed.pk
+
+
+def test_a_district_report_reuses_its_file_too(
+    dataset, school, district_office, login, django_capture_on_commit_callbacks
+):
+    data = {"owner": f"district={school.district.pk}", "year": YEAR, "format": "xlsx"}
+    first = _request(login, district_office, django_capture_on_commit_callbacks, **data)
+    again = _request(login, district_office, django_capture_on_commit_callbacks, **data)
+    assert again.pk == first.pk
+    TrainingFactory(teacher=dataset["teachers"][4], year=YEAR, hours=80, status="verified")
+    assert _request(login, district_office, django_capture_on_commit_callbacks, **data) != first

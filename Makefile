@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test worker beat lint format messages check-deploy clean
+.PHONY: install run test audit worker beat lint format messages check-deploy load clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -26,6 +26,11 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed Python packages (pip-audit; needs the network). Fails
+# on a vulnerability; an unreachable vulnerability service is reported, not failed.
+audit: install
+	$(BIN)/python .ci/audit.py
 
 # Only needed when REDIS_URL is set; without it jobs run inside the web process.
 worker: install
@@ -50,6 +55,21 @@ messages: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=gugan.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Load test: gunicorn on loopback only (LOAD_PORT) over the database DATABASE_URL points at
+# (run `manage.py seed_demo` on it first), driven by bench/locustfile.py for at most LOAD_TIME;
+# prints throughput, p95 and the error count. The server is stopped afterwards.
+LOAD_PORT ?= 8766
+LOAD_USERS ?= 50
+LOAD_TIME ?= 2m
+LOAD_WORKERS ?= 3
+load: install
+	$(BIN)/python bench/load_users.py
+	DEBUG=false $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(LOAD_PORT) \
+		--workers $(LOAD_WORKERS) --log-level warning & server=$$!; \
+	trap 'kill $$server' EXIT; \
+	$(BIN)/locust -f bench/locustfile.py --headless --host http://127.0.0.1:$(LOAD_PORT) \
+		--users $(LOAD_USERS) --spawn-rate 5 --run-time $(LOAD_TIME) --stop-timeout 5 --only-summary
 
 clean:
 	rm -rf $(VENV) node_modules var

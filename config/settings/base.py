@@ -1,10 +1,12 @@
 """Settings shared by every environment. Values come from the environment with safe defaults:
 no DATABASE_URL means a SQLite file under var/, no REDIS_URL means jobs run in-process."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +35,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_celery_beat",
+    "csp",
+    "axes",
     "core",
     "teachers",
     "backbone",
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -181,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 JOBS_INLINE = False  # run jobs synchronously in the request (tests only)
 JOB_MAX_ATTEMPTS = 3
+# A running job's worker writes a heartbeat this often; a job silent for JOB_STALE_AFTER_SECONDS
+# is shown as interrupted (its worker was killed) and may be retried.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_AFTER_SECONDS = env.float("JOB_STALE_AFTER_SECONDS", default=60)
 # Attachments of professional records: what may be uploaded, checked by content, not name.
 RECORD_UPLOAD_TYPES = env.list(
     "RECORD_UPLOAD_TYPES",
@@ -204,7 +215,51 @@ LOGGING = {
         # WeasyPrint's step-by-step INFO messages make a dossier about 3 times slower.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every manage.py command
     },
 }
 
+# -- Security -------------------------------------------------------------------------------------
+# A session ends SESSION_COOKIE_AGE seconds after the last request: every request extends it.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# Set only when a reverse proxy in front of Gugan overwrites X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For; without such a proxy anyone could fake both headers.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused, even with the right password, for the cool-off time.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses before a password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, so an
+# injected <script> or on…= attribute does not run. Templates keep to it: no inline scripts,
+# event handlers or style attributes (tests/core/test_security.py checks them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons as data: SVG
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

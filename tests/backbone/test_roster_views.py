@@ -154,7 +154,7 @@ def test_printable_view_is_a_clean_table_with_school_and_date(en_login, principa
     body = response.content.decode()
     assert response.status_code == 200
     assert "城关第一小学" in body and timezone.localdate().strftime("%Y-%m-%d") in body
-    assert "@media print" in body and "navbar" not in body
+    assert "css/roster-print.css" in body and "navbar" not in body  # the print stylesheet
     assert [d.teacher.name for d in response.context["designations"]] == ["刘洋"]
 
 

@@ -1,8 +1,9 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib import auth
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from core.demo import DEMO_PASSWORD
 from core.models import (
@@ -17,6 +18,12 @@ from core.models import (
 )
 from teachers.models import Education, Post, Teacher, Title
 from teachers.stages import GrowthStage
+
+
+def authenticate(**credentials):
+    """As the login page does: django-axes needs the request to throttle failed logins."""
+    return auth.authenticate(RequestFactory().post("/login/"), **credentials)
+
 
 LOGINS = {
     "district": (Role.DISTRICT_OFFICE, None),

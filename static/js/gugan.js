@@ -1,0 +1,41 @@
+/* Behaviour the templates ask for with data attributes, so that no page needs an inline script
+   or an on… attribute and the Content-Security-Policy can forbid both. The listeners sit on the
+   document, so content that htmx swaps in later behaves the same.
+
+     <form data-confirm="Question?">          asks before the form is submitted
+     <button type="submit" data-confirm="…">  asks only when that button submits
+     <select data-autosubmit>                 submits its form when the choice changes
+     <input type="checkbox" data-check-all=".row-check">   ticks or clears every match
+     <button type="button" data-print>        opens the print dialog
+*/
+(function () {
+  "use strict";
+
+  // Capture phase: the question comes before htmx or anything else sees the submit.
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var question = (submitter && submitter.dataset.confirm) || event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches("[data-autosubmit]") && field.form) {
+      field.form.requestSubmit();
+    }
+    if (field.matches("[data-check-all]")) {
+      document.querySelectorAll(field.dataset.checkAll).forEach(function (box) {
+        box.checked = field.checked;
+      });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+})();

@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisations and accounts")
 
     def ready(self):
-        from . import checks  # noqa: F401
+        # checks registers the system checks, data_export its background job.
+        from . import checks, data_export  # noqa: F401
 
 
 class GuganAdminConfig(admin_apps.AdminConfig):

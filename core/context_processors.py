@@ -39,6 +39,8 @@ def navigation(request):
             roster.append(
                 NavItem(_("District overview"), reverse("assessment:district"), "grid-3x3-gap")
             )
+        if manager or scope.is_district_office:
+            roster.append(NavItem(_("Data export"), reverse("data_export"), "file-earmark-zip"))
         items.append(NavItem(_("Teachers"), icon="people", children=roster))
         items.append(
             NavItem(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_export
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("files/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("files/<int:pk>/regenerate/", views.job_regenerate, name="job_regenerate"),
     path("health/", views.health, name="health"),
+    path("data-export/", views_export.data_export, name="data_export"),
 ]

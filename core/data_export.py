@@ -1,0 +1,326 @@
+"""Complete data export (数据导出): everything Gugan holds for a school or a district, as one
+ZIP the school can keep, archive or take elsewhere.
+
+The ZIP holds one xlsx workbook (a sheet per table), the same tables as CSV files (UTF-8 with
+a BOM, so Excel opens the Chinese text correctly), every attachment under ``files/`` and a
+README.txt and manifest.json listing the tables, their row counts and the export time. The
+tables themselves are described in core.data_export_tables.
+
+It is a background job (core.jobs). Rows are streamed from the database (``iterator()``) into a
+write-only workbook and straight into the ZIP, so the memory used does not grow with the number
+of teachers. There is no fingerprint: telling whether *any* of these tables changed costs about
+as much as the export, so each request makes a fresh file.
+
+What the requester sees is exactly what the scoping layer (core.scoping) lets them see: their
+school (principal, training office) or every school of their district (district office).
+Drafts stay private to their authors, private guidance sessions keep their notes to the pair,
+and committee scores still secret to the requester (scoring in progress) are left out.
+"""
+
+import csv
+import datetime
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .data_export_tables import (
+    TABLES,
+    ExportContext,
+    ExportTarget,
+    Table,
+    TableSpec,
+    attachment_path,
+    attachments_queryset,
+    resolve_target,
+    safe_path_part,
+)
+from .jobs import JobContext, JobError, job_handler
+from .models import School
+
+KIND = "data_export"
+XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
+XLSX_MAX_CELL = 32_767  # characters in one Excel cell
+FILE_STEP = 50  # attachments copied between two progress updates
+ROW_STEP = 5000  # rows written between two step-text updates on a long table
+CHUNK = 2000
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A value both writers accept: text for lazy strings, local naive datetimes."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    # A cell starting like a formula would run in Excel (CSV injection): make it text.
+    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
+
+
+class SheetWriter:
+    """One table in the write-only workbook; past Excel's row limit it goes on in a new
+    sheet ("Records (2)"), where the CSV file has no limit."""
+
+    def __init__(self, workbook: Workbook, title: str, headers: list[str], used: set[str]):
+        self.workbook, self.title, self.headers, self.used = workbook, title, headers, used
+        self.titles: list[str] = []
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        base = re.sub(r"[\[\]:*?/\\]", "_", self.title)
+        if self.titles:
+            base = f"{base[:25]} ({len(self.titles) + 1})"
+        title, n = base[:31], 2
+        while title.casefold() in self.used:
+            title = f"{base[:27]}~{n}"
+            n += 1
+        self.used.add(title.casefold())
+        self.titles.append(title)
+        self.sheet = self.workbook.create_sheet(title)
+        self.sheet.freeze_panes = "A2"
+        for index in range(1, len(self.headers) + 1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = 16
+        bold = Font(bold=True)
+        cells = []
+        for header in self.headers:
+            cell = WriteOnlyCell(self.sheet, value=header)
+            cell.font = bold
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows = 1
+
+    def append(self, values: list) -> None:
+        if self.rows >= XLSX_MAX_ROWS:
+            self._new_sheet()
+        self.sheet.append([self._cell(v) for v in values])
+        self.rows += 1
+
+    def _cell(self, value):
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL]
+        if value.startswith("="):
+            # openpyxl would store it as a formula; it is text somebody typed.
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+
+def _zip_entry(archive: zipfile.ZipFile, name: str, *, compress: bool = True):
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    return archive.open(info, "w", force_zip64=True)
+
+
+def write_table(
+    archive: zipfile.ZipFile,
+    workbook: Workbook,
+    spec: TableSpec,
+    table: Table,
+    *,
+    used_titles: set[str],
+    on_rows: Callable[[int], None] = lambda n: None,
+) -> dict:
+    headers = [str(c.header) for c in table.columns]
+    sheet = SheetWriter(workbook, str(spec.title), headers, used_titles)
+    count = 0
+    rows = table.rows
+    if hasattr(rows, "iterator"):
+        rows = rows.iterator(chunk_size=CHUNK)
+    path = f"csv/{spec.name}.csv"
+    with io.TextIOWrapper(_zip_entry(archive, path), encoding="utf-8-sig", newline="") as text:
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        for row in rows:
+            values = [_plain(c.get(row)) for c in table.columns]
+            sheet.append(values)
+            writer.writerow([_csv_value(v) for v in values])
+            count += 1
+            if count % ROW_STEP == 0:
+                on_rows(count)
+    return {
+        "name": spec.name,
+        "title": str(spec.title),
+        "csv": path,
+        "sheets": sheet.titles,
+        "rows": count,
+    }
+
+
+def write_files(archive: zipfile.ZipFile, attachments, *, on_files: Callable[[int], None]) -> dict:
+    """Copy every attachment of the exported records into files/, byte for byte."""
+    written, size, missing = 0, 0, []
+    for done, attachment in enumerate(attachments.iterator(chunk_size=CHUNK), start=1):
+        path = attachment_path(attachment)
+        try:
+            with (
+                attachment.file.open("rb") as source,
+                _zip_entry(archive, path, compress=False) as target,
+            ):
+                shutil.copyfileobj(source, target, 1024 * 1024)
+        except OSError:
+            missing.append({"attachment": attachment.pk, "path": path})
+        else:
+            written += 1
+            size += attachment.size
+        if done % FILE_STEP == 0:
+            on_files(done)
+    return {"count": written, "bytes": size, "missing": missing}
+
+
+def readme_text(manifest: dict) -> str:
+    lines = [
+        _("Gugan data export: %(name)s") % {"name": manifest["scope"]["name"]},
+        _("Exported at %(time)s by %(user)s.")
+        % {"time": manifest["exported_at"], "user": manifest["exported_by"]},
+        "",
+        _("Contents:"),
+        _("- %(xlsx)s: every table as a sheet of one Excel workbook.")
+        % {"xlsx": manifest["workbook"]},
+        _("- csv/: every table as a CSV file (UTF-8 with BOM; opens in Excel and WPS)."),
+        _(
+            "- files/: every attachment of the exported records, as uploaded, under "
+            "files/records/<school code>/<staff number>/<record ID>-<attachment ID>-<file name>; "
+            "the attachments table names each file."
+        ),
+        _("- manifest.json: this list in a form programs read."),
+        "",
+        _("Tables (rows):"),
+    ]
+    for table in manifest["tables"]:
+        lines.append(f"  csv/{table['name']}.csv  {table['title']}: {table['rows']}")
+    files = manifest["files"]
+    lines += [
+        "",
+        _("Attachments: %(count)s files, %(bytes)s bytes.") % files,
+    ]
+    if files["missing"]:
+        lines.append(
+            _("%(count)s stored files could not be found; manifest.json lists them.")
+            % {"count": len(files["missing"])}
+        )
+    lines += [
+        "",
+        _(
+            "Not included: drafts (private to their authors until submitted), the notes of "
+            "private guidance sessions, and committee scores of rounds still being scored that "
+            "you may not see yet."
+        ),
+        _(
+            "Columns ending in (ID) refer to the ID column of another table. Text starting with "
+            "=, +, - or @ has a ' in front in the CSV files so that Excel does not run it."
+        ),
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def export_zip(target: ExportTarget, output, *, progress: JobContext | None = None) -> dict:
+    """Write the ZIP to ``output`` (a path); returns the manifest."""
+    ctx = ExportContext(target)
+    attachments = attachments_queryset(ctx)
+    file_count = attachments.count()
+    if progress:
+        progress.set_total(len(TABLES) + file_count + 1)
+    now = timezone.localtime()
+    stamp = now.strftime("%Y%m%d-%H%M")
+    workbook_name = f"gugan-{safe_path_part(target.code)}-{stamp}.xlsx"
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    tables = []
+    with zipfile.ZipFile(output, "w", allowZip64=True) as archive:
+        for spec in TABLES:
+            title = str(spec.title)
+
+            def on_rows(n, title=title):
+                if progress:
+                    progress.set_step(
+                        _("%(table)s: %(rows)s rows so far") % {"table": title, "rows": n}
+                    )
+
+            info = write_table(
+                archive, workbook, spec, spec.build(ctx), used_titles=used, on_rows=on_rows
+            )
+            tables.append(info)
+            if progress:
+                progress.advance(
+                    text=_("%(table)s: %(rows)s rows") % {"table": title, "rows": info["rows"]}
+                )
+
+        def on_files(done):
+            if progress:
+                text = _("Files: %(done)s / %(total)s") % {"done": done, "total": file_count}
+                progress.advance(FILE_STEP, text=text)
+
+        files = write_files(archive, attachments, on_files=on_files)
+        if progress:
+            progress.advance(file_count % FILE_STEP, text=_("Writing the workbook"))
+        with _zip_entry(archive, workbook_name, compress=False) as target_file:
+            workbook.save(target_file)
+        manifest = {
+            "exported_at": now.isoformat(timespec="seconds"),
+            "exported_by": str(target.user),
+            "language": translation.get_language(),
+            "scope": {
+                "name": target.name,
+                "code": target.code,
+                "kind": "district" if target.whole_district else "school",
+                "schools": list(
+                    School.objects.filter(pk__in=target.school_ids)
+                    .order_by("code")
+                    .values("code", "name")
+                ),
+            },
+            "workbook": workbook_name,
+            "tables": tables,
+            "files": files,
+        }
+        with _zip_entry(archive, "manifest.json") as fh:
+            fh.write(json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode())
+        with _zip_entry(archive, "README.txt") as fh:
+            fh.write(readme_text(manifest).encode("utf-8-sig"))
+    return manifest
+
+
+@job_handler(KIND)
+def data_export(ctx: JobContext) -> None:
+    user = ctx.job.requested_by
+    try:
+        # The scope is applied again here, as the requesting user, at run time.
+        target = resolve_target(user, ctx.params)
+    except PermissionDenied:
+        raise JobError(_("You may no longer export this data.")) from None
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    export_zip(
+        target,
+        ctx.output_path(f"gugan-data-{safe_path_part(target.code)}-{stamp}.zip"),
+        progress=ctx,
+    )

@@ -3,6 +3,7 @@ training office returns it with a reason, the teacher corrects and resubmits, th
 verifies it, and "My growth" shows it verified — in Chinese and in English."""
 
 import pytest
+from django.utils import translation
 
 from core.models import Role
 from records.models import OpenClass, Status
@@ -71,8 +72,12 @@ def test_teacher_logs_office_returns_then_verifies(open_session, tmp_path, setti
     assert record.status == Status.VERIFIED
 
     page.goto(teacher.base_url + "/records/growth/")
+    with translation.override(language):
+        verified = str(Status.VERIFIED.label)
+    assert page.locator(".record-status-verified", has_text=verified).count() >= 1
     teacher.shot("growth")
     page.goto(teacher.base_url + f"/records/{record.pk}/")
+    assert page.locator(".record-status-verified").first.inner_text() == verified
     assert page.locator(f"form[action$='/records/{record.pk}/submit/']").count() == 0
     with page.expect_download() as download:
         page.get_by_role("link", name="教学设计.pdf").click()

@@ -51,7 +51,9 @@ class TeacherForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        group, school = data.get("group"), data.get("school") or self.instance.school
+        # A new teacher whose school was refused (not one the user keeps) has no school yet.
+        school = data.get("school") or (self.instance.school if self.instance.school_id else None)
+        group = data.get("group")
         if group and school and group.school_id != school.pk:
             self.add_error("group", _("This group belongs to another school."))
         birth, start = data.get("birth_date"), data.get("career_start")

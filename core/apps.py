@@ -9,8 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisations and accounts")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         # checks registers the system checks, data_export its background job.
         from . import checks, data_export  # noqa: F401
+        from .middleware import session_touch
+
+        user_logged_in.connect(session_touch, dispatch_uid="core.session_touch")
 
 
 class GuganAdminConfig(admin_apps.AdminConfig):

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -220,9 +221,11 @@ LOGGING = {
 }
 
 # -- Security -------------------------------------------------------------------------------------
-# A session ends SESSION_COOKIE_AGE seconds after the last request: every request extends it.
+# A session ends SESSION_COOKIE_AGE seconds after it was last saved.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity extends it: the session is saved again at most every SESSION_REFRESH_SECONDS
+# (core.middleware.SlidingSessionMiddleware), not on every request.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 
 # Set only when a reverse proxy in front of Gugan overwrites X-Forwarded-Proto and appends the
@@ -241,6 +244,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # failures are still logged; no banner per login
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 

@@ -238,14 +238,29 @@ def test_an_expired_session_leads_back_to_the_login_page(client, login, principa
 
 
 @pytest.mark.django_db
-def test_each_request_extends_the_session(client, login, principal):
+def test_activity_extends_the_session(client, login, principal):
     login(principal)
+    session = client.session
+    session["_touched"] -= settings.SESSION_REFRESH_SECONDS  # last saved a while ago
+    session.save()
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
 
     client.get("/")
 
     expires = Session.objects.get().expire_date
     assert expires > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+@pytest.mark.django_db
+def test_a_recently_saved_session_is_not_written_again(client, login, principal):
+    login(principal)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=30))
+
+    client.get("/")
+    client.get("/teachers/")
+
+    expires = Session.objects.get().expire_date
+    assert expires < timezone.now() + timedelta(minutes=31)
 
 
 # -- Error pages --------------------------------------------------------------------------------

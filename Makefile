@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test audit worker beat lint format messages check-deploy load clean
+.PHONY: install run test audit worker beat lint format messages check-deploy load bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -55,6 +55,17 @@ messages: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=gugan.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Key pages and documents on the large dataset, written into docs/BENCHMARKS.md. Build the
+# dataset once (about 20 minutes on 2 cores) in a database of its own:
+#   createdb gugan_bench
+#   DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate
+#   DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py seed_bench --schools 200 --teachers 20000 --years 5
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gugan_bench
+BENCH_REPEAT ?= 20
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py --repeat $(BENCH_REPEAT) \
+		--write docs/BENCHMARKS.md
 
 # Load test: gunicorn on loopback only (LOAD_PORT) over the database DATABASE_URL points at
 # (run `manage.py seed_demo` on it first), driven by bench/locustfile.py for at most LOAD_TIME;

@@ -4,6 +4,14 @@ from core.models import Role
 from tests.factories import SchoolFactory, TeacherFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached numbers (the district overview's) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def school(db):
     return SchoolFactory(code="A001", name="城关第一小学")

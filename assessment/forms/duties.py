@@ -40,7 +40,10 @@ class DutyGridFilterForm(forms.Form):
         self.fields["year"].choices = year_choices()
         self.fields["year"].initial = school_year_start(timezone.localdate())
         self.fields["school"].queryset = schools
-        if schools.count() <= 1:
+        scope = user.scope
+        # School staff see their own schools: no query needed to count them.
+        own_only = not (scope.is_superuser or scope.is_district_office)
+        if (len(scope.staff_school_ids) if own_only else schools.count()) <= 1:
             del self.fields["school"]
         self.fields["tier"].queryset = Tier.objects.filter(
             kind=Tier.Kind.TIER, district_id__in=schools.values("district_id")

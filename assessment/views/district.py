@@ -2,10 +2,11 @@
 teachers per tier, duty completion, assessment grades, training hours, targets against actual),
 each drilling down into that school's pages; exported to xlsx by a job."""
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from backbone.selectors.planning import default_grade_year
@@ -47,9 +48,26 @@ def overview_report(*, district: District, today=None) -> YearlyReport:
     )
 
 
+# Counting a whole district (thousands of teachers, their duties, hours and pairings) takes a
+# second or more: the page shows the numbers counted in the last few minutes.
+OVERVIEW_CACHE_SECONDS = 300
+
+
+def cached_overview_report(*, district: District, refresh: bool = False):
+    """(report, when it was counted): kept per district, day and language (the report holds
+    translated names) for OVERVIEW_CACHE_SECONDS; ``refresh`` counts again."""
+    today = timezone.localdate()
+    key = f"district-overview:{district.pk}:{today}:{translation.get_language()}"
+    cached = None if refresh else cache.get(key)
+    if cached is None:
+        cached = (overview_report(district=district, today=today), timezone.now())
+        cache.set(key, cached, OVERVIEW_CACHE_SECONDS)
+    return cached
+
+
 def district_overview(request):
     district = get_district_for_user(request.user, request.GET.get("district"))
-    report = overview_report(district=district)
+    report, counted_at = cached_overview_report(district=district, refresh="refresh" in request.GET)
     grades = list(reversed(Grade))
     rows = [
         {
@@ -67,6 +85,7 @@ def district_overview(request):
     context = {
         "district": district,
         "report": report,
+        "counted_at": counted_at,
         "rows": rows,
         "grades": grades,
         "grade_year_label": school_year_label(default_grade_year()),

@@ -4,6 +4,7 @@ engine or a service, render."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -46,17 +47,24 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 # -- the grid -------------------------------------------------------------------------------
+GRID_PAGE_SIZE = 50
+
+
 def duties_grid(request):
     _require_staff(request.user)
     form = DutyGridFilterForm(request.GET or None, user=request.user)
     filters = form.filters
     grid = duty_grid(user=request.user, **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "grid": grid,
+        # A district's grid has hundreds of rows: shown a page at a time, riskiest first.
+        "page": Paginator(grid.rows, GRID_PAGE_SIZE).get_page(request.GET.get("page")),
         "year_label": school_year_label(filters["year"]),
         "semester": filters["semester"],
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     template = "assessment/duties/grid.html"
     if request.htmx and not request.htmx.boosted:

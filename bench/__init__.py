@@ -1,0 +1,1 @@
+"""Benchmarks: the large dataset (`manage.py seed_bench`) and the timing scripts."""

@@ -167,7 +167,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     # the principal and the training office
     "records:new": Rule(kind("training"), "FORM", "NNNN|AAA", other=None),
     "records:detail": [
-        *(Rule(k, "GET", "AAAA|ANN", variant=k) for k in RECORD_KINDS),
+        *(Rule(k, "GET", "AAAA|ANN", variant=k) for k in RECORD_KINDS if k != "plan"),
+        Rule("plan", "GET", "AAAA|ANA", variant="plan"),  # the mentor reads the apprentice's plan
         Rule("draft", "GET", "NNNN|ANN", variant="draft"),
     ],
     "records:edit": [
@@ -191,8 +192,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     # (the teacher gives the open class: they do not sign up for it nor evaluate it)
     "records:signup": Rule("open_class", "POST", "FFFF|RAA", data={"action": "join"}),
     "records:evaluate": Rule("open_class", "FORM", "FFFF|FAA"),
-    # The mentor may not comment yet: records.services.plans.is_mentor_of is still a stub.
-    "records:plan_comment": Rule("plan", "POST", "AAAF|ANN", data={"text": "目标再具体些"}),
+    # the apprentice's mentor comments on the plan; a colleague does not
+    "records:plan_comment": Rule("plan", "POST", "AAAF|ANA", data={"text": "目标再具体些"}),
     # mentoring: the teacher is the apprentice; the principal and training office manage
     "mentoring:detail": Rule("pairing", "GET", "AAAA|ANA"),
     "mentoring:approve": Rule("pairing", "POST", "AAFF|FNF"),

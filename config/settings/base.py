@@ -216,7 +216,7 @@ LOGGING = {
         # WeasyPrint's step-by-step INFO messages make a dossier about 3 times slower.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner on every manage.py command
+        "axes": {"level": "WARNING"},  # its banner and a line per successful login
     },
 }
 

@@ -1,5 +1,5 @@
 """Comments on a self-development plan (自我实现方案): the school's leaders, training office
-and committee (and, once pairings exist, the teacher's mentor) comment; the teacher reads them
+and committee and the teacher's mentor comment; the teacher reads them
 and replies in the same thread."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +20,14 @@ AUDIT_NOTE_LENGTH = 200
 
 # -- named predicates ------------------------------------------------------------------------------
 def is_mentor_of(user: User, teacher: Teacher) -> bool:
-    """Hook for mentoring (师带徒): the mentor of the plan's teacher may comment too.
+    """The teacher's mentor (师傅) in an active pairing reads and comments on their plan."""
+    from mentoring.models import Pairing  # mentoring builds on records, not the other way
 
-    Mentoring pairings do not exist yet; when they do, answer here (e.g. an active pairing
-    with ``mentor__user=user`` and ``apprentice=teacher``) and every check below follows."""
-    return False
+    if not user.is_authenticated:
+        return False
+    return Pairing.objects.filter(
+        mentor__user=user, apprentice=teacher, status=Pairing.Status.ACTIVE
+    ).exists()
 
 
 def is_plan_author(user: User, plan: SelfDevelopmentPlan) -> bool:

@@ -152,3 +152,54 @@ def test_the_record_page_of_a_plan_shows_the_thread_and_the_form(
     assert 'id="plan-comments"' in html
     assert "目标清楚" in html
     assert f'action="{comment_url(plan)}"' in html
+
+
+def pair(mentor, apprentice, status):
+    from mentoring.models import Pairing
+
+    return Pairing.objects.create(
+        school=apprentice.school,
+        mentor=mentor,
+        apprentice=apprentice,
+        origin=Pairing.Origin.SCHOOL,
+        status=status,
+        start_date=datetime.date(2025, 9, 1),
+        end_date=datetime.date(2026, 7, 15),
+        goals="站稳讲台",
+        mentor_duties="每周听课两节",
+        apprentice_duties="每周听课三节",
+    )
+
+
+@pytest.fixture
+def mentor_user(school):
+    user = user_with_role(Role.TEACHER, school=school, username="mentor")
+    TeacherFactory(school=school, user=user, name="王师傅", staff_no="M001")
+    return user
+
+
+def test_the_apprentices_mentor_reads_and_comments_on_the_plan(
+    login, mentor_user, teacher_user, plan
+):
+    from mentoring.models import Pairing
+
+    pair(mentor_user.teacher, teacher_user.teacher, Pairing.Status.ACTIVE)
+    client = login(mentor_user)
+
+    assert client.get(reverse("records:detail", args=[plan.pk])).status_code == 200
+    client.post(comment_url(plan), {"text": "第二年争取上区级公开课"})
+
+    assert list(plan.comments.values_list("author__username", "text")) == [
+        ("mentor", "第二年争取上区级公开课")
+    ]
+
+
+def test_a_mentor_whose_pairing_ended_no_longer_comments(login, mentor_user, teacher_user, plan):
+    from mentoring.models import Pairing
+
+    pair(mentor_user.teacher, teacher_user.teacher, Pairing.Status.COMPLETED)
+
+    response = login(mentor_user).post(comment_url(plan), {"text": "继续"})
+
+    assert response.status_code in (403, 404)
+    assert not plan.comments.exists()

@@ -2,11 +2,18 @@
 
 With REDIS_URL the task goes to the Celery worker; without it a thread of the web process runs
 it, so the request never blocks either way. Tests set JOBS_INLINE to run it synchronously.
+
+While a job runs, its process writes a heartbeat on the row. A worker killed mid-job (SIGKILL,
+out of memory, a restart) leaves a running row that stops beating: after JOB_STALE_AFTER_SECONDS
+the job page shows it as interrupted and Retry queues it again. With Redis the killed worker's
+unacknowledged message would only come back after the broker's visibility timeout (30 min).
 """
 
+import datetime
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,8 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import OperationalError as DatabaseError
-from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db import close_old_connections, connection, connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
@@ -51,9 +58,13 @@ class JobContext:
         self._workdir = Path(tempfile.mkdtemp(prefix=f"job{job.pk}-"))
         self.output: Path | None = None
 
+    def _save(self, **fields) -> None:
+        # Every progress write is a sign of life too.
+        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **fields)
+
     def set_total(self, total: int) -> None:
         self.job.total = total
-        Job.objects.filter(pk=self.job.pk).update(total=total)
+        self._save(total=total)
 
     def advance(self, step: int = 1, *, text: str | None = None) -> None:
         """Move the bar; ``text`` is the current step users read ("12 / 80 teachers")."""
@@ -61,11 +72,11 @@ class JobContext:
         fields = {"progress": self.job.progress}
         if text is not None:
             self.job.step = fields["step"] = text[:200]
-        Job.objects.filter(pk=self.job.pk).update(**fields)
+        self._save(**fields)
 
     def set_step(self, text: str) -> None:
         self.job.step = text[:200]
-        Job.objects.filter(pk=self.job.pk).update(step=self.job.step)
+        self._save(step=self.job.step)
 
     def output_path(self, filename: str) -> Path:
         self.output = self._workdir / filename
@@ -120,10 +131,31 @@ def job_create(
     return job
 
 
+def _interrupted(now=None) -> Q:
+    """Running jobs whose worker stopped writing its heartbeat (see Job.is_interrupted)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True), heartbeat_at__isnull=True
+    )
+    return Q(status=Job.Status.RUNNING) & silent
+
+
 def job_retry(*, job: Job) -> Job:
-    """Put a failed job back in the queue; the same row is reused, so no duplicate appears."""
-    updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
-        status=Job.Status.QUEUED, error="", step="", progress=0, attempts=0, finished_at=None
+    """Put a failed or interrupted job back in the queue; the same row is reused, so no
+    duplicate appears. A job whose worker is still alive is left alone."""
+    updated = (
+        Job.objects.filter(pk=job.pk)
+        .filter(Q(status=Job.Status.FAILED) | _interrupted())
+        .update(
+            status=Job.Status.QUEUED,
+            error="",
+            step="",
+            progress=0,
+            attempts=0,
+            finished_at=None,
+            heartbeat_at=None,
+        )
     )
     if updated:
         transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
@@ -156,45 +188,93 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
-def job_execute(*, job_id: int) -> None:
-    """Claim the job (queued → running, exactly once), run its handler, record the outcome."""
-    # RUNNING is claimable too: with acks_late a message comes back only when the worker that
-    # ran it died, so the row is an orphan. The attempts cap stops a job that kills its worker.
-    claimed = Job.objects.filter(
-        pk=job_id,
-        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
-        attempts__lt=settings.JOB_MAX_ATTEMPTS,
-    ).update(
-        status=Job.Status.RUNNING,
-        started_at=timezone.now(),
-        progress=0,
-        attempts=F("attempts") + 1,
+class _Heartbeat(threading.Thread):
+    """Writes ``heartbeat_at`` while the handler runs, from its own thread, so a handler busy in
+    one long step (a PDF layout) still shows it is alive. It dies with its process: a killed
+    worker leaves a silent row that the job page shows as interrupted."""
+
+    def __init__(self, job_id: int):
+        super().__init__(name=f"gugan-job{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._stopped.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # keep beating: a silent row reads as a dead worker
+                    logger.warning("job %s: heartbeat not written", self.job_id, exc_info=True)
+                    close_old_connections()
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join(timeout=5)
+
+
+def job_running_elsewhere(*, job_id: int) -> bool:
+    """The job is running and its worker is alive (a duplicate message must not start it)."""
+    return Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exclude(_interrupted()).exists()
+
+
+def job_execute(*, job_id: int) -> bool:
+    """Claim the job (queued → running, exactly once), run its handler, record the outcome.
+    Returns False when there was nothing to claim."""
+    # An interrupted RUNNING row is claimable too: with acks_late a message comes back only
+    # when the worker that ran it died, so the row is an orphan. A running row whose worker
+    # still writes its heartbeat is not: that would run the job twice at once. The attempts
+    # cap stops a job that keeps killing its worker.
+    now = timezone.now()
+    claimed = (
+        Job.objects.filter(pk=job_id, attempts__lt=settings.JOB_MAX_ATTEMPTS)
+        .filter(Q(status=Job.Status.QUEUED) | _interrupted(now))
+        .update(
+            status=Job.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            progress=0,
+            attempts=F("attempts") + 1,
+        )
     )
     if not claimed:
         _fail_if_attempts_exhausted(job_id)
-        return
+        return False
     job = Job.objects.get(pk=job_id)
     ctx = JobContext(job)
+    heartbeat = None if settings.JOBS_INLINE else _Heartbeat(job_id)
+    if heartbeat is not None:
+        heartbeat.start()
+    try:
+        _run_handler(job, ctx)
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+        shutil.rmtree(ctx._workdir, ignore_errors=True)
+    return True
+
+
+def _run_handler(job: Job, ctx: JobContext) -> None:
     try:
         with translation.override(job.language):
             _HANDLERS[job.kind](ctx)
     except DatabaseError:
         # Transient (a dropped connection, a locked database): the task retries the job, so
         # give the row back to the queue. If the database is really gone this fails too.
-        _requeue_after_transient_error(job_id)
+        _requeue_after_transient_error(job.pk)
         raise
     except JobError as exc:
-        _mark_failure(job_id, str(exc))
+        _mark_failure(job.pk, str(exc))
         return
     except Exception:
-        logger.exception("job %s failed", job_id)
+        logger.exception("job %s failed", job.pk)
         with translation.override(job.language):
-            _mark_failure(job_id, _("An unexpected error stopped this job. Please retry."))
+            _mark_failure(job.pk, _("An unexpected error stopped this job. Please retry."))
         return
-    try:
-        _mark_complete(job_id, ctx.output)
-    finally:
-        shutil.rmtree(ctx._workdir, ignore_errors=True)
+    _mark_complete(job.pk, ctx.output)
 
 
 def _requeue_after_transient_error(job_id: int) -> None:
@@ -218,9 +298,7 @@ def job_give_up(*, job_id: int, language: str | None = None) -> None:
 
 def _fail_if_attempts_exhausted(job_id: int) -> None:
     # A job redelivered after its worker died too often must not loop forever.
-    Job.objects.filter(
-        pk=job_id, status=Job.Status.RUNNING, attempts__gte=settings.JOB_MAX_ATTEMPTS
-    ).update(
+    Job.objects.filter(_interrupted(), pk=job_id, attempts__gte=settings.JOB_MAX_ATTEMPTS).update(
         status=Job.Status.FAILED,
         error=_("The job was interrupted too many times."),
         finished_at=timezone.now(),

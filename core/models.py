@@ -323,6 +323,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Written every few seconds while a worker runs the job."),
+    )
 
     class Meta:
         verbose_name = _("job")
@@ -342,3 +348,13 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Running, but its worker has not written a heartbeat for a while: it stopped (killed,
+        out of memory, machine restarted) and the job can be retried."""
+        if self.status != self.Status.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at
+        stale_after = datetime.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+        return last is None or last < timezone.now() - stale_after

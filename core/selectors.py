@@ -13,17 +13,22 @@ def school_list(*, user) -> QuerySet[School]:
 
 
 def job_list(*, user) -> QuerySet[Job]:
-    """The user's own jobs and, for a principal or the training office, the jobs of the schools
-    they manage (a committee member or teacher sees only their own)."""
+    """The user's own jobs; for a principal or the training office also the jobs of the schools
+    they manage; for the district office the jobs of its schools and of the district itself
+    (read-only: see ``job_can_act``). A committee member or teacher sees only their own."""
     visible = Q(requested_by=user)
     scope = user.scope
     if scope.is_superuser:
         visible = Q()
-    elif scope.managed_school_ids:
-        visible |= Q(school_id__in=scope.managed_school_ids)
+    else:
+        if scope.managed_school_ids:
+            visible |= Q(school_id__in=scope.managed_school_ids)
+        if scope.district_ids:
+            visible |= Q(school__district_id__in=scope.district_ids)
+            visible |= Q(district_id__in=scope.district_ids)
     return (
         Job.objects.filter(visible)
-        .select_related("requested_by", "school")
+        .select_related("requested_by", "school", "district")
         .annotate(duration=ExpressionWrapper(F("finished_at") - F("started_at"), DurationField()))
         .order_by("-created_at", "-pk")
     )
@@ -34,6 +39,17 @@ def get_job_for_user(*, user, pk: int) -> Job:
 
     # Generated files hold personal data: 404 for everyone outside job_list's scope.
     return get_object_or_404(job_list(user=user), pk=pk)
+
+
+def job_can_act(*, user, job: Job) -> bool:
+    """Whether ``user`` may retry or regenerate ``job``: its requester, or someone who manages
+    its school. The district office only reads its schools' jobs."""
+    scope = user.scope
+    return (
+        scope.is_superuser
+        or job.requested_by_id == user.pk
+        or (job.school_id is not None and job.school_id in scope.managed_school_ids)
+    )
 
 
 def current_school_year(today=None) -> int:

@@ -125,9 +125,19 @@ def job_list(request):
 
 def job_detail(request, pk: int):
     job = selectors.get_job_for_user(user=request.user, pk=pk)
+    context = {"job": job, "can_act": selectors.job_can_act(user=request.user, job=job)}
     if request.htmx:
-        return render(request, "core/job_detail.html#progress", {"job": job})
-    return render(request, "core/job_detail.html", {"job": job})
+        return render(request, "core/job_detail.html#progress", context)
+    return render(request, "core/job_detail.html", context)
+
+
+def _get_job_to_act_on(request, pk: int) -> Job:
+    """A job the user may retry or regenerate: 404 outside their sight, 403 when they only
+    read it (the district office looking at a school's job)."""
+    job = selectors.get_job_for_user(user=request.user, pk=pk)
+    if not selectors.job_can_act(user=request.user, job=job):
+        raise PermissionDenied
+    return job
 
 
 def job_download(request, pk: int):
@@ -143,10 +153,11 @@ def job_download(request, pk: int):
 
 @require_POST
 def job_retry_view(request, pk: int):
-    job = selectors.get_job_for_user(user=request.user, pk=pk)
-    if job.status == Job.Status.FAILED:
-        job_retry(job=job)
-        messages.info(request, _("The job was queued again."))
+    job = _get_job_to_act_on(request, pk)
+    if job.status == Job.Status.FAILED or job.is_interrupted:
+        job = job_retry(job=job)
+        if job.status != Job.Status.FAILED:  # else the page shows why it failed again
+            messages.info(request, _("The job was queued again."))
     return redirect("job", pk=job.pk)
 
 
@@ -154,7 +165,7 @@ def job_retry_view(request, pk: int):
 def job_regenerate(request, pk: int):
     """Make the file again from today's data, as a new job of the same kind and parameters.
     The handler applies the requester's scope again at run time."""
-    job = selectors.get_job_for_user(user=request.user, pk=pk)
+    job = _get_job_to_act_on(request, pk)
     if not job.is_finished:
         return redirect("job", pk=job.pk)
     new = job_create(

@@ -3,12 +3,14 @@
 The uploaded file waits under MEDIA_ROOT/imports/ between the two steps; the session holds
 its name, the school and the options. The rules live in teachers.importing."""
 
+import logging
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from .importing import ImportResult, column_help, roster_import
 
 SESSION_KEY = "roster_import"
 MAX_UPLOAD_MB = 5
+logger = logging.getLogger(__name__)
 
 
 class RosterImportForm(forms.Form):
@@ -133,10 +136,17 @@ def roster_import_confirm(request):
     try:
         result = _run(pending, school, dry_run=False)
     except TableError as exc:
+        pending_discard(request, SESSION_KEY)
         messages.error(request, exc.message)
         return redirect("teachers:import")
-    finally:
-        pending_discard(request, SESSION_KEY)
+    except DatabaseError:
+        # One transaction: nothing was saved. Keep the upload, so confirming again retries it.
+        logger.exception("roster import into school %s interrupted", school.pk)
+        messages.error(
+            request, _("The import was interrupted and nothing was saved. Confirm again to retry.")
+        )
+        return _preview(request, _run(pending, school, dry_run=True), school, pending)
+    pending_discard(request, SESSION_KEY)
     if not result.ok:
         return _preview(request, result, school, pending)
     messages.success(

@@ -86,10 +86,10 @@ needs_worker = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker` on its own queue, against the test database."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def start_worker(queue: str, folder, *, name: str = "worker") -> subprocess.Popen:
+    """Start `celery worker` (one pool process) on ``queue`` against the test database, in its
+    own process group so a test can kill the worker and its pool process at once. The worker
+    imports the test-only job kinds of tests.core.worker_jobs."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -99,14 +99,32 @@ def celery_worker_process(transactional_db, tmp_path):
         ),
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "GUGAN_WORKER_IMPORTS": "tests.core.worker_jobs",
     }
-    pidfile = tmp_path / "worker.pid"
     celery = shutil.which("celery", path=os.path.dirname(sys.executable))
-    proc = subprocess.Popen(
-        [celery, "-A", "config", "worker", "-c", "1", "-Q", queue, "--pidfile", str(pidfile),
+    return subprocess.Popen(
+        [celery, "-A", "config", "worker", "-c", "1", "-Q", queue,
+         "--pidfile", str(folder / f"{name}.pid"), "-n", f"{name}-{queue}@%h",
          "-l", "warning", "--without-gossip", "--without-mingle"],
-        env=env, cwd=settings.BASE_DIR,
+        env=env, cwd=settings.BASE_DIR, start_new_session=True,
     )  # fmt: skip
+
+
+def route_jobs_to(request, queue: str) -> None:
+    """Send this test's jobs to ``queue`` (the worker the test started), until it ends."""
+    from config.celery import app
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    request.addfinalizer(lambda: setattr(app.conf, "task_default_queue", previous_queue))
+    assert ping.apply_async(queue=queue).get(timeout=60) == "pong"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` on its own queue, against the test database."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    proc = start_worker(queue, tmp_path)
     try:
         yield queue
     finally:
@@ -124,12 +142,7 @@ def test_a_real_worker_runs_a_job_submitted_from_a_page(
 
     settings.JOBS_INLINE = False
     settings.CELERY_TASK_DEFAULT_QUEUE = celery_worker_process
-    from config.celery import app
-
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = celery_worker_process
-    request.addfinalizer(lambda: setattr(app.conf, "task_default_queue", previous_queue))
-    assert ping.apply_async(queue=celery_worker_process).get(timeout=30) == "pong"
+    route_jobs_to(request, celery_worker_process)
 
     principal = user_with_role(Role.PRINCIPAL, school=school)
     TeacherFactory.create_batch(3, school=school)

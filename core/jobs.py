@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -180,12 +181,29 @@ def job_dispatch(*, job_id: int):
     return None
 
 
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        job_execute(job_id=job_id)
-    finally:
+# Waits before each retry, in the in-process runner, of a job that met a transient database
+# error (a locked SQLite file, a dropped connection); the Celery task has its own countdowns.
+THREAD_RETRY_DELAYS = (1, 5)
+
+
+def _run_in_thread(job_id: int, *, delays=THREAD_RETRY_DELAYS) -> None:
+    """The in-process runner (no Redis): what the Celery task does, retries included, so a job
+    never stays queued because an exception vanished inside the thread pool."""
+    for delay in (*delays[: settings.JOB_MAX_ATTEMPTS - 1], None):
         close_old_connections()
+        try:
+            job_execute(job_id=job_id)
+            return
+        except DatabaseError:
+            if delay is None:
+                job_give_up(job_id=job_id)
+                return
+            time.sleep(delay)
+        except Exception:
+            logger.exception("job %s: the in-process runner failed", job_id)
+            return
+        finally:
+            close_old_connections()
 
 
 class _Heartbeat(threading.Thread):

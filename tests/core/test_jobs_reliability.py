@@ -133,3 +133,37 @@ def test_the_jobs_page_lists_requester_parameters_and_size(
     create(principal, django_capture_on_commit_callbacks)
     page = login(principal).get(reverse("jobs")).content.decode()
     assert "principal" in page and ("bytes" in page or "字节" in page)
+
+
+def queued(user, capture):
+    """A job row whose enqueueing (on commit) never ran: the test runs it by hand."""
+    with capture(execute=False):
+        job = jobs.job_create(kind="test_reliable", requested_by=user, params={})
+    return job
+
+
+def test_the_in_process_runner_retries_a_transient_database_error(
+    principal, handler, django_capture_on_commit_callbacks
+):
+    handler["failures"] = 1
+    job = queued(principal, django_capture_on_commit_callbacks)
+
+    jobs._run_in_thread(job.pk, delays=(0, 0))
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and handler["calls"] == 2
+    assert job.file.read().decode() == "好"
+
+
+def test_the_in_process_runner_gives_up_with_a_message_not_a_queued_job(
+    principal, handler, django_capture_on_commit_callbacks, settings
+):
+    handler["failures"] = 99
+    job = queued(principal, django_capture_on_commit_callbacks)
+
+    jobs._run_in_thread(job.pk, delays=(0, 0))
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED  # not left "queued" with its page polling forever
+    assert handler["calls"] == settings.JOB_MAX_ATTEMPTS
+    assert job.error and "Traceback" not in job.error

@@ -159,7 +159,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 15 * 60
 CELERY_TASK_TIME_LIMIT = 20 * 60
 # Longer than the longest job, so a message is redelivered only when its worker really died.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 30 * 60,
+    # Publishing to a Redis that is down gives up after one quick retry (0.1 s, not 6 s).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 # The web process must not hang when Redis is down: fail fast and tell the user.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 1

@@ -99,6 +99,20 @@ def job_reusable(*, kind: str, fingerprint: str, requested_by) -> Job | None:
     return None
 
 
+def job_owner(user) -> dict:
+    """Where a list export ``user`` asks for belongs, so that colleagues who keep the same
+    school (or district) see it under My files too: the one school the user manages, else the
+    one district they work for; otherwise the file stays the requester's alone."""
+    from .models import District, School
+
+    scope = user.scope
+    if len(scope.managed_school_ids) == 1 and not scope.district_ids:
+        return {"school": School.objects.get(pk=next(iter(scope.managed_school_ids)))}
+    if len(scope.district_ids) == 1 and not scope.managed_school_ids:
+        return {"district": District.objects.get(pk=next(iter(scope.district_ids)))}
+    return {}
+
+
 def job_create(
     *,
     kind: str,

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from core.jobs import job_create
+from core.jobs import job_create, job_owner
 
 from . import compliance, exports
 from .compliance import Light, overview_rows
@@ -58,6 +58,7 @@ def overview_export(request):
         kind=exports.KIND,
         requested_by=request.user,
         params={"query": request.POST.get("query", "")},
+        **job_owner(request.user),
     )
     return redirect("job", pk=job.pk)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backbone.selectors.designations import designation_history
-from core.jobs import job_create
+from core.jobs import job_create, job_owner
 from core.models import school_year_start
 from records.selectors.entries import growth_summary
 
@@ -53,6 +53,7 @@ def teacher_export(request):
         kind="roster_export",
         requested_by=request.user,
         params={"query": request.POST.get("query", "")},
+        **job_owner(request.user),
     )
     return redirect("job", pk=job.pk)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.selectors import latest_annual_grades
-from core.jobs import job_create
+from core.jobs import job_create, job_owner
 from core.tabular import TableError
 from core.uploads import pending_discard, pending_path, pending_save
 from teachers.models import Teacher
@@ -126,6 +126,7 @@ def roster_export(request):
         kind=exports.KIND,
         requested_by=request.user,
         params={"query": request.POST.get("query", "")},
+        **job_owner(request.user),
     )
     return redirect("job", pk=job.pk)
 

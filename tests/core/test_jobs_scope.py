@@ -130,3 +130,26 @@ def test_the_district_jobs_page_costs_the_same_queries_for_5_and_50_jobs(
     few = count_queries(client, reverse("jobs"))
     add(45)
     assert count_queries(client, reverse("jobs")) == few
+
+
+def test_a_principals_list_export_is_filed_under_the_school_for_the_training_office(
+    login, principal, training_office, school, outsider
+):
+    login(principal).post(reverse("teachers:export"), {"query": ""})
+    job = Job.objects.get(requested_by=principal)
+
+    assert job.school == school
+    assert job.pk in listed(login(training_office))
+    assert job.pk not in listed(login(outsider))
+
+
+def test_a_district_offices_list_export_is_filed_under_the_district(
+    login, district_office, principal, school
+):
+    colleague = user_with_role(Role.DISTRICT_OFFICE, district=school.district, username="d2")
+    login(district_office).post(reverse("teachers:export"), {"query": ""})
+    job = Job.objects.get(requested_by=district_office)
+
+    assert job.district == school.district and job.school is None
+    assert job.pk in listed(login(colleague))
+    assert job.pk not in listed(login(principal))  # a district file is not a school's

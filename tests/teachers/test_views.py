@@ -149,10 +149,10 @@ def test_export_writes_the_filtered_scoped_list(
     assert names == ["王芳"]  # 刘洋 is filtered out, 赵敏 belongs to another school
 
 
-def test_someone_elses_export_is_not_reachable(login, principal, training_office, roster):
+def test_another_schools_export_is_not_reachable(login, principal, outsider, roster):
     login(principal).post(reverse("teachers:export"), {"query": ""})
     job = Job.objects.get()
-    client = login(training_office)
+    client = login(outsider)
     assert client.get(reverse("job", args=[job.pk])).status_code == 404
     assert client.get(reverse("job_download", args=[job.pk])).status_code == 404
 

@@ -146,6 +146,11 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="gugan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Counted dashboards (the district overview) are cached. The default cache is per process; with
+# several gunicorn workers set CACHE_URL to a Redis database of its own (not the broker's:
+# clearing the cache empties its whole database), e.g. redis://127.0.0.1:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # Background jobs. REDIS_URL absent: jobs run in a thread of the web process (core.jobs).
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or None

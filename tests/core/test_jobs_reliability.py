@@ -135,6 +135,13 @@ def test_the_jobs_page_lists_requester_parameters_and_size(
     assert "principal" in page and ("bytes" in page or "字节" in page)
 
 
+@pytest.fixture
+def in_test_transaction(monkeypatch):
+    """The runner normally starts in a pool thread with a fresh connection; here it runs in
+    the test's own transaction, whose connection it must not close."""
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+
+
 def queued(user, capture):
     """A job row whose enqueueing (on commit) never ran: the test runs it by hand."""
     with capture(execute=False):
@@ -143,7 +150,7 @@ def queued(user, capture):
 
 
 def test_the_in_process_runner_retries_a_transient_database_error(
-    principal, handler, django_capture_on_commit_callbacks
+    principal, handler, django_capture_on_commit_callbacks, in_test_transaction
 ):
     handler["failures"] = 1
     job = queued(principal, django_capture_on_commit_callbacks)
@@ -156,7 +163,7 @@ def test_the_in_process_runner_retries_a_transient_database_error(
 
 
 def test_the_in_process_runner_gives_up_with_a_message_not_a_queued_job(
-    principal, handler, django_capture_on_commit_callbacks, settings
+    principal, handler, django_capture_on_commit_callbacks, settings, in_test_transaction
 ):
     handler["failures"] = 99
     job = queued(principal, django_capture_on_commit_callbacks)

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from core.jobs import JobContext, job_handler
 
-from .duties import duty_grid
+from .duties_grid import duty_grid
 from .forms.duties import DutyGridFilterForm
 
 

@@ -85,6 +85,7 @@ def key_pages(school):
     if round:
         yield "office", "assessment round", f"/assessment/rounds/{round.pk}/"
     yield "district", "duties grid (district)", "/assessment/duties/"
+    yield "district", "duties grid (district), counted again", "/assessment/duties/?refresh=1"
     yield "district", "district dashboard (home)", "/"
     yield "district", "district overview", "/assessment/district/"
     # The overview keeps its numbers a few minutes; this is the count behind them.

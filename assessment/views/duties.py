@@ -3,8 +3,8 @@ or the district defaults, and opening a new school year. Views are thin: scope, 
 engine or a service, render."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,12 +19,12 @@ from teachers.models import Teacher
 
 from .. import exports  # noqa: F401  (registers the duties_export job)
 from ..duties import (
-    duty_grid,
     duty_statuses,
     effective_templates,
     records_by_id,
     templates_in_force,
 )
+from ..duties_grid import duty_grid
 from ..forms.duties import DutyGridFilterForm, DutyTemplateForm, OpenSchoolYearForm, year_choices
 from ..models import DutyTemplate
 from ..services.duties import duty_template_change, school_year_open
@@ -48,20 +48,53 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 # -- the grid -------------------------------------------------------------------------------
 GRID_PAGE_SIZE = 50
+# A district's grid orders hundreds of teachers by counting all their duties; like the
+# district overview, it keeps that order and its totals a few minutes (the rows of the page
+# are always counted anew). A school's grid is counted at every visit.
+GRID_ORDER_SECONDS = 300
+
+
+def _order_key(user, filters: dict) -> str | None:
+    """The cache key of the user's grid order, or None for a school's grid."""
+    scope = user.scope
+    if not (scope.is_superuser or scope.is_district_office):
+        return None
+    seen = "all" if scope.is_superuser else _ids(scope.district_ids)
+    chosen = [getattr(filters[name], "pk", filters[name]) for name in sorted(filters)]
+    parts = [seen, _ids(scope.staff_school_ids), *map(str, chosen), str(timezone.localdate())]
+    return "duty-grid-order:" + ":".join(parts)
+
+
+def _ids(ids) -> str:
+    return ",".join(map(str, sorted(ids)))
 
 
 def duties_grid(request):
     _require_staff(request.user)
     form = DutyGridFilterForm(request.GET or None, user=request.user)
     filters = form.filters
-    grid = duty_grid(user=request.user, **filters)
+    key = _order_key(request.user, filters)
+    kept = None if key is None or "refresh" in request.GET else cache.get(key)
+    order, counted_at = kept or (None, None)
+    # Shown a page at a time, riskiest first: only the page's rows are computed from records.
+    grid = duty_grid(
+        user=request.user,
+        page=request.GET.get("page"),
+        per_page=GRID_PAGE_SIZE,
+        order=order,
+        **filters,
+    )
+    if key is not None and kept is None:
+        counted_at = timezone.now()
+        cache.set(key, (grid.order, counted_at), GRID_ORDER_SECONDS)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("refresh", None)
     context = {
         "form": form,
         "grid": grid,
-        # A district's grid has hundreds of rows: shown a page at a time, riskiest first.
-        "page": Paginator(grid.rows, GRID_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": grid.page,
+        "counted_at": counted_at,
         "year_label": school_year_label(filters["year"]),
         "semester": filters["semester"],
         "query": query.urlencode(),

@@ -10,9 +10,11 @@ from core.models import Job
 from tests.factories import (
     DesignationFactory,
     OpenClassFactory,
+    SchoolFactory,
     SchoolYearFactory,
     TeacherFactory,
     TeachingGroupFactory,
+    TrainingFactory,
     tier,
 )
 
@@ -212,3 +214,191 @@ def test_duty_pages_render_for_editors_and_readers(
     page = client.get(reverse("assessment:duty_templates"), {"school": school.pk})
     assert page.status_code == 200
     assert not page.context["can_edit"]
+
+
+# -- a district's grid: a page at a time, ordered and totalled in the database ---------------
+def _engine_grid(teachers, *, year, semester=None):
+    """What the engine says of every teacher: the grid's order, totals and cells."""
+    from assessment.duties import duty_statuses, worst_rank
+
+    statuses = duty_statuses(teachers=teachers, year=year, semester=semester)
+    ordered = sorted(teachers, key=lambda t: (worst_rank(statuses[t.pk]), t.name))
+    behind = sum(1 for t in teachers if worst_rank(statuses[t.pk])[0] <= 1)
+    return ordered, statuses, behind
+
+
+def _cells(statuses):
+    return {s.kind: (s.done, s.pending, s.status) for s in statuses}
+
+
+@pytest.mark.parametrize("semester", [None, 1, 2])
+def test_district_grid_pages_show_the_engines_numbers_for_every_teacher(
+    db, login, monkeypatch, semester
+):
+    """The district grid computes only its page with the engine and orders every teacher by
+    counting in the database: page after page, it must say what the engine says of all."""
+    from assessment.duties import backbone_teachers, duty_counts
+    from bench.dataset import seed_bench
+    from core.models import User
+    from teachers.models import Teacher
+
+    monkeypatch.setattr("assessment.views.duties.GRID_PAGE_SIZE", 4)
+    bench = seed_bench(schools=3, teachers=36, years=2, code_prefix="DG", login_prefix="dg")
+    year = bench.current
+    teachers = list(
+        backbone_teachers(year=year, teachers=Teacher.objects.filter(school__in=bench.schools))
+    )
+    assert len(teachers) > 8  # more than two pages
+    ordered, statuses, behind = _engine_grid(teachers, year=year, semester=semester)
+
+    client = login(User.objects.get(username=bench.username("district")))
+    query = {"year": year, "semester": semester or ""}
+    first = client.get(GRID, query).context["grid"]
+    assert (first.total, first.behind) == (len(teachers), behind)
+    kinds = [kind for kind, _label in first.kinds]
+    assert set(kinds) == {s.kind for t in teachers for s in statuses[t.pk]}
+    rows = []
+    for number in range(1, first.page.paginator.num_pages + 1):
+        rows += client.get(GRID, {**query, "page": number}).context["grid"].rows
+    assert [r.teacher.pk for r in rows] == [t.pk for t in ordered]
+    for row in rows:
+        cells = {
+            k: (c.done, c.pending, c.status) for k, c in zip(kinds, row.cells, strict=True) if c
+        }
+        assert cells == _cells(statuses[row.teacher.pk])
+
+    # The database's counts behind the order are the engine's, duty by duty.
+    counted = duty_counts(teachers=teachers, year=year, semester=semester)
+    for t in teachers:
+        assert [(c.kind, c.done, c.status) for c in counted[t.pk]] == [
+            (s.kind, s.done, s.status) for s in statuses[t.pk]
+        ]
+
+
+def test_duty_counts_match_the_engine_on_every_rule(school, setup):
+    """Each rule the engine applies to a record, counted in the database instead: levels,
+    published papers, courseware, projects led, semesters, the term, the hours' minimum."""
+    from assessment.duties import duty_counts, duty_statuses
+    from records.models import Lecture, ResearchProject, Training
+    from tests.assessment.test_duties import _paper
+
+    def project(teacher, role, level, year):
+        ResearchProject.objects.create(
+            teacher=teacher,
+            year=year,
+            semester=None,
+            date=datetime.date(year, 10, 1),
+            status="verified",
+            project_title="课题",
+            role=role,
+            level=level,
+        )
+
+    teachers = []
+    for code in ("school", "district", "municipal"):
+        t = TeacherFactory(school=school)
+        DesignationFactory(teacher=t, tier=tier(school.district, code), first_year=2024)
+        teachers.append(t)
+        for level in (1, 2, 3):
+            OpenClassFactory(teacher=t, status="verified", level=level)
+        OpenClassFactory(teacher=t, status="submitted", level=3)
+        project(t, "leader", 2, 2024)
+        project(t, "member", 3, YEAR)
+        for hours, school_based in ((20, True), (30, False)):
+            Training.objects.create(
+                teacher=t,
+                year=YEAR,
+                semester=1,
+                date=datetime.date(YEAR, 10, 2),
+                status="verified",
+                course="培训",
+                hours=hours,
+                school_based=school_based,
+            )
+    for kind, progress, level in (("paper", "awarded", 1), ("paper", "published", 3)):
+        _paper(teachers[1], kind=kind, progress=progress, level=level)
+    _paper(teachers[2], kind="courseware", progress="written", level=None)
+    Lecture.objects.create(
+        teacher=teachers[0],
+        year=YEAR,
+        semester=2,
+        date=datetime.date(2026, 3, 1),
+        status="verified",
+        topic="讲座",
+    )
+    for today in (datetime.date(2025, 11, 15), datetime.date(2026, 9, 1)):
+        for semester in (None, 1, 2):
+            engine = duty_statuses(teachers=teachers, year=YEAR, semester=semester, today=today)
+            counted = duty_counts(teachers=teachers, year=YEAR, semester=semester, today=today)
+            for t in teachers:
+                assert [(c.kind, c.done, c.school_based, c.status) for c in counted[t.pk]] == [
+                    (s.kind, s.done, s.school_based, s.status) for s in engine[t.pk]
+                ]
+
+
+def test_district_grid_query_count_does_not_grow_with_teachers(
+    school, login, district_office, count_queries, monkeypatch, setup
+):
+    """Two pages or five, a few teachers or many: the same number of queries, whether the
+    order is counted again or kept."""
+    monkeypatch.setattr("assessment.views.duties.GRID_PAGE_SIZE", 5)
+    second = SchoolFactory(district=school.district)
+
+    def add(n):
+        for i in range(n):
+            t = TeacherFactory(school=(school, second)[i % 2])
+            DesignationFactory(teacher=t)
+            OpenClassFactory(teacher=t, status="verified")
+            TrainingFactory(teacher=t, status="verified")
+
+    client = login(district_office)
+    add(4)
+    counted = count_queries(client, GRID, {"year": YEAR, "page": 2, "refresh": 1})
+    kept = count_queries(client, GRID, {"year": YEAR, "page": 2})
+    add(20)
+    assert count_queries(client, GRID, {"year": YEAR, "page": 4, "refresh": 1}) == counted
+    assert count_queries(client, GRID, {"year": YEAR, "page": 2, "refresh": 1}) == counted
+    assert count_queries(client, GRID, {"year": YEAR, "page": 4}) == kept
+    assert kept < counted < 20
+
+
+def test_district_grid_keeps_its_order_until_counted_again(
+    school, login, district_office, training_office, setup
+):
+    """Counting a district's duties for the order takes a while: the grid keeps its order and
+    totals a few minutes, says when it counted and offers to count again. A school's grid,
+    and the rows of the page, are counted at every visit."""
+    district_office.language = "en"
+    district_office.save(update_fields=["language"])
+    client = login(district_office)
+    first = client.get(GRID, {"year": YEAR})
+    assert "Counted at" in first.text and "refresh=1" in first.text
+    assert first.context["grid"].total == 2
+    kinds = [kind for kind, _label in first.context["grid"].kinds]
+    newcomer = TeacherFactory(school=school, name="新任骨干")
+    DesignationFactory(teacher=newcomer)
+    assert client.get(GRID, {"year": YEAR}).context["grid"].total == 2
+    OpenClassFactory(teacher=setup["behind"], status="verified")
+    rows = client.get(GRID, {"year": YEAR}).context["grid"].rows
+    behind = next(r for r in rows if r.teacher == setup["behind"])
+    assert behind.cells[kinds.index(DutyKind.OPEN_CLASS)].done == 1  # the row: counted anew
+    recounted = client.get(GRID, {"year": YEAR, "refresh": 1}).context["grid"]
+    assert recounted.total == 3
+    assert newcomer in [r.teacher for r in recounted.rows]
+    school_grid = login(training_office).get(GRID, {"year": YEAR})
+    assert school_grid.context["grid"].total == 3
+    assert "refresh=1" not in school_grid.text
+
+
+def test_export_covers_every_page_of_the_grid(
+    login, district_office, monkeypatch, setup, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("assessment.views.duties.GRID_PAGE_SIZE", 1)
+    client = login(district_office)
+    assert len(client.get(GRID, {"year": YEAR}).context["grid"].rows) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment:duties_export"), {"query": f"year={YEAR}"})
+    job = Job.objects.get(kind="duties_export")
+    ws = load_workbook(job.file.path).active
+    names = [row[2] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert names == ["落后老师", "领先老师"]

@@ -200,9 +200,17 @@ def job_dispatch(*, job_id: int):
 THREAD_RETRY_DELAYS = (1, 5)
 
 
-def _run_in_thread(job_id: int, *, delays=THREAD_RETRY_DELAYS) -> None:
-    """The in-process runner (no Redis): what the Celery task does, retries included, so a job
-    never stays queued because an exception vanished inside the thread pool."""
+def _run_in_thread(job_id: int) -> None:
+    """The in-process runner (no Redis), in a pool thread."""
+    try:
+        _run_with_retries(job_id)
+    finally:
+        connections.close_all()  # the pool thread keeps no database connection between jobs
+
+
+def _run_with_retries(job_id: int, *, delays=THREAD_RETRY_DELAYS) -> None:
+    """What the Celery task does, retries included, so a job never stays queued because an
+    exception vanished inside the thread pool."""
     for delay in (*delays[: settings.JOB_MAX_ATTEMPTS - 1], None):
         close_old_connections()
         try:

@@ -155,7 +155,7 @@ def test_the_in_process_runner_retries_a_transient_database_error(
     handler["failures"] = 1
     job = queued(principal, django_capture_on_commit_callbacks)
 
-    jobs._run_in_thread(job.pk, delays=(0, 0))
+    jobs._run_with_retries(job.pk, delays=(0, 0))
 
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and handler["calls"] == 2
@@ -168,7 +168,7 @@ def test_the_in_process_runner_gives_up_with_a_message_not_a_queued_job(
     handler["failures"] = 99
     job = queued(principal, django_capture_on_commit_callbacks)
 
-    jobs._run_in_thread(job.pk, delays=(0, 0))
+    jobs._run_with_retries(job.pk, delays=(0, 0))
 
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED  # not left "queued" with its page polling forever

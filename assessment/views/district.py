@@ -48,8 +48,8 @@ def overview_report(*, district: District, today=None) -> YearlyReport:
     )
 
 
-# Counting a whole district (thousands of teachers, their duties, hours and pairings) takes a
-# second or more: the page shows the numbers counted in the last few minutes.
+# Counting a whole district (thousands of teachers, their duties, hours and pairings) takes
+# about half a second: the page shows the numbers counted in the last few minutes.
 OVERVIEW_CACHE_SECONDS = 300
 
 

@@ -516,10 +516,20 @@ def _sheet_rows(table: ScoreTable, candidates: list[Candidate]):
     return rows
 
 
-def scoring_candidates(*, round: SelectionRound) -> list[Candidate]:
-    """Candidates a committee member scores: everyone still in the round."""
+def scored_by(*, round: SelectionRound, member: User):
+    """Candidates ``member`` scores: everyone still in the round but the member's own
+    candidacy, which they leave to the other members (回避)."""
+    return round.candidates.filter(withdrawn=False).exclude(teacher__user=member)
+
+
+def recused(*, round: SelectionRound, member: User) -> bool:
+    """The member is themselves a candidate in the round they score."""
+    return round.candidates.filter(withdrawn=False, teacher__user=member).exists()
+
+
+def scoring_candidates(*, round: SelectionRound, member: User) -> list[Candidate]:
     return list(
-        round.candidates.filter(withdrawn=False)
+        scored_by(round=round, member=member)
         .select_related("teacher__group")
         .order_by("teacher__name", "pk")
     )

@@ -328,7 +328,7 @@ def score_sheet_save(
     round = _lock(round)
     sheet = _sheet_for_writing(round, member)
     candidates = {
-        c.pk: c for c in round.candidates.filter(withdrawn=False).select_related("teacher")
+        c.pk: c for c in selectors.scored_by(round=round, member=member).select_related("teacher")
     }
     criteria = {c.pk: c for c in round.criteria.all()}
     score_cells_write(
@@ -359,7 +359,9 @@ def score_sheet_submit(*, round: SelectionRound, member: User) -> ScoreSheet:
     round = _lock(round)
     sheet = _sheet_for_writing(round, member)
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    candidate_ids = set(round.candidates.filter(withdrawn=False).values_list("pk", flat=True))
+    candidate_ids = set(
+        selectors.scored_by(round=round, member=member).values_list("pk", flat=True)
+    )
     criterion_ids = set(round.criteria.values_list("pk", flat=True))
     filled = set(
         sheet.scores.filter(candidate_id__in=candidate_ids).values_list(

@@ -170,7 +170,7 @@ def round_score(request, pk: int):
     )
     form = forms.ScoreSheetForm(
         request.POST or None,
-        candidates=selectors.scoring_candidates(round=round),
+        candidates=selectors.scoring_candidates(round=round, member=request.user),
         criteria=list(round.criteria.all()),
         values=values,
         disabled=final,
@@ -188,7 +188,13 @@ def round_score(request, pk: int):
             return redirect("backbone:round", pk=round.pk)
         messages.success(request, _("Draft saved. Submit the sheet when every score is in."))
         return redirect("backbone:round_score", pk=round.pk)
-    context = {"round": round, "form": form, "sheet": sheet, "final": final}
+    context = {
+        "round": round,
+        "form": form,
+        "sheet": sheet,
+        "final": final,
+        "recused": selectors.recused(round=round, member=request.user),
+    }
     return render(request, "backbone/rounds/score.html", context)
 
 

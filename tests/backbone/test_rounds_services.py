@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from backbone.eligibility import evaluate
@@ -782,3 +783,28 @@ def test_a_principal_on_the_committee_proposes_only_after_scoring(
         services.round_propose(round=round, by=principal)
     score(round, principal, {wang: [8, 80]})
     assert services.round_propose(round=round, by=principal) == [wang]
+
+
+def test_a_member_who_is_a_candidate_leaves_their_own_scores_to_the_others(
+    school, principal, committee_member, member2, staff, login
+):
+    wang = staff["wang"]
+    wang.user = committee_member
+    wang.save(update_fields=["user"])
+    round = open_round(school=school, by=principal, committee=[committee_member, member2])
+    for key in ("wang", "liu"):
+        services.candidate_nominate(round=round, teacher=staff[key], by=principal)
+    services.round_close_applications(round=round, by=principal)
+    c = candidates_of(round)
+
+    with pytest.raises(ValidationError):  # 回避: no score for oneself, even by a crafted POST
+        score(round, committee_member, {c["王芳"]: [10, 100]}, submit=False)
+    score(round, committee_member, {c["刘洋"]: [8, 80]})  # complete without their own row
+    score(round, member2, {c["王芳"]: [6, 60], c["刘洋"]: [6, 60]})
+
+    by_name = {x.teacher.name: x for x in services.round_rank(round=round)}
+    assert by_name["王芳"].score == Decimal("60.00")  # member2's scores alone: 12 + 48
+    assert by_name["刘洋"].score == Decimal("70.00")  # averages 7/10 and 70/100: 14 + 56
+    page = login(committee_member).get(reverse("backbone:round_score", args=[round.pk])).text
+    assert "other committee members score it" in page and "刘洋" in page
+    assert "王芳" not in page.split('id="score-sheet"')[1]

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -131,18 +131,11 @@ def jobs_in_thread(settings):
 
     settings.JOBS_INLINE = False
     settings.CELERY_BROKER_URL = None
-    run = jobs._run_in_thread
-
-    def run_then_disconnect(job_id: int) -> None:
-        try:
-            run(job_id)
-        finally:  # the test database is dropped at the end: leave no connection open on it
-            connections.close_all()
-
+    # jobs._run_in_thread closes its thread's connection after each job, so the test database
+    # can be dropped at the end.
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="browser-job")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(jobs, "_executor", executor)
-        mp.setattr(jobs, "_run_in_thread", run_then_disconnect)
         yield
     executor.shutdown(wait=True)
 

@@ -1,5 +1,4 @@
 import datetime
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -11,17 +10,13 @@ from django.utils import timezone, translation
 from assessment import sheets
 from assessment.models import AssessmentRound, Grade
 from assessment.services import rounds as services
-from core import pdf
 from core.models import Job
 from tests.core.test_jobs import celery_worker_process, needs_worker, route_jobs_to  # noqa: F401
 from tests.factories import DesignationFactory, TeacherFactory
+from tests.markers import needs_pdf_tools
 from tests.teachers.test_dossier import download, poppler
 
 YEAR = 2025
-needs_pdf_tools = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or not pdf.cjk_font_installed(),
-    reason="needs poppler-utils and fonts-noto-cjk",
-)
 # staff number, name, percent of the maximum every component gets: ranks 3, 1, 2
 TEACHERS = [("B000", "王芳", 70), ("B001", "陈静", 92), ("B002", "刘洋", 81)]
 

@@ -2,23 +2,19 @@
 teacher while gathering, then page by page through its single PDF layout."""
 
 import re
-import shutil
 import subprocess
 
 import pytest
 from django.urls import reverse
 
-from core import pdf
 from core.jobs import JobContext
 from core.models import Job
 from teachers import dossier
 from tests.factories import TeacherFactory
+from tests.markers import needs_pdf_tools
 from tests.teachers.test_dossier import add_records
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or not pdf.cjk_font_installed(),
-    reason="needs poppler-utils and fonts-noto-cjk",
-)
+pytestmark = needs_pdf_tools
 
 NAMES = ("王芳", "陈静", "李强")
 

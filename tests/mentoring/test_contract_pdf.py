@@ -3,7 +3,6 @@ a clear message instead of empty boxes when no CJK font is installed."""
 
 import datetime
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,11 +13,8 @@ from core.models import Role
 from mentoring import pdf
 from mentoring.models import Pairing
 from tests.factories import TeacherFactory, user_with_role
+from tests.markers import needs_pdf_tools
 
-needs_pdf_tools = pytest.mark.skipif(
-    shutil.which("pdfinfo") is None or not pdf.cjk_font_installed(),
-    reason="needs poppler-utils and a CJK font (fonts-noto-cjk)",
-)
 TODAY = timezone.localdate()
 
 

@@ -1,6 +1,5 @@
 import datetime
 import io
-import shutil
 import subprocess
 import zipfile
 
@@ -21,11 +20,9 @@ from tests.factories import (
     TrainingFactory,
     user_with_role,
 )
+from tests.markers import needs_pdf_tools
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or not pdf.cjk_font_installed(),
-    reason="needs poppler-utils and fonts-noto-cjk",
-)
+pytestmark = needs_pdf_tools
 
 
 def poppler(tool: str, data: bytes, tmp_path, *args) -> str:

@@ -295,3 +295,19 @@ def test_the_job_refuses_a_requester_whose_role_was_withdrawn(
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert not job.file
+
+
+def test_the_district_page_lists_every_school_in_the_same_number_of_queries(
+    school, district_office, login, count_queries
+):
+    from tests.factories import SchoolFactory
+
+    client = login(district_office)
+    SchoolFactory(district=school.district, name="城关第二小学")
+    few = count_queries(client, reverse("data_export"))
+    for n in range(6):
+        SchoolFactory(district=school.district, name=f"城关第{n + 3}小学")
+    page = client.get(reverse("data_export")).content.decode()
+
+    assert "城关第8小学" in page  # each school of the district may be chosen on its own
+    assert count_queries(client, reverse("data_export")) == few

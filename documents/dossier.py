@@ -34,11 +34,10 @@ from mentoring.outcomes import outcomes_for_mentors
 from mentoring.selectors import HELD_STATUSES
 from records.hours import Hours
 from records.models import Kind, Record, Status, Training
+from teachers.models import Teacher
 
-from .models import Teacher
-
-DOSSIER_TEMPLATE = "teachers/dossier/dossier.html"
-COMBINED_TEMPLATE = "teachers/dossier/combined.html"
+DOSSIER_TEMPLATE = "documents/dossier/dossier.html"
+COMBINED_TEMPLATE = "documents/dossier/combined.html"
 RECORD_CHILDREN = (
     "openclass",
     "observation",

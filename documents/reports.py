@@ -9,14 +9,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from assessment.models import Grade
 from core.jobs import JobContext, JobError, job_handler
 from core.models import District, Job, School
 
-from .models import Grade
 from .svg import Series, bar_chart
 from .yearly import HOUR_BUCKETS, ROSTER_FIELDS, YearlyReport, roster_field_labels, yearly_report
 
-PDF_TEMPLATE = "assessment/yearly/report_pdf.html"
+PDF_TEMPLATE = "documents/yearly/report_pdf.html"
 
 
 # -- who may ask ------------------------------------------------------------------------------

@@ -24,19 +24,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.duties import DutyState
+from assessment.models import (
+    AssessmentComponent,
+    AssessmentEntry,
+    AssessmentRound,
+    AssessmentScore,
+    Grade,
+)
+from assessment.selectors import can_print_sheets, decorate_facts, effective_status
 from backbone.models import Designation, Tier
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label
 from core.pdf import html_to_pdf, render_html, require_cjk_font
 
-from .duties import DutyState
-from .models import AssessmentComponent, AssessmentEntry, AssessmentRound, AssessmentScore, Grade
-from .selectors import can_print_sheets, decorate_facts, effective_status
-
-NOTICE_TEMPLATE = "assessment/sheets/notice.html"
-FORM_TEMPLATE = "assessment/sheets/form.html"
-FORMS_TEMPLATE = "assessment/sheets/forms.html"
-FORM_PART = "assessment/sheets/_form.html"  # one teacher's form, inside either document
+NOTICE_TEMPLATE = "documents/sheets/notice.html"
+FORM_TEMPLATE = "documents/sheets/form.html"
+FORMS_TEMPLATE = "documents/sheets/forms.html"
+FORM_PART = "documents/sheets/_form.html"  # one teacher's form, inside either document
 
 KIND_NOTICE = "assessment_notice"
 KIND_FORMS = "assessment_forms"

@@ -25,6 +25,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessment.duties import DutyState, duty_counts
+from assessment.models import AnnualGrade, DutyKind, Grade
 from backbone.models import Designation, ReserveEntry, Target, Tier, term_end_date
 from backbone.selectors.planning import year_counted
 from core.models import District, School, school_year_label, school_year_start
@@ -32,9 +34,6 @@ from mentoring.compliance import STARTED_STATUSES, Light, compliance_for
 from mentoring.models import Pairing
 from records.hours import REQUIRED_SCHOOL_BASED, REQUIRED_TOTAL, hours_for_teachers
 from teachers.models import Teacher
-
-from .duties import DutyState, duty_counts
-from .models import AnnualGrade, DutyKind, Grade
 
 # Training hours buckets against the 72 / 24 rule: (upper bound exclusive, label).
 HOUR_BUCKETS = [

@@ -9,12 +9,12 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
+from assessment.models import Grade
 from backbone.selectors.planning import default_grade_year
 from core.jobs import job_create
 from core.models import District, school_year_label, school_year_start
 
 from .. import reports  # noqa: F401  (registers the district_overview_xlsx job)
-from ..models import Grade
 from ..yearly import YearlyReport, yearly_report
 
 
@@ -91,7 +91,7 @@ def district_overview(request):
         "grade_year_label": school_year_label(default_grade_year()),
         "other_districts": _other_districts(request.user, district),
     }
-    return render(request, "assessment/district/overview.html", context)
+    return render(request, "documents/district/overview.html", context)
 
 
 def _other_districts(user, district):

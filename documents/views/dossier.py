@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from backbone.models import Tier
 from core.jobs import job_create
 from core.models import School, TeachingGroup
+from teachers.models import Teacher
 
-from .dossier import batch_teachers, dossier_fingerprint, teachers_for, with_data_stamps
-from .models import Teacher
+from ..dossier import batch_teachers, dossier_fingerprint, teachers_for, with_data_stamps
 
 
 def can_print_dossier(user, teacher: Teacher) -> bool:
@@ -141,4 +141,4 @@ def dossier_batch(request):
                 ),
             )
             return redirect("job", pk=job.pk)
-    return render(request, "teachers/dossier/batch_form.html", {"form": form})
+    return render(request, "documents/dossier/batch_form.html", {"form": form})

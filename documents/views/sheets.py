@@ -11,10 +11,11 @@ from django.urls import path
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
+from assessment import selectors
+from assessment.models import AssessmentRound
 from core.jobs import job_create
 
-from .. import selectors, sheets
-from ..models import AssessmentRound
+from .. import sheets
 
 
 def _printable_round(request, pk: int) -> AssessmentRound:

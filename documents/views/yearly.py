@@ -83,7 +83,7 @@ def yearly_request(request):
         params = {**form.owner_params(), "year": form.cleaned_data["year"]}
         job = _create(request.user, form.cleaned_data["format"], params)
         return redirect("job", pk=job.pk)
-    return render(request, "assessment/yearly/request.html", {"form": form})
+    return render(request, "documents/yearly/request.html", {"form": form})
 
 
 def _create(user, fmt: str, params: dict):

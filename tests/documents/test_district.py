@@ -6,7 +6,7 @@ from django.urls import reverse
 from core.models import Job, Role
 from tests.factories import DesignationFactory, SchoolFactory, TeacherFactory, user_with_role
 
-URL = reverse("assessment:district")
+URL = reverse("documents:district")
 
 
 def _school_with_data(district):
@@ -59,7 +59,7 @@ def test_the_overview_exports_to_xlsx(
     _school_with_data(school.district)
     client = login(district_office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("assessment:district_export"))
+        response = client.post(reverse("documents:district_export"))
     job = Job.objects.get()
     assert response.url == reverse("job", args=[job.pk])
     job.refresh_from_db()
@@ -71,7 +71,7 @@ def test_the_overview_exports_to_xlsx(
 @pytest.mark.parametrize("who", ["principal", "teacher_user"])
 def test_only_the_district_office_may_export(who, request, login):
     user = request.getfixturevalue(who)
-    assert login(user).post(reverse("assessment:district_export")).status_code == 404
+    assert login(user).post(reverse("documents:district_export")).status_code == 404
 
 
 # -- the numbers, counted in the database, are the engine's ----------------------------------
@@ -81,7 +81,7 @@ def _engine_numbers(district, *, year, today):
     from collections import Counter, defaultdict
 
     from assessment.duties import DutyState, duty_statuses
-    from assessment.yearly import HOUR_BUCKETS
+    from documents.yearly import HOUR_BUCKETS
     from records.hours import hours_for
     from teachers.models import Teacher
 
@@ -157,7 +157,7 @@ def test_the_overview_counts_duties_and_hours_as_the_engine_does(duty_dataset, t
     """The overview counts duties in the database and hours by the district's join: every
     school's duty table, hour buckets and percentages are those the engine gives, whether
     duties are met, behind, missed or partly met."""
-    from assessment.yearly import yearly_report
+    from documents.yearly import yearly_report
 
     district = duty_dataset["district"]
     expected = _engine_numbers(district, year=2025, today=today)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from core import pdf
 from core.models import Job, Role
+from documents.dossier import dossier_data
 from records.models import Observation, Paper
-from teachers.dossier import dossier_data
 from tests.core.test_jobs import celery_worker_process, needs_worker  # noqa: F401 (fixture)
 from tests.factories import (
     AnnualGradeFactory,
@@ -67,7 +67,7 @@ def dossier_teacher(school):
 
 def request_dossier(client, teacher, capture):
     with capture(execute=True):
-        response = client.post(reverse("teachers:dossier", args=[teacher.pk]))
+        response = client.post(reverse("documents:dossier", args=[teacher.pk]))
     assert response.status_code == 302
     return Job.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
 
@@ -105,7 +105,7 @@ def test_an_english_dossier_says_page_n_of_m(
     training_office.save()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("teachers:dossier", args=[dossier_teacher.pk]), HTTP_ACCEPT_LANGUAGE="en"
+            reverse("documents:dossier", args=[dossier_teacher.pk]), HTTP_ACCEPT_LANGUAGE="en"
         )
     job = Job.objects.get()
     assert job.language == "en"
@@ -164,7 +164,7 @@ def test_a_batch_zip_holds_one_pdf_per_teacher(
     client = login(training_office)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("teachers:dossier_batch"), {"school": school.pk, "format": "zip"}
+            reverse("documents:dossier_batch"), {"school": school.pk, "format": "zip"}
         )
     job = Job.objects.get()
     assert response.url == reverse("job", args=[job.pk])
@@ -181,7 +181,7 @@ def test_a_combined_batch_has_a_contents_page_with_every_name(
     client = login(principal)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("teachers:dossier_batch"),
+            reverse("documents:dossier_batch"),
             {"school": school.pk, "format": "combined", "teachers": [dossier_teacher.pk, other.pk]},
         )
     job = Job.objects.get()
@@ -201,7 +201,7 @@ def test_a_batch_filtered_by_tier_takes_only_its_designated_teachers(
     client = login(principal)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("teachers:dossier_batch"),
+            reverse("documents:dossier_batch"),
             {"school": school.pk, "format": "zip", "tier": tier(school.district).pk},
         )
     job = Job.objects.get()
@@ -235,9 +235,9 @@ def test_another_schools_principal_reaches_neither_the_job_nor_the_teacher(
     assert client.get(reverse("job", args=[job.pk])).status_code == 404
     assert client.get(reverse("job_download", args=[job.pk])).status_code == 404
     assert client.post(reverse("job_regenerate", args=[job.pk])).status_code == 404
-    assert client.post(reverse("teachers:dossier", args=[dossier_teacher.pk])).status_code == 404
+    assert client.post(reverse("documents:dossier", args=[dossier_teacher.pk])).status_code == 404
     response = client.post(
-        reverse("teachers:dossier_batch"), {"school": dossier_teacher.school_id, "format": "zip"}
+        reverse("documents:dossier_batch"), {"school": dossier_teacher.school_id, "format": "zip"}
     )
     assert response.status_code == 200 and Job.objects.count() == 1  # form error, no job
 
@@ -249,20 +249,20 @@ def test_a_teacher_prints_their_own_dossier_but_not_a_colleagues(
     own = teacher_user.teacher
     job = request_dossier(client, own, django_capture_on_commit_callbacks)
     assert job.status == Job.Status.DONE, job.error
-    assert client.post(reverse("teachers:dossier", args=[dossier_teacher.pk])).status_code == 404
+    assert client.post(reverse("documents:dossier", args=[dossier_teacher.pk])).status_code == 404
 
 
 def test_the_detail_page_offers_print_to_the_office_not_to_the_committee(
     login, training_office, committee_member, dossier_teacher
 ):
     url = reverse("teachers:detail", args=[dossier_teacher.pk])
-    action = reverse("teachers:dossier", args=[dossier_teacher.pk])
+    action = reverse("documents:dossier", args=[dossier_teacher.pk])
     assert action in login(training_office).get(url).content.decode()
     page = login(committee_member).get(url).content.decode()
     assert action not in page
     assert (
         login(committee_member)
-        .post(reverse("teachers:dossier", args=[dossier_teacher.pk]))
+        .post(reverse("documents:dossier", args=[dossier_teacher.pk]))
         .status_code
         == 403
     )
@@ -321,7 +321,7 @@ def test_a_real_worker_prints_a_dossier_with_progress_and_download(
     DesignationFactory(teacher=teacher, first_year=2025, last_year=2026)
     add_records(teacher, 2025)
     client.force_login(office)
-    response = client.post(reverse("teachers:dossier", args=[teacher.pk]))
+    response = client.post(reverse("documents:dossier", args=[teacher.pk]))
     job = Job.objects.get()
     assert response.url == reverse("job", args=[job.pk])
     deadline = time.monotonic() + 60
@@ -334,5 +334,5 @@ def test_a_real_worker_prints_a_dossier_with_progress_and_download(
     text = poppler("pdftotext", download(client, job), tmp_path)
     assert "王芳" in text and "城关第一小学" in text
     # the same request again is served from the stored file, without a second job
-    client.post(reverse("teachers:dossier", args=[teacher.pk]))
+    client.post(reverse("documents:dossier", args=[teacher.pk]))
     assert Job.objects.count() == 1

@@ -7,14 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessment import sheets
 from assessment.models import AssessmentRound, Grade
 from assessment.services import rounds as services
 from core.models import Job
+from documents import sheets
 from tests.core.test_jobs import celery_worker_process, needs_worker, route_jobs_to  # noqa: F401
 from tests.factories import DesignationFactory, TeacherFactory
 from tests.markers import needs_pdf_tools
-from tests.teachers.test_dossier import download, poppler
+from tests.documents.test_dossier import download, poppler
 
 YEAR = 2025
 # staff number, name, percent of the maximum every component gets: ranks 3, 1, 2
@@ -62,15 +62,15 @@ def request(client, url, capture):
 
 
 def notice_url(round):
-    return reverse("assessment:round_print_notice", args=[round.pk])
+    return reverse("documents:round_print_notice", args=[round.pk])
 
 
 def forms_url(round):
-    return reverse("assessment:round_print_forms", args=[round.pk])
+    return reverse("documents:round_print_forms", args=[round.pk])
 
 
 def form_url(round, entry):
-    return reverse("assessment:round_print_form", args=[round.pk, entry.pk])
+    return reverse("documents:round_print_form", args=[round.pk, entry.pk])
 
 
 def grade_label(entry) -> str:

@@ -8,11 +8,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from assessment.report_tasks import finished_year, yearly_reports_create
-from assessment.svg import Series, bar_chart
-from assessment.yearly import parse_year, yearly_report
 from backbone.models import Designation, ReserveEntry
 from core.models import Job
+from documents.svg import Series, bar_chart
+from documents.tasks import finished_year, yearly_reports_create
+from documents.yearly import parse_year, yearly_report
 from tests.factories import (
     AnnualGradeFactory,
     DesignationFactory,
@@ -125,7 +125,7 @@ def test_parse_year():
 def _request(login, user, django_capture_on_commit_callbacks, **data):
     client = login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("assessment:yearly"), data)
+        response = client.post(reverse("documents:yearly"), data)
     assert response.status_code == 302
     return Job.objects.get(pk=response.url.rstrip("/").split("/")[-1])
 
@@ -194,12 +194,12 @@ def test_the_xlsx_report_job_has_a_sheet_per_section(
 
 
 def test_a_teacher_cannot_request_a_report(teacher_user, login):
-    assert login(teacher_user).get(reverse("assessment:yearly")).status_code == 404
+    assert login(teacher_user).get(reverse("documents:yearly")).status_code == 404
 
 
 def test_a_principal_cannot_request_another_schools_report(school, other_school, principal, login):
     response = login(principal).post(
-        reverse("assessment:yearly"),
+        reverse("documents:yearly"),
         {"owner": f"school={other_school.pk}", "year": YEAR, "format": "pdf"},
     )
     assert response.status_code == 200  # the form refuses the choice
@@ -239,7 +239,7 @@ def test_scheduled_reports_are_created_once_per_school_and_year(school, principa
 
 
 def test_the_request_page_offers_the_users_school(school, principal, login):
-    response = login(principal).get(reverse("assessment:yearly"))
+    response = login(principal).get(reverse("documents:yearly"))
     assert response.status_code == 200
     assert school.name in response.text
 

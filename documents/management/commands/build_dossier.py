@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.jobs import JobError
 from core.models import School
 from core.pdf import html_to_pdf, require_cjk_font
-from teachers.dossier import dossier_data, dossier_html
+from documents.dossier import dossier_data, dossier_html
 from teachers.models import Teacher
 
 

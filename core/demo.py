@@ -16,18 +16,13 @@ imports (like admin.py); steps run in the order of INSTALLED_APPS, core's first:
 """
 
 import datetime
-import random
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-
-from teachers.models import Education, Gender, Post, Teacher, Title
-from teachers.stages import GrowthStage, career_start_range, stage_bounds
 
 from .models import (
     District,
@@ -88,6 +83,7 @@ def seed_demo_data(*, log: Callable[[str], None] | None = None) -> Demo:
     demo = Demo(today=timezone.localdate(), log=log or (lambda message: None))
     for step in DEMO_STEPS:
         step(demo)
+    seed_admin(demo)  # last, after every app's logins, as the table of logins ends with it
     return demo
 
 
@@ -279,7 +275,6 @@ def seed_staff_logins(demo: Demo) -> None:
         demo.add_login(user, plan.role, school)
 
 
-@demo_step
 def seed_admin(demo: Demo) -> None:
     user = ensure_user("admin", display_name="系统管理员", is_staff=True, is_superuser=True)
     demo.add_login(user, "superuser")

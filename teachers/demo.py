@@ -1,3 +1,26 @@
+"""The demo roster (`manage.py seed_demo`): about 150 teachers for the demo schools, built
+from the schools' plans with a fixed random seed, and the teacher login."""
+
+import datetime
+import random
+
+from django.core.management.base import CommandError
+
+from core.demo import (
+    DEMO_SEED,
+    SCHOOL_PLANS,
+    Demo,
+    GroupPlan,
+    SchoolPlan,
+    demo_step,
+    ensure_role,
+    ensure_user,
+)
+from core.models import District, Role, School, TeachingGroup, User
+
+from .models import Education, Gender, Post, Teacher, Title
+from .stages import GrowthStage, career_start_range, stage_bounds
+
 # -- teachers ---------------------------------------------------------------------------------
 
 SURNAMES = (
@@ -215,7 +238,6 @@ def seed_teachers(demo: Demo) -> None:
         demo.log(f"{school.name}: {len(new)} teachers created, {len(existing)} already there")
 
 
-
 def backbone_aged_teacher(school: School, today: datetime.date) -> Teacher | None:
     """An active teacher in the young-backbone stage who meets the usual eligibility rules."""
     after, until = career_start_range(GrowthStage.YOUNG_BACKBONE, school.district, today)
@@ -247,5 +269,3 @@ def seed_teacher_login(demo: Demo) -> None:
         teacher.save(update_fields=["user", "updated_at"])
     ensure_role(user, Role.TEACHER, school=school, district=None)
     demo.add_login(user, Role.TEACHER, school)
-
-

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
 
+# The annual grade is the roster's (backbone reads it too); imported from here it still works.
+from teachers.models import AnnualGrade, AnnualGradeQuerySet, Grade  # noqa: F401
 
 # The levels of records.models.Level (school → national), repeated here so that this app's
 # models don't import the records app.

@@ -174,7 +174,7 @@ class AnnualGrade(models.Model):
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     round = models.ForeignKey(
-        "AssessmentRound",
+        "assessment.AssessmentRound",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -196,6 +196,7 @@ class AnnualGrade(models.Model):
     class Meta:
         verbose_name = _("annual assessment grade")
         verbose_name_plural = _("annual assessment grades")
+        db_table = "assessment_annualgrade"  # where the assessment app created it
         ordering = ["teacher", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["teacher", "year"], name="annual_grade_once_per_year")

@@ -7,4 +7,5 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
-        from . import dossier, reports, sheets  # noqa: F401  (register their job kinds)
+        # The job kinds of the documents, and the dossier button of the teacher's page.
+        from . import dossier, profile, reports, sheets  # noqa: F401

@@ -6,13 +6,9 @@ costs a fixed number of queries plus a few per school year with a tier designati
 check), however many records there are.
 """
 
-import contextlib
 import datetime
 import hashlib
 import json
-import logging
-import threading
-import time
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +31,13 @@ from mentoring.selectors import HELD_STATUSES
 from records.hours import Hours
 from records.models import Kind, Record, Status, Training
 from teachers.models import Teacher
+
+from .print_progress import (
+    PRINT_UNITS_PER_TEACHER,
+    PrintProgress,
+    expected_pages,
+    weasyprint_progress,
+)
 
 DOSSIER_TEMPLATE = "documents/dossier/dossier.html"
 COMBINED_TEMPLATE = "documents/dossier/combined.html"
@@ -409,8 +412,8 @@ def _combined_pdf(ctx: JobContext, *, teachers: list[Teacher], language: str) ->
             % {"done": i, "total": total}
         )
     html = dossier_html(dossiers=dossiers, language=language, combined=True)
-    progress = _PrintProgress(ctx, teachers=total, pages=expected_pages(html, teachers=total))
-    with _weasyprint_progress(progress.on_log):
+    progress = PrintProgress(ctx, teachers=total, pages=expected_pages(html, teachers=total))
+    with weasyprint_progress(progress.on_log):
         pdf = html_to_pdf(html)
     ctx.advance(ctx.job.total - ctx.job.progress)
     return pdf

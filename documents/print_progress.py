@@ -1,4 +1,14 @@
-# -- the combined batch: one PDF, one layout, an honest progress bar -----------------------------
+"""An honest progress bar over one WeasyPrint run (the combined batch of dossiers)."""
+
+import contextlib
+import logging
+import threading
+import time
+
+from django.utils.translation import gettext as _
+
+from core.jobs import JobContext
+
 # The combined PDF is laid out by one WeasyPrint run, so the contents page (target-counter) and
 # the footer ("page 3 of 562") number the whole volume. That run is most of the job's time:
 # measured on 20 teachers (118 pages), printing costs about 12 times gathering the data, and of
@@ -19,7 +29,7 @@ def expected_pages(html: str, *, teachers: int) -> int:
     return 2 + round(1.2 * teachers + len(body) / 1000)
 
 
-class _PrintProgress:
+class PrintProgress:
     """Moves the bar through the printing share as WeasyPrint reports its steps."""
 
     def __init__(self, ctx: JobContext, *, teachers: int, pages: int):
@@ -84,7 +94,7 @@ class _ThisThread(logging.Handler):
 
 
 @contextlib.contextmanager
-def _weasyprint_progress(callback):
+def weasyprint_progress(callback):
     """Let ``callback(message, args)`` see WeasyPrint's progress log of this thread. Only
     these handlers see it: sending those INFO lines to the console made a dossier three times
     slower (docs/BENCHMARKS.md). Other threads' jobs may listen at the same time."""

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from core.jobs import JobContext
 from core.models import Job
-from documents import dossier
+from documents import print_progress
+from tests.documents.test_dossier import add_records
 from tests.factories import TeacherFactory
 from tests.markers import needs_pdf_tools
-from tests.documents.test_dossier import add_records
 
 pytestmark = needs_pdf_tools
 
@@ -30,7 +30,7 @@ def snapshots(monkeypatch):
         seen.append((self.job.progress, self.job.total, self.job.step))
 
     monkeypatch.setattr(JobContext, "_save", spy)
-    monkeypatch.setattr(dossier, "PROGRESS_WRITE_INTERVAL", 0)  # record every page
+    monkeypatch.setattr(print_progress, "PROGRESS_WRITE_INTERVAL", 0)  # record every page
     return seen
 
 

@@ -14,7 +14,6 @@ from backbone.selectors.planning import default_grade_year
 from core.jobs import job_create
 from core.models import District, school_year_label, school_year_start
 
-from .. import reports  # noqa: F401  (registers the district_overview_xlsx job)
 from ..yearly import YearlyReport, yearly_report
 
 

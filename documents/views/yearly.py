@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from core.jobs import job_create
 from core.models import District, School, school_year_label, school_year_start
 
-from .. import reports  # noqa: F401  (registers the yearly report jobs)
 from ..yearly import yearly_report
 
 FORMATS = {"pdf": "yearly_report", "xlsx": "yearly_report_xlsx"}

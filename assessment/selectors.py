@@ -324,16 +324,6 @@ def get_flagged_for_user(*, user: User, pk: int) -> Designation:
     return designation
 
 
-def latest_annual_grades(*, teacher_ids) -> dict[int, "object"]:
-    """Teacher id -> their latest AnnualGrade (one query), for the roster."""
-    from .models import AnnualGrade
-
-    latest: dict[int, AnnualGrade] = {}
-    for grade in AnnualGrade.objects.filter(teacher_id__in=teacher_ids).order_by("year"):
-        latest[grade.teacher_id] = grade
-    return latest
-
-
 # -- duty report (述职) ---------------------------------------------------------------------------
 def own_teacher(*, user: User) -> Teacher:
     teacher = getattr(user, "teacher", None)

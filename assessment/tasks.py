@@ -1,6 +1,5 @@
 from celery import shared_task
 
-from . import sheets  # noqa: F401  (registers the result sheet jobs in the worker)
 from .services.duties import duty_digest_send, duty_reminders_send
 
 

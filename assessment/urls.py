@@ -1,10 +1,7 @@
-from .views import district, duties, rounds, sheets, yearly
+from .views import duties, rounds
 
 app_name = "assessment"
 urlpatterns = [
     *duties.urlpatterns,
     *rounds.urlpatterns,
-    *sheets.urlpatterns,
-    *yearly.urlpatterns,
-    *district.urlpatterns,
 ]

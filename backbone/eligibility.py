@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import AnnualGrade, Grade
-from teachers.models import Education, Teacher, Title
+from teachers.models import AnnualGrade, Education, Grade, Teacher, Title
 
 from .models import Designation, EligibilityRuleSet, Tier, school_year_start
 

@@ -13,10 +13,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Grade
 from core.models import District, School, school_year_label, school_year_start  # noqa: F401
 from core.scoping import ScopedQuerySet
-from teachers.models import Education, Teacher, Title
+from teachers.models import Education, Grade, Teacher, Title
 
 
 def term_end_date(last_year: int) -> datetime.date:

@@ -2,7 +2,7 @@
 --years 5`.
 
 Districts of twenty schools each, every school with its teaching-research and grade groups and
-a roster built like the demo roster (core.demo.RosterBuilder, scaled to the school's size);
+a roster built like the demo roster (teachers.demo.RosterBuilder, scaled to the school's size);
 school years with semesters and holidays; designations with their history (expired,
 superseded by a promotion, revoked) and the school-level selection rounds they came from;
 the reserve pool and targets; annual grades; mentoring pairings with their weekly
@@ -45,7 +45,6 @@ from backbone.models import (
 from core.demo import (
     DEMO_PASSWORD,
     SCHOOL_PLANS,
-    RosterBuilder,
     SchoolPlan,
     ensure_school_year,
 )
@@ -78,6 +77,7 @@ from records.models import (
     StudyTrip,
     Training,
 )
+from teachers.demo import RosterBuilder
 from teachers.models import Teacher, Title
 
 BENCH_PREFIX = "BENCH"
@@ -1197,7 +1197,7 @@ class SchoolSeeder:
 def make_teacher_login(bench: Bench, school: School) -> User:
     """The teacher login: a backbone-aged teacher of the first school (as in the demo data),
     or failing that the most experienced active teacher."""
-    from core.demo import backbone_aged_teacher
+    from teachers.demo import backbone_aged_teacher
 
     teacher = backbone_aged_teacher(school, bench.today) or (
         school.teachers.active().filter(title__gte=Title.SECOND).order_by("career_start").first()

@@ -123,10 +123,10 @@ def measure(client, url, repeat):
 
 def documents(school, runs: int):
     """(label, seconds): the district's yearly report (data, PDF) and one dossier."""
-    from assessment.reports import render_yearly_pdf
-    from assessment.yearly import yearly_report
     from core.pdf import html_to_pdf
-    from teachers.dossier import dossier_data, dossier_html
+    from documents.dossier import dossier_data, dossier_html
+    from documents.reports import render_yearly_pdf
+    from documents.yearly import yearly_report
 
     year = school_year_start(timezone.localdate()) - 1
     district = school.district

@@ -115,7 +115,7 @@ def one_dossier(pk: int, language: str = "zh-hans") -> tuple[float, float, int]:
     """(total seconds, WeasyPrint seconds, pages) for one dossier."""
     from weasyprint import HTML
 
-    from teachers.dossier import dossier_data, dossier_html
+    from documents.dossier import dossier_data, dossier_html
 
     start = time.perf_counter()
     html = dossier_html(dossiers=[dossier_data(teacher=_teacher(pk))], language=language)
@@ -129,7 +129,7 @@ def one_dossier(pk: int, language: str = "zh-hans") -> tuple[float, float, int]:
 def _batch_worker(pks: list[int]) -> None:
     connection.close()  # a forked child must not share the parent's connection
     from core.pdf import html_to_pdf
-    from teachers.dossier import dossier_data, dossier_html
+    from documents.dossier import dossier_data, dossier_html
 
     for pk in pks:
         html_to_pdf(dossier_html(dossiers=[dossier_data(teacher=_teacher(pk))], language="zh-hans"))
@@ -145,7 +145,7 @@ def batch(pks: list[int], workers: int) -> float:
 
 
 def reprint(user, teacher) -> float:
-    from teachers.dossier import dossier_fingerprint, teachers_for, with_data_stamps
+    from documents.dossier import dossier_fingerprint, teachers_for, with_data_stamps
 
     start = time.perf_counter()
     found = with_data_stamps(teachers_for(user)).get(pk=teacher.pk)

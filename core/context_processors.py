@@ -37,7 +37,7 @@ def navigation(request):
         if scope.is_superuser or scope.is_district_office:
             roster.append(NavItem(_("Schools"), reverse("schools"), "buildings"))
             roster.append(
-                NavItem(_("District overview"), reverse("assessment:district"), "grid-3x3-gap")
+                NavItem(_("District overview"), reverse("documents:district"), "grid-3x3-gap")
             )
         if manager or scope.is_district_office:
             roster.append(NavItem(_("Data export"), reverse("data_export"), "file-earmark-zip"))
@@ -100,7 +100,7 @@ def navigation(request):
     if staff:
         assessment.append(
             NavItem(
-                _("Yearly review report"), reverse("assessment:yearly"), "file-earmark-bar-graph"
+                _("Yearly review report"), reverse("documents:yearly"), "file-earmark-bar-graph"
             )
         )
     if is_teacher:

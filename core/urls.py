@@ -3,7 +3,6 @@ from django.urls import path
 from . import views, views_export
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("schools/", views.school_list, name="schools"),
     path("school-years/", views.school_year_list, name="school_years"),
     path("school-years/new/", views.school_year_edit, name="school_year_new"),

@@ -9,26 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from backbone.selectors.planning import school_dashboard
-from teachers.selectors import teacher_counts_for_home
-
 from . import selectors, services
 from .forms import HolidayForm, SchoolYearForm
 from .jobs import job_create, job_retry
 from .models import District, Holiday, Job, SchoolYear, school_year_start
-
-
-def home(request):
-    scope = request.user.scope
-    sees_dashboard = scope.is_superuser or scope.is_school_staff or scope.is_district_office
-    context = {
-        "dashboard": school_dashboard(user=request.user) if sees_dashboard else None,
-        "schools": selectors.school_list(user=request.user) if scope.is_district_office else None,
-        "counts": teacher_counts_for_home(user=request.user),
-        "today": timezone.localdate(),
-        "recent_jobs": selectors.job_list(user=request.user)[:5],
-    }
-    return render(request, "core/home.html", context)
 
 
 def school_list(request):

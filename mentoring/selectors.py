@@ -25,6 +25,7 @@ from django.utils import timezone
 from backbone.models import Designation
 from core.models import User, school_year_start
 from records.models import Observation, OpenClass, Status
+from records.services.plans import plan_reader
 from teachers.models import Teacher
 
 from .models import GuidanceSession, Pairing
@@ -284,3 +285,14 @@ def report_class_choices(*, pairing: Pairing) -> QuerySet[OpenClass]:
         .exclude(status__in=[Status.DRAFT, Status.ARCHIVED])
         .order_by("-date", "-pk")
     )
+
+
+# -- the apprentice's self-development plan ---------------------------------------------------
+@plan_reader
+def is_mentor_of(user: User, teacher: Teacher) -> bool:
+    """The teacher's mentor (师傅) in an active pairing reads and comments on their plan."""
+    if not user.is_authenticated:
+        return False
+    return Pairing.objects.filter(
+        mentor__user=user, apprentice=teacher, status=Pairing.Status.ACTIVE
+    ).exists()

@@ -39,3 +39,13 @@ def teacher_counts_for_home(*, user) -> dict:
             schools=Count("school", distinct=True),
         )
     )
+
+
+def latest_annual_grades(*, teacher_ids) -> dict[int, "object"]:
+    """Teacher id -> their latest AnnualGrade (one query), for the roster."""
+    from .models import AnnualGrade
+
+    latest: dict[int, AnnualGrade] = {}
+    for grade in AnnualGrade.objects.filter(teacher_id__in=teacher_ids).order_by("year"):
+        latest[grade.teacher_id] = grade
+    return latest

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dossier_views, import_views, views
+from . import import_views, views
 
 app_name = "teachers"
 urlpatterns = [
@@ -10,9 +10,7 @@ urlpatterns = [
     path("me/", views.my_profile, name="me"),
     path("import/", import_views.roster_import_upload, name="import"),
     path("import/confirm/", import_views.roster_import_confirm, name="import_confirm"),
-    path("dossiers/", dossier_views.dossier_batch, name="dossier_batch"),
     path("<int:pk>/", views.teacher_detail, name="detail"),
-    path("<int:pk>/dossier/", dossier_views.dossier_request, name="dossier"),
     path("<int:pk>/edit/", views.teacher_edit, name="edit"),
     path("<int:pk>/account/", views.teacher_account, name="account"),
 ]

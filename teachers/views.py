@@ -3,19 +3,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backbone.selectors.designations import designation_history
 from core.jobs import job_create, job_owner
-from core.models import school_year_start
-from records.selectors.entries import growth_summary
 
 from . import selectors, services
 from .filters import TeacherFilter
 from .forms import TeacherForm
 from .models import Teacher
+from .profile import render_profile_parts
 
 PAGE_SIZE = 25
 
@@ -61,14 +58,8 @@ def teacher_export(request):
 def teacher_detail(request, pk: int):
     teacher = selectors.get_teacher(user=request.user, pk=pk)
     can_edit = Teacher.objects.editable_by(request.user).filter(pk=teacher.pk).exists()
-    context = {
-        "teacher": teacher,
-        "can_edit": can_edit,
-        "designations": designation_history(teacher=teacher),
-        "growth": growth_summary(
-            user=request.user, teacher=teacher, year=school_year_start(timezone.localdate())
-        ),
-    }
+    context = {"teacher": teacher, "can_edit": can_edit}
+    context["parts"] = render_profile_parts(request, teacher, context)
     return render(request, "teachers/teacher_detail.html", context)
 
 

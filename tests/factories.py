@@ -130,7 +130,7 @@ class DesignationFactory(DjangoModelFactory):
 
 class AnnualGradeFactory(DjangoModelFactory):
     class Meta:
-        model = "assessment.AnnualGrade"
+        model = "teachers.AnnualGrade"
 
     teacher = factory.SubFactory(TeacherFactory)
     year = 2025

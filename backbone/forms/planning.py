@@ -3,8 +3,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Grade
 from core.models import school_year_label
+from teachers.models import Grade
 
 from ..models import EligibilityRuleSet, Tier
 from ..services.eligibility import RULE_FIELDS

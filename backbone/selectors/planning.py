@@ -10,10 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from assessment.models import AnnualGrade
 from core.models import District, School, school_year_label, school_year_start
 from core.selectors import current_school_year  # noqa: F401  (used as selectors.current_school_year)
-from teachers.models import Teacher
+from teachers.models import AnnualGrade, Teacher
 
 from ..eligibility import Eligibility, describe_rules, pick_rules
 from ..models import (

@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import AnnualGrade, Grade
 from core.models import School, User
-from teachers.models import Teacher
+from teachers.models import AnnualGrade, Grade, Teacher
 
 from ..eligibility import Eligibility, Holding, check_eligibility, pick_rules
 from ..models import Designation, EligibilityRuleSet, Tier

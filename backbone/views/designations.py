@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment.selectors import latest_annual_grades
 from core.jobs import job_create, job_owner
 from core.tabular import TableError
 from core.uploads import pending_discard, pending_path, pending_save
 from teachers.models import Teacher
+from teachers.selectors import latest_annual_grades
 
 from .. import exports  # noqa: F401  (registers the backbone_roster_export job)
 from ..filters import RosterFilter

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "records",
     "mentoring",
     "assessment",
+    "documents",
+    "home",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ PRINCIPAL_PAGES = [
     "home", "teachers:list", "backbone:roster", "backbone:roster_print", "backbone:reserve",
     "backbone:rounds", "backbone:rules", "backbone:eligibility", "backbone:grades",
     "backbone:targets", "records:queue", "records:calendar", "assessment:duties_grid",
-    "assessment:duty_templates", "assessment:rounds", "assessment:flagged", "assessment:yearly",
+    "assessment:duty_templates", "assessment:rounds", "assessment:flagged", "documents:yearly",
     "mentoring:list", "mentoring:overview", "jobs", "data_export",
 ]  # fmt: skip
 TEACHER_PAGES = [

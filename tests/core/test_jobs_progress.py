@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from core.jobs import JobContext
 from core.models import Job
-from teachers import dossier
+from documents import print_progress
+from tests.documents.test_dossier import add_records
 from tests.factories import TeacherFactory
 from tests.markers import needs_pdf_tools
-from tests.teachers.test_dossier import add_records
 
 pytestmark = needs_pdf_tools
 
@@ -30,7 +30,7 @@ def snapshots(monkeypatch):
         seen.append((self.job.progress, self.job.total, self.job.step))
 
     monkeypatch.setattr(JobContext, "_save", spy)
-    monkeypatch.setattr(dossier, "PROGRESS_WRITE_INTERVAL", 0)  # record every page
+    monkeypatch.setattr(print_progress, "PROGRESS_WRITE_INTERVAL", 0)  # record every page
     return seen
 
 
@@ -46,7 +46,7 @@ def test_a_combined_batch_advances_per_teacher_then_page_by_page_through_the_lay
     principal.save()
     client = login(principal)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("teachers:dossier_batch"), {"school": school.pk, "format": "combined"})
+        client.post(reverse("documents:dossier_batch"), {"school": school.pk, "format": "combined"})
     job = Job.objects.get()
     assert job.status == Job.Status.DONE, job.error
 

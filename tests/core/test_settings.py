@@ -49,3 +49,25 @@ def test_without_a_broker_jobs_run_in_a_thread_beside_the_request(settings, prin
         del jobs._HANDLERS["test_thread"]
     job.refresh_from_db()
     assert done == [job.pk] and job.status == Job.Status.DONE
+
+
+WORKER_TASKS = """
+import django
+django.setup()
+from config.celery import app
+app.loader.import_default_modules()  # what a starting worker imports
+print("\\n".join(app.tasks))
+"""
+
+
+def test_every_scheduled_task_is_known_to_a_starting_worker():
+    # A fresh process, as the worker is: the tests themselves import every module.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_TASKS],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    registered = set(result.stdout.split())
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - registered == set()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self):
+        # The job kinds of the documents, and the dossier button of the teacher's page.
+        from . import dossier, profile, reports, sheets  # noqa: F401

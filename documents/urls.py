@@ -1,0 +1,13 @@
+"""The documents' pages keep the paths they had under the apps whose data they print (other
+systems script against them); config/urls.py includes this module at the root."""
+
+from django.urls import include, path
+
+from .views import district, dossier, sheets, yearly
+
+app_name = "documents"
+urlpatterns = [
+    path("teachers/dossiers/", dossier.dossier_batch, name="dossier_batch"),
+    path("teachers/<int:pk>/dossier/", dossier.dossier_request, name="dossier"),
+    path("assessment/", include(sheets.urlpatterns + yearly.urlpatterns + district.urlpatterns)),
+]

@@ -1,0 +1,50 @@
+"""The parts of a teacher's page that the apps above the roster show: their designations, their
+growth, the dossier to print. The roster knows none of them; each app registers its part (in a
+``profile.py`` its AppConfig.ready() imports) and the page renders the parts in order."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from .models import Teacher
+
+PLACES = ("actions", "sections")  # the buttons beside the name; the cards under the profile
+
+
+@dataclass(frozen=True)
+class ProfilePart:
+    template: str
+    context: Callable[[HttpRequest, Teacher], dict]  # what the template needs beyond the page's
+    order: int
+    place: str
+
+
+PARTS: list[ProfilePart] = []
+
+
+def profile_part(*, template: str, order: int, place: str = "sections"):
+    """Register the decorated context function with the template it fills."""
+    if place not in PLACES:
+        raise ValueError(place)
+
+    def register(context: Callable[[HttpRequest, Teacher], dict]):
+        part = ProfilePart(template, context, order, place)
+        if part not in PARTS:
+            PARTS.append(part)
+        return context
+
+    return register
+
+
+def render_profile_parts(
+    request: HttpRequest, teacher: Teacher, page: dict
+) -> dict[str, list[SafeString]]:
+    """Each place's parts as HTML, rendered with the page's context and the part's own."""
+    rendered = {place: [] for place in PLACES}
+    for part in sorted(PARTS, key=lambda p: p.order):
+        context = {**page, **part.context(request, teacher)}
+        rendered[part.place].append(render_to_string(part.template, context, request=request))
+    return rendered

@@ -7,4 +7,4 @@ class BackboneConfig(AppConfig):
     verbose_name = _("Backbone teachers")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import importing, signals  # noqa: F401  (importing registers its job)

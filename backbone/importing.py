@@ -12,10 +12,13 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.import_jobs import import_job_run
+from core.jobs import JobContext, job_handler
 from core.models import School, school_year_label
 from core.tabular import PROGRESS_EVERY, Row, RowError, RowErrors, Table, read_table
 from teachers.models import Teacher
@@ -32,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "certificate_no": ("证书编号", "certificate_no", "certificate no", "certificate number"),
 }
 REQUIRED = ("staff_no", "tier", "designated_by", "first_year")
+JOB_KIND = "designation_import"
 # Fields compared when a row matches an existing designation.
 COMPARED = ("last_year", "designated_by", "certificate_no")
 
@@ -375,3 +379,40 @@ def _apply(planned: list[_Planned], *, result: ImportResult, by, progress) -> No
             # Someone changed the data between the check and the write.
             result.errors.extend(RowError(item.row, "", message) for message in exc.messages)
             return
+
+
+def imported_message(result: ImportResult, school: School) -> str:
+    return _(
+        "Designations imported into %(school)s: %(created)d created, %(updated)d updated, "
+        "%(unchanged)d unchanged."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+def checked_message(result: ImportResult, school: School) -> str:
+    return _(
+        "Every row is valid: %(created)d new designations, %(updated)d updated, %(unchanged)d "
+        "unchanged. Confirm to import them into %(school)s."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+@job_handler(JOB_KIND, regenerable=False)
+def designation_import_job(ctx: JobContext) -> None:
+    """A large designations file, checked (dry run) or imported in the background."""
+    import_job_run(
+        ctx,
+        designation_import,
+        checked=checked_message,
+        imported=imported_message,
+        confirm_url=reverse("backbone:designation_import_confirm"),
+        upload_url=reverse("backbone:designation_import"),
+    )

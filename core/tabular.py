@@ -93,22 +93,33 @@ class RowErrors(list):
         for error in errors:
             self.append(error)
 
+    @classmethod
+    def from_outcome(cls, outcome: dict) -> "RowErrors":
+        """The problems a job kept in its outcome (core.import_jobs)."""
+        errors = cls(
+            (RowError(p["row"], p["column"], p["message"]) for p in outcome.get("problems", ())),
+            limit=len(outcome.get("problems", ())),
+        )
+        errors.total = max(outcome.get("problems_total", 0), errors.total)
+        return errors
+
     @property
     def truncated(self) -> bool:
         return self.total > len(self)
 
     def summary(self) -> str:
-        """ "3 problems found" or "1,048,000 problems found; only the first 200 are listed"."""
+        """What a command or a job says about a refused file: "3 problems found; nothing was
+        imported", or the total and how many are listed."""
         if self.truncated:
             return _(
-                "%(total)s problems found; only the first %(shown)s are listed. Nothing was "
+                "%(total)s problems found, only the first %(shown)d are listed; nothing was "
                 "imported."
             ) % {"total": number_format(self.total, force_grouping=True), "shown": len(self)}
         return ngettext(
-            "%(total)s problem found. Nothing was imported.",
-            "%(total)s problems found. Nothing was imported.",
+            "%(count)d problem found; nothing was imported.",
+            "%(count)d problems found; nothing was imported.",
             self.total,
-        ) % {"total": number_format(self.total, force_grouping=True)}
+        ) % {"count": self.total}
 
 
 @dataclass(frozen=True)

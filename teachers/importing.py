@@ -12,9 +12,12 @@ from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.import_jobs import import_job_run
+from core.jobs import JobContext, job_handler
 from core.models import School, TeachingGroup
 from core.tabular import (
     PROGRESS_EVERY,
@@ -118,6 +121,7 @@ _TITLES = {
     "none": Title.NONE, "third": Title.THIRD, "second": Title.SECOND, "first": Title.FIRST,
     "senior": Title.SENIOR, "professor": Title.PROFESSOR,
 }  # fmt: skip
+JOB_KIND = "roster_import"
 _PHONE = re.compile(r"^[0-9 +\-]+$")
 _STAFF_NO = re.compile(r"^[0-9A-Za-z_-]+$")
 GROUP_NAME_MAX = TeachingGroup._meta.get_field("name").max_length
@@ -418,3 +422,48 @@ def _apply(*, school: School, planned: list[_Planned], progress) -> None:
             item.teacher.group = created_groups[item.new_group]
         if item.action != Action.UNCHANGED:
             item.teacher.save()
+
+
+def imported_message(result: ImportResult, school: School) -> str:
+    return _(
+        "Roster imported into %(school)s: %(created)d created, %(updated)d updated, "
+        "%(unchanged)d unchanged."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+def checked_message(result: ImportResult, school: School) -> str:
+    message = _(
+        "Every row is valid: %(created)d new teachers, %(updated)d updated, %(unchanged)d "
+        "unchanged. Confirm to import them into %(school)s."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    if result.new_groups:
+        message += " " + _("These teaching-research groups will be created:") + " "
+        message += "、".join(result.new_groups)
+    return message
+
+
+@job_handler(JOB_KIND, regenerable=False)
+def roster_import_job(ctx: JobContext) -> None:
+    """A large roster file, checked (dry run) or imported in the background."""
+
+    def run(*, by, **kwargs):
+        return roster_import(create_groups=ctx.params["create_groups"], **kwargs)
+
+    import_job_run(
+        ctx,
+        run,
+        checked=checked_message,
+        imported=imported_message,
+        confirm_url=reverse("teachers:import_confirm"),
+        upload_url=reverse("teachers:import"),
+    )

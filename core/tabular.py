@@ -317,8 +317,8 @@ def _not_xlsx() -> TableError:
 def _unpacked_too_large(limits: Limits) -> TableError:
     return TableError(
         _(
-            "Unpacked, this .xlsx file holds more than %(size)d MB of data, the limit of one "
-            "import (at most %(rows)s rows). Keep only the sheet to import, or split it."
+            "This .xlsx file unpacks to more data than one import may read (%(size)d MB, at "
+            "most %(rows)s rows). Keep only the sheet to import, or split it into several files."
         )
         % {
             "size": limits.max_unpacked_bytes // (1024 * 1024),
@@ -357,18 +357,22 @@ def _check_archive(fileobj: IO[bytes], limits: Limits) -> None:
                 raise _unpacked_too_large(limits)
         for info in streamed:
             if info.filename.lower().endswith(".xml"):
-                _scan_part(archive, info)
+                _scan_part(archive, info, limits)
     fileobj.seek(0)
 
 
 class _Oversized(Exception):
-    pass
+    """A part holds what no spreadsheet program writes; the argument says what."""
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Stream one sheet or shared-strings part through expat, keeping only counters."""
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Stream one sheet or shared-strings part through expat, keeping only counters.
+
+    Rows are counted too: opening a workbook, openpyxl reads every sheet that does not state
+    its size from start to end, keeping an element per row."""
     parser = expat.ParserCreate(namespace_separator=" ")
-    state = {"chars": 0, "cells": 0, "strings": 0}
+    state = {"chars": 0, "cells": 0, "strings": 0, "rows": 0}
+    max_rows = HEADER_ROW + limits.max_rows + EMPTY_ROWS_ALLOWED
 
     def start(name, attrs):
         local = name.rpartition(" ")[2]
@@ -377,13 +381,16 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             if local == "si":
                 state["strings"] += 1
                 if state["strings"] > MAX_SHARED_STRINGS:
-                    raise _Oversized
+                    raise _Oversized("strings")
             else:
                 state["cells"] += 1
                 if state["cells"] > EXCEL_COLUMNS:
                     raise _Oversized
         elif local == "row":
             state["cells"] = 0
+            state["rows"] += 1
+            if state["rows"] > max_rows:
+                raise _Oversized("rows")
 
     def text(data):
         state["chars"] += len(data)
@@ -401,7 +408,17 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             while chunk := part.read(256 * 1024):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-    except _Oversized:
+    except _Oversized as exc:
+        if exc.args == ("rows",):
+            raise TableError(_too_many_rows(limits, empty=True)) from None
+        if exc.args == ("strings",):
+            raise TableError(
+                _(
+                    "This .xlsx file holds more than %(max)s different texts. Keep only the "
+                    "sheet to import, or split it into several files."
+                )
+                % {"max": number_format(MAX_SHARED_STRINGS, force_grouping=True)}
+            ) from None
         raise TableError(
             _(
                 "This .xlsx file holds a cell or row larger than Excel allows (%(chars)s "

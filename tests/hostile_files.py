@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the XML of an .xlsx package, kept whole)
 """Hostile and broken spreadsheets, built on the fly (nothing binary is committed).
 
 Each builder writes a file and returns its path. The large parts are written through
@@ -129,9 +130,10 @@ def many_identical_rows(path: Path, *, rows: int, header=ROSTER_HEADER, row=None
     return _package(path, strings=_strings(values), sheet_body=body())
 
 
-def rows_xlsx(path: Path, rows, *, header=ROSTER_HEADER) -> Path:
-    """A small well-formed sheet of the given rows (lists of text), through shared strings."""
-    values: list[str] = []
+def rows_xlsx(path: Path, rows, *, header=ROSTER_HEADER, unused_strings=()) -> Path:
+    """A well-formed sheet of the given rows (lists of text), through shared strings; the
+    table also holds ``unused_strings`` (another sheet's, say)."""
+    values: list[str] = list(unused_strings)
     index: dict[str, int] = {}
 
     def ref(text):
@@ -180,3 +182,15 @@ def lying_sizes(path: Path, *, megabytes: int) -> Path:
         start += 4
     path.write_bytes(bytes(data))
     return path
+
+
+def empty_rows(path: Path, *, rows: int) -> Path:
+    """A header and ``rows`` empty row elements: tiny packed, slow and large to parse."""
+
+    def body():
+        yield _SHEET_OPEN + _row(range(len(ROSTER_HEADER)))
+        for start in range(2, rows + 2, 10000):
+            yield "".join(f'<row r="{n}"/>' for n in range(start, start + 10000))
+        yield _SHEET_CLOSE
+
+    return _package(path, strings=_strings(ROSTER_HEADER), sheet_body=body())

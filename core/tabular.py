@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 
 from .validators import reject_control_characters
 
@@ -199,7 +200,17 @@ def read_table(
         )
     if _size(fileobj) > limits.max_bytes:
         raise TableError(file_too_large_message())
-    raw_rows = _xlsx_rows(fileobj, limits) if ext == ".xlsx" else _csv_rows(fileobj)
+    if ext == ".xlsx":
+        return _read(_xlsx_rows(fileobj, limits), columns, required, limits)
+    try:
+        return _read(_csv_rows(fileobj), columns, required, limits)
+    except _NotUtf8:
+        # Plain ASCII at the start, GB18030 further down: read it again.
+        fileobj.seek(0)
+        return _read(_csv_rows(fileobj, encoding="gb18030"), columns, required, limits)
+
+
+def _read(raw_rows, columns, required, limits: Limits) -> Table:
     try:
         return _read_rows(raw_rows, columns, required, limits)
     finally:
@@ -450,25 +461,34 @@ def _xlsx_rows(fileobj: IO[bytes], limits: Limits):
         sheet.reset_dimensions()
         try:
             for row in sheet.iter_rows(values_only=True):
-                yield list(row)
+                # Excel writes characters XML cannot hold as _xHHHH_ (a backspace: _x0008_)
+                # and shows them as those characters; openpyxl leaves them escaped.
+                yield [unescape(c) if isinstance(c, str) and "_x" in c else c for c in row]
         except Exception as exc:
             raise _not_xlsx() from exc
     finally:
         workbook.close()
 
 
-def _csv_rows(fileobj: IO[bytes]):
+class _NotUtf8(Exception):
+    pass
+
+
+def _csv_rows(fileobj: IO[bytes], encoding: str = ""):
     """The rows of a CSV file, read line by line. The encoding is UTF-8 (with or without
     BOM) when the start of the file reads as UTF-8, else GB18030 (what Excel on Chinese
     Windows saves as "CSV", GBK being a subset)."""
-    head = fileobj.read(64 * 1024)
-    fileobj.seek(0)
-    encoding = "utf-8-sig" if _looks_like_utf8(head) else "gb18030"
+    if not encoding:
+        head = fileobj.read(64 * 1024)
+        fileobj.seek(0)
+        encoding = "utf-8-sig" if _looks_like_utf8(head) else "gb18030"
     text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
     reader = csv.reader(text)
     try:
         yield from reader
     except UnicodeDecodeError as exc:
+        if encoding == "utf-8-sig":
+            raise _NotUtf8 from exc
         raise TableError(
             _("Cannot read the text of this CSV file. Save it as “CSV UTF-8”.")
         ) from exc

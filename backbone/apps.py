@@ -7,4 +7,4 @@ class BackboneConfig(AppConfig):
     verbose_name = _("Backbone teachers")
 
     def ready(self):
-        from . import profile, signals  # noqa: F401  (profile: the teacher's designations)
+        from . import importing, profile, signals  # noqa: F401  (job, teacher page parts)

@@ -6,17 +6,21 @@ same file twice creates nothing new. The file is read by core.tabular, like the 
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.import_jobs import import_job_run
+from core.jobs import JobContext, job_handler
 from core.models import School, school_year_label
-from core.tabular import Row, RowError, Table, read_table
+from core.tabular import PROGRESS_EVERY, Row, RowError, RowErrors, Table, read_table
 from teachers.models import Teacher
 
 from .models import Designation, Tier, school_year_start
@@ -31,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "certificate_no": ("证书编号", "certificate_no", "certificate no", "certificate number"),
 }
 REQUIRED = ("staff_no", "tier", "designated_by", "first_year")
+JOB_KIND = "designation_import"
 # Fields compared when a row matches an existing designation.
 COMPARED = ("last_year", "designated_by", "certificate_no")
 
@@ -84,7 +89,7 @@ class ImportRow:
 class ImportResult:
     """What an import did, or with dry_run would do. Nothing is written unless ``ok``."""
 
-    errors: list[RowError] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -142,14 +147,22 @@ def _tier_lookup(district_id: int) -> tuple[dict[str, Tier], str]:
 
 
 def designation_import(
-    *, school: School, fileobj: IO[bytes], filename: str, dry_run: bool = False, by=None
+    *,
+    school: School,
+    fileobj: IO[bytes],
+    filename: str,
+    dry_run: bool = False,
+    by=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Record the designations in an .xlsx or .csv file for teachers of ``school``.
 
-    Every row is validated first; if any is bad nothing is written and ``errors`` lists every
-    problem. Raises core.tabular.TableError when the file cannot be read at all."""
+    Every row is validated first; if any is bad nothing is written and ``errors`` counts every
+    problem (and keeps the first ones). ``progress`` is called with the number of rows done,
+    validating then writing. Raises core.tabular.TableError when the file cannot be read at all
+    or is beyond the import limits."""
     table = read_table(fileobj, filename, COLUMNS, required=REQUIRED)
-    result = ImportResult(errors=list(table.errors), dry_run=dry_run)
+    result = ImportResult(errors=RowErrors(table.errors), dry_run=dry_run)
     if result.errors:
         return result
     if not table.rows:
@@ -161,15 +174,15 @@ def designation_import(
         if not dry_run:
             # Serialise imports into one school, so two confirms cannot both create.
             School.objects.select_for_update().get(pk=school.pk)
-        planned = _plan(school=school, table=table, result=result)
+        planned = _plan(school=school, table=table, result=result, progress=progress)
         if result.ok and not dry_run:
-            _apply(planned, result=result, by=by)
+            _apply(planned, result=result, by=by, progress=progress)
             if not result.ok:
                 transaction.set_rollback(True)
     return result
 
 
-def _plan(*, school: School, table: Table, result: ImportResult) -> list[_Planned]:
+def _plan(*, school: School, table: Table, result: ImportResult, progress) -> list[_Planned]:
     today = timezone.localdate()
     this_year = school_year_start(today)
     teachers = {t.staff_no: t for t in Teacher.objects.filter(school=school)}
@@ -193,8 +206,10 @@ def _plan(*, school: School, table: Table, result: ImportResult) -> list[_Planne
     seen: dict[tuple, int] = {}  # (teacher, tier, first_year) -> row number
     planned: list[_Planned] = []
 
-    for row in table.rows:
-        errors: dict[str, str] = {}
+    for done, row in enumerate(table.rows, start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done)
+        errors: dict[str, str] = dict(row.problems)
         values = _parse_row(row, table, errors)
         teacher = tier = None
         staff_no = row.text("staff_no")
@@ -299,11 +314,11 @@ def _action(match: Designation | None, values: dict[str, Any]) -> str:
 def _parse_row(row: Row, table: Table, errors: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {"certificate_no": row.text("certificate_no"), "last_year": None}
     for key in REQUIRED:
-        if not row.text(key):
+        if not row.text(key) and key not in errors:
             errors[key] = _("This value is required.")
     values["designated_by"] = row.text("designated_by")
     for key in ("first_year", "last_year"):
-        if not row.text(key):
+        if not row.text(key) or key in errors:
             continue
         try:
             values[key] = parse_school_year(row.get(key))
@@ -340,8 +355,10 @@ def _column(table: Table, key: str) -> str:
     return table.headers.get(key) or COLUMNS[key][0]
 
 
-def _apply(planned: list[_Planned], *, result: ImportResult, by) -> None:
-    for item in planned:
+def _apply(planned: list[_Planned], *, result: ImportResult, by, progress) -> None:
+    for done, item in enumerate(planned, start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(len(planned) + done)
         if item.action == Action.UNCHANGED:
             continue
         try:
@@ -362,3 +379,40 @@ def _apply(planned: list[_Planned], *, result: ImportResult, by) -> None:
             # Someone changed the data between the check and the write.
             result.errors.extend(RowError(item.row, "", message) for message in exc.messages)
             return
+
+
+def imported_message(result: ImportResult, school: School) -> str:
+    return _(
+        "Designations imported into %(school)s: %(created)d created, %(updated)d updated, "
+        "%(unchanged)d unchanged."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+def checked_message(result: ImportResult, school: School) -> str:
+    return _(
+        "Every row is valid: %(created)d new designations, %(updated)d updated, %(unchanged)d "
+        "unchanged. Confirm to import them into %(school)s."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+@job_handler(JOB_KIND, regenerable=False)
+def designation_import_job(ctx: JobContext) -> None:
+    """A large designations file, checked (dry run) or imported in the background."""
+    import_job_run(
+        ctx,
+        designation_import,
+        checked=checked_message,
+        imported=imported_message,
+        confirm_url=reverse("backbone:designation_import_confirm"),
+        upload_url=reverse("backbone:designation_import"),
+    )

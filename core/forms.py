@@ -3,10 +3,33 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from .tabular import file_too_large_message
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ImportFileField(forms.FileField):
+    """The spreadsheet of an import (.xlsx or .csv), at most IMPORT_MAX_UPLOAD_MB."""
+
+    default_validators = [FileExtensionValidator(["xlsx", "csv"])]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", _("An .xlsx or .csv file with the column headers in the first row.")
+        )
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(file_too_large_message())
+        return upload
 
 
 class LoginForm(AuthenticationForm):

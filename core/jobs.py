@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[["JobContext"], None]
 _HANDLERS: dict[str, Handler] = {}
+# Kinds whose finished job cannot simply be made again (an import reads an upload once).
+_NOT_REGENERABLE: set[str] = set()
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gugan-job")
 
 
@@ -42,12 +44,18 @@ class JobError(Exception):
     """A failure whose message the user should read (e.g. "font missing")."""
 
 
-def job_handler(kind: str):
+def job_handler(kind: str, *, regenerable: bool = True):
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if not regenerable:
+            _NOT_REGENERABLE.add(kind)
         return func
 
     return register
+
+
+def job_regenerable(job: Job) -> bool:
+    return job.kind not in _NOT_REGENERABLE
 
 
 class JobContext:
@@ -78,6 +86,16 @@ class JobContext:
     def set_step(self, text: str) -> None:
         self.job.step = text[:200]
         self._save(step=self.job.step)
+
+    def advance_to(self, done: int) -> None:
+        """Move the bar to ``done`` (a handler that counts its own rows)."""
+        if done > self.job.progress:
+            self.advance(done - self.job.progress)
+
+    def set_outcome(self, **outcome) -> None:
+        """What the job page shows besides a file (JSON values), kept when the job fails."""
+        self.job.outcome = outcome
+        self._save(outcome=outcome)
 
     def output_path(self, filename: str) -> Path:
         self.output = self._workdir / filename

@@ -320,6 +320,9 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file = models.FileField(_("file"), upload_to=job_upload_to, blank=True, max_length=255)
     error = models.TextField(_("error"), blank=True)
+    # What a job reports besides a file (an import: its summary, the first row problems and
+    # their total, the confirm step), shown on the job's page.
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

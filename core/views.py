@@ -11,8 +11,9 @@ from django.views.i18n import set_language
 
 from . import selectors, services
 from .forms import HolidayForm, SchoolYearForm
-from .jobs import job_create, job_retry
+from .jobs import job_create, job_regenerable, job_retry
 from .models import District, Holiday, Job, SchoolYear, school_year_start
+from .tabular import RowErrors
 
 
 def school_list(request):
@@ -109,7 +110,12 @@ def job_list(request):
 
 def job_detail(request, pk: int):
     job = selectors.get_job_for_user(user=request.user, pk=pk)
-    context = {"job": job, "can_act": selectors.job_can_act(user=request.user, job=job)}
+    context = {
+        "job": job,
+        "can_act": selectors.job_can_act(user=request.user, job=job),
+        "can_regenerate": job_regenerable(job),
+        "problems": RowErrors.from_outcome(job.outcome),
+    }
     if request.htmx:
         return render(request, "core/job_detail.html#progress", context)
     return render(request, "core/job_detail.html", context)
@@ -150,7 +156,7 @@ def job_regenerate(request, pk: int):
     """Make the file again from today's data, as a new job of the same kind and parameters.
     The handler applies the requester's scope again at run time."""
     job = _get_job_to_act_on(request, pk)
-    if not job.is_finished:
+    if not job.is_finished or not job_regenerable(job):
         return redirect("job", pk=job.pk)
     new = job_create(
         kind=job.kind,

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,24 +15,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import ImportFileField
+from core.import_jobs import import_job_start, import_runs_as_job
 from core.models import School
-from core.tabular import TableError
+from core.tabular import TableError, count_rows
 from core.uploads import pending_discard, pending_path, pending_save
 
-from .importing import ImportResult, column_help, roster_import
+from .importing import JOB_KIND, ImportResult, column_help, imported_message, roster_import
 
 SESSION_KEY = "roster_import"
-MAX_UPLOAD_MB = 5
 logger = logging.getLogger(__name__)
 
 
 class RosterImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Roster file"),
-        help_text=gettext_lazy("An .xlsx or .csv file with the column headers in the first row."),
-        validators=[FileExtensionValidator(["xlsx", "csv"])],
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
+    file = ImportFileField(label=gettext_lazy("Roster file"))
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=gettext_lazy("School"))
     create_groups = forms.BooleanField(
         required=False,
@@ -51,14 +45,6 @@ class RosterImportForm(forms.Form):
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
             self.fields["school"].widget = forms.HiddenInput()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_MB}
-            )
-        return upload
 
 
 def _managed_schools(request):
@@ -77,6 +63,15 @@ def _run(pending: dict, school: School, *, dry_run: bool) -> ImportResult:
             create_groups=pending["create_groups"],
             dry_run=dry_run,
         )
+
+
+def _start_job(request, school: School, pending: dict, *, dry_run: bool):
+    job = import_job_start(
+        kind=JOB_KIND, user=request.user, school=school, pending=pending, dry_run=dry_run
+    )
+    if dry_run:
+        request.session[SESSION_KEY] = {**pending, "job": job.pk}
+    return redirect("job", pk=job.pk)
 
 
 def _preview(request, result: ImportResult, school: School, pending: dict):
@@ -106,6 +101,12 @@ def roster_import_upload(request):
             "create_groups": form.cleaned_data["create_groups"],
         }
         try:
+            with pending_path(pending).open("rb") as fileobj:
+                pending["rows"] = count_rows(fileobj, pending["file"])
+            if import_runs_as_job(pending):
+                # A large file is checked by a job: its page shows the progress, then the
+                # problems or the confirm button.
+                return _start_job(request, school, pending, dry_run=True)
             result = _run(pending, school, dry_run=True)
         except TableError as exc:
             pending_discard(request, SESSION_KEY, pending)
@@ -133,6 +134,15 @@ def roster_import_confirm(request):
     if school is None:
         pending_discard(request, SESSION_KEY)
         raise Http404
+    if request.POST.get("job") and request.POST["job"] != str(pending.get("job")):
+        # The confirm button of an older check: the waiting upload is another file.
+        messages.warning(
+            request, _("There is no uploaded roster waiting for confirmation. Upload it again.")
+        )
+        return redirect("teachers:import")
+    if import_runs_as_job(pending):
+        request.session.pop(SESSION_KEY, None)  # the job owns the file now
+        return _start_job(request, school, pending, dry_run=False)
     try:
         result = _run(pending, school, dry_run=False)
     except TableError as exc:
@@ -149,17 +159,5 @@ def roster_import_confirm(request):
     pending_discard(request, SESSION_KEY)
     if not result.ok:
         return _preview(request, result, school, pending)
-    messages.success(
-        request,
-        _(
-            "Roster imported into %(school)s: %(created)d created, %(updated)d updated, "
-            "%(unchanged)d unchanged."
-        )
-        % {
-            "school": school.name,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    messages.success(request, imported_message(result, school))
     return redirect("teachers:list")

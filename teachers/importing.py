@@ -6,16 +6,28 @@ it is; teachers absent from the file are not touched."""
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.import_jobs import import_job_run
+from core.jobs import JobContext, job_handler
 from core.models import School, TeachingGroup
-from core.tabular import Row, RowError, Table, parse_date, read_table
+from core.tabular import (
+    PROGRESS_EVERY,
+    Row,
+    RowError,
+    RowErrors,
+    Table,
+    parse_date,
+    read_table,
+)
 
 from .models import Education, Gender, Teacher, Title
 
@@ -109,6 +121,7 @@ _TITLES = {
     "none": Title.NONE, "third": Title.THIRD, "second": Title.SECOND, "first": Title.FIRST,
     "senior": Title.SENIOR, "professor": Title.PROFESSOR,
 }  # fmt: skip
+JOB_KIND = "roster_import"
 _PHONE = re.compile(r"^[0-9 +\-]+$")
 _STAFF_NO = re.compile(r"^[0-9A-Za-z_-]+$")
 GROUP_NAME_MAX = TeachingGroup._meta.get_field("name").max_length
@@ -134,7 +147,7 @@ class ImportResult:
     """What an import did, or with dry_run would do. Nothing is written unless ``ok``; the
     counts and ``rows`` then describe the valid rows only."""
 
-    errors: list[RowError] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -165,13 +178,16 @@ def roster_import(
     filename: str,
     create_groups: bool = False,
     dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Create or update the school's teachers from an .xlsx or .csv roster.
 
-    Every row is validated first; if any is bad, nothing is written and ``errors`` lists every
-    problem. Raises core.tabular.TableError when the file cannot be read at all."""
+    Every row is validated first; if any is bad, nothing is written and ``errors`` counts every
+    problem (and keeps the first ones). ``progress`` is called with the number of rows done,
+    validating then writing. Raises core.tabular.TableError when the file cannot be read at all
+    or is beyond the import limits."""
     table = read_table(fileobj, filename, COLUMNS, required=REQUIRED)
-    result = ImportResult(errors=list(table.errors), dry_run=dry_run)
+    result = ImportResult(errors=RowErrors(table.errors), dry_run=dry_run)
     if result.errors:
         return result
     if not table.rows:
@@ -183,13 +199,19 @@ def roster_import(
         if not dry_run:
             # Serialise imports into one school, so two confirms cannot race on creates.
             School.objects.select_for_update().get(pk=school.pk)
-        planned = _plan(school=school, table=table, create_groups=create_groups, result=result)
+        planned = _plan(
+            school=school,
+            table=table,
+            create_groups=create_groups,
+            result=result,
+            progress=progress,
+        )
         if result.ok and not dry_run:
-            _apply(school=school, planned=planned)
+            _apply(school=school, planned=planned, progress=progress)
     return result
 
 
-def _plan(*, school: School, table: Table, create_groups: bool, result: ImportResult):
+def _plan(*, school: School, table: Table, create_groups: bool, result: ImportResult, progress):
     existing = {t.staff_no: t for t in Teacher.objects.filter(school=school)}
     groups = {
         g.name: g
@@ -197,7 +219,9 @@ def _plan(*, school: School, table: Table, create_groups: bool, result: ImportRe
     }
     first_seen: dict[str, int] = {}
     planned: list[_Planned] = []
-    for row in table.rows:
+    for done, row in enumerate(table.rows, start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done)
         errors: dict[str, str] = {}
         values = _parse_row(row, table, errors)
 
@@ -268,6 +292,9 @@ def _parse_row(row: Row, table: Table, errors: dict[str, str]) -> dict[str, Any]
     values: dict[str, Any] = {}
     for key in COLUMNS:
         if not table.has(key):
+            continue
+        if key in row.problems:
+            errors[key] = row.problems[key]
             continue
         text = row.text(key)
         if not text:
@@ -382,9 +409,11 @@ def _column(table: Table, key: str) -> str:
     return table.headers.get(key) or COLUMNS[key][0]
 
 
-def _apply(*, school: School, planned: list[_Planned]) -> None:
+def _apply(*, school: School, planned: list[_Planned], progress) -> None:
     created_groups: dict[str, TeachingGroup] = {}
-    for item in planned:
+    for done, item in enumerate(planned, start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(len(planned) + done)
         if item.new_group and item.new_group not in created_groups:
             created_groups[item.new_group], _created = TeachingGroup.objects.get_or_create(
                 school=school, kind=TeachingGroup.Kind.RESEARCH, name=item.new_group
@@ -393,3 +422,48 @@ def _apply(*, school: School, planned: list[_Planned]) -> None:
             item.teacher.group = created_groups[item.new_group]
         if item.action != Action.UNCHANGED:
             item.teacher.save()
+
+
+def imported_message(result: ImportResult, school: School) -> str:
+    return _(
+        "Roster imported into %(school)s: %(created)d created, %(updated)d updated, "
+        "%(unchanged)d unchanged."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+def checked_message(result: ImportResult, school: School) -> str:
+    message = _(
+        "Every row is valid: %(created)d new teachers, %(updated)d updated, %(unchanged)d "
+        "unchanged. Confirm to import them into %(school)s."
+    ) % {
+        "school": school.name,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    if result.new_groups:
+        message += " " + _("These teaching-research groups will be created:") + " "
+        message += "、".join(result.new_groups)
+    return message
+
+
+@job_handler(JOB_KIND, regenerable=False)
+def roster_import_job(ctx: JobContext) -> None:
+    """A large roster file, checked (dry run) or imported in the background."""
+
+    def run(*, by, **kwargs):
+        return roster_import(create_groups=ctx.params["create_groups"], **kwargs)
+
+    import_job_run(
+        ctx,
+        run,
+        checked=checked_message,
+        imported=imported_message,
+        confirm_url=reverse("teachers:import_confirm"),
+        upload_url=reverse("teachers:import"),
+    )

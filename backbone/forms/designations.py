@@ -4,16 +4,14 @@ designation import. They parse input; the rules live in backbone.services."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ImportFileField
 from core.models import School, school_year_label
 from teachers.models import Teacher
 
 from ..models import Tier, school_year_start
-
-MAX_UPLOAD_MB = 5
 
 
 class TeacherChoiceField(forms.ModelChoiceField):
@@ -127,12 +125,7 @@ class ReserveEntryForm(forms.Form):
 
 
 class DesignationImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Designations file"),
-        help_text=_("An .xlsx or .csv file with the column headers in the first row."),
-        validators=[FileExtensionValidator(["xlsx", "csv"])],
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
+    file = ImportFileField(label=_("Designations file"))
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
 
     def __init__(self, *args, schools, **kwargs):
@@ -141,11 +134,3 @@ class DesignationImportForm(forms.Form):
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
             self.fields["school"].widget = forms.HiddenInput()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB."), params={"size": MAX_UPLOAD_MB}
-            )
-        return upload

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.import_jobs import import_job_start, import_runs_as_job
 from core.jobs import job_create, job_owner
-from core.tabular import TableError
+from core.tabular import TableError, count_rows
 from core.uploads import pending_discard, pending_path, pending_save
 from teachers.models import Teacher
 from teachers.selectors import latest_annual_grades
@@ -28,7 +29,7 @@ from ..forms.designations import (
     ReserveEntryForm,
     RevokeForm,
 )
-from ..importing import column_help, designation_import
+from ..importing import JOB_KIND, column_help, designation_import, imported_message
 from ..models import Tier
 from ..selectors import designations as selectors
 from ..services import designations as services
@@ -238,6 +239,15 @@ def _run_import(request, pending: dict, school, *, dry_run: bool):
         )
 
 
+def _start_import_job(request, school, pending: dict, *, dry_run: bool):
+    job = import_job_start(
+        kind=JOB_KIND, user=request.user, school=school, pending=pending, dry_run=dry_run
+    )
+    if dry_run:
+        request.session[IMPORT_SESSION_KEY] = {**pending, "job": job.pk}
+    return redirect("job", pk=job.pk)
+
+
 def _import_page(request, form):
     context = {"form": form, "columns": column_help()}
     return render(request, "backbone/designations/import_upload.html", context)
@@ -266,6 +276,12 @@ def designation_import_upload(request):
         "school": school.pk,
     }
     try:
+        with pending_path(pending).open("rb") as fileobj:
+            pending["rows"] = count_rows(fileobj, pending["file"])
+        if import_runs_as_job(pending):
+            # A large file is checked by a job: its page shows the progress, then the
+            # problems or the confirm button.
+            return _start_import_job(request, school, pending, dry_run=True)
         result = _run_import(request, pending, school, dry_run=True)
     except TableError as exc:
         pending_discard(request, IMPORT_SESSION_KEY, pending)
@@ -292,6 +308,15 @@ def designation_import_confirm(request):
     if school is None:
         pending_discard(request, IMPORT_SESSION_KEY)
         raise Http404
+    if request.POST.get("job") and request.POST["job"] != str(pending.get("job")):
+        # The confirm button of an older check: the waiting upload is another file.
+        messages.warning(
+            request, _("There is no uploaded file waiting for confirmation. Upload it again.")
+        )
+        return redirect("backbone:designation_import")
+    if import_runs_as_job(pending):
+        request.session.pop(IMPORT_SESSION_KEY, None)  # the job owns the file now
+        return _start_import_job(request, school, pending, dry_run=False)
     try:
         result = _run_import(request, pending, school, dry_run=False)
     except TableError as exc:
@@ -301,19 +326,7 @@ def designation_import_confirm(request):
         pending_discard(request, IMPORT_SESSION_KEY)
     if not result.ok:
         return _import_preview(request, result, school, pending)
-    messages.success(
-        request,
-        _(
-            "Designations imported into %(school)s: %(created)d created, %(updated)d updated, "
-            "%(unchanged)d unchanged."
-        )
-        % {
-            "school": school.name,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    messages.success(request, imported_message(result, school))
     return redirect("backbone:roster")
 
 

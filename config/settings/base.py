@@ -213,6 +213,17 @@ RECORD_UPLOAD_TYPES = env.list(
     default=["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "jpg", "png"],
 )
 RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
+# Spreadsheet imports (roster, designations), upload and command alike: limits that keep a
+# hostile or broken file from taking the server down (README "Limits of imports").
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=5)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=1000)
+# Everything inside an .xlsx file, unpacked (sheets, shared strings, styles, images).
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=50)
+# Row problems listed on the error page and by the commands; all of them are counted.
+IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=200)
+# Files with more rows are checked and imported by a background job, with a progress bar.
+IMPORT_JOB_ROWS = env.int("IMPORT_JOB_ROWS", default=500)
 # Mentoring: approving a mentor's pairing beyond this many current apprentices needs a
 # deliberate "approve anyway".
 YEARLY_REPORT_AFTER = env.str("YEARLY_REPORT_AFTER", default="09-01")  # MM-DD after a year ends

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from backbone.importing import designation_import
 from core.models import School
@@ -36,17 +35,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
 
         if not result.ok:
-            for error in result.errors:
+            for error in result.errors:  # the first IMPORT_MAX_ERRORS
                 self.stderr.write(str(error))
-            count = len(result.errors)
-            raise CommandError(
-                ngettext(
-                    "%(count)d problem found; nothing was imported.",
-                    "%(count)d problems found; nothing was imported.",
-                    count,
-                )
-                % {"count": count}
-            )
+            raise CommandError(result.errors.summary())
         summary = _(
             "%(school)s: %(created)d designations created, %(updated)d updated, "
             "%(unchanged)d unchanged."

@@ -4,9 +4,55 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .converters import MAX_ID
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def is_id(value) -> bool:
+    """A string a database id could be: digits only, at least 1, at most MAX_ID."""
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+def parse_ids(values) -> set[int]:
+    """The ids among values posted by hand (checkbox lists): anything else is dropped."""
+    return {int(str(v).strip()) for v in values if is_id(v)}
+
+
+class ModelIdField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses numbers no id can be with its usual field error: on a
+    model inheriting another's table, the lookup by such a number fails in SQLite."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if self.to_field_name is None and text.isdigit() and not is_id(text):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses numbers no id can be (past 64 bits) with its
+    usual field error before the database sees them: SQLite cannot bind them and fails."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                text = str(pk).strip()
+                if text.isdigit() and not is_id(text):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
 
 
 class LoginForm(AuthenticationForm):

@@ -11,8 +11,8 @@ urlpatterns = [
     path("import/", import_views.roster_import_upload, name="import"),
     path("import/confirm/", import_views.roster_import_confirm, name="import_confirm"),
     path("dossiers/", dossier_views.dossier_batch, name="dossier_batch"),
-    path("<int:pk>/", views.teacher_detail, name="detail"),
-    path("<int:pk>/dossier/", dossier_views.dossier_request, name="dossier"),
-    path("<int:pk>/edit/", views.teacher_edit, name="edit"),
-    path("<int:pk>/account/", views.teacher_account, name="account"),
+    path("<id:pk>/", views.teacher_detail, name="detail"),
+    path("<id:pk>/dossier/", dossier_views.dossier_request, name="dossier"),
+    path("<id:pk>/edit/", views.teacher_edit, name="edit"),
+    path("<id:pk>/account/", views.teacher_account, name="account"),
 ]

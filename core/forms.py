@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +57,40 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "inactive": _(
+            "This login is switched off: it no longer holds a role at any school (for example "
+            "after leaving the school). If you are back on staff, ask your school's principal "
+            "or training office to give your login back."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login" and self._is_switched_off():
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from exc
+            raise
+
+    def _is_switched_off(self) -> bool:
+        """The right password of a login that was switched off: say why it cannot sign in,
+        rather than that the password is wrong. The failed attempt still counts for the
+        lockout (django-axes saw it), and a wrong password learns nothing."""
+        user_model = get_user_model()
+        username = self.cleaned_data.get("username")
+        user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+        return (
+            user is not None
+            and not user.is_active
+            and user.check_password(self.cleaned_data.get("password") or "")
+        )
 
 
 class SchoolYearForm(forms.Form):

@@ -7,4 +7,7 @@ class TeachersConfig(AppConfig):
     verbose_name = _("Teachers")
 
     def ready(self):
-        from . import exports  # noqa: F401  (registers the roster_export job)
+        from . import (
+            exports,  # noqa: F401  (registers the roster_export job)
+            signals,  # noqa: F401  (a leaver's roles end)
+        )

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from core import converters  # noqa: F401  (registers <id:...>, used by every app's URLs)
 from core.forms import LoginForm
 
 urlpatterns = [

@@ -246,7 +246,8 @@ def readme_text(manifest: dict) -> str:
 def export_zip(target: ExportTarget, output, *, progress: JobContext | None = None) -> dict:
     """Write the ZIP to ``output`` (a path); returns the manifest."""
     ctx = ExportContext(target)
-    attachments = attachments_queryset(ctx)
+    # Removed attachments are listed in the table (name, size, when) but have no file.
+    attachments = attachments_queryset(ctx).filter(removed_at__isnull=True)
     file_count = attachments.count()
     if progress:
         progress.set_total(len(TABLES) + file_count + 1)

@@ -529,7 +529,7 @@ def attachment_path(attachment: Attachment) -> str:
 
 def _attachments(ctx: ExportContext) -> Table:
     first = [Column(_("Teacher"), lambda a: _teacher(a.record.teacher))]
-    last = [Column(_("File in the ZIP"), attachment_path)]
+    last = [Column(_("File in the ZIP"), lambda a: "" if a.removed_at else attachment_path(a))]
     return _table(attachments_queryset(ctx), first=first, last=last, exclude=["token"])
 
 

@@ -4,10 +4,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from .converters import MAX_ID
 from .tabular import file_too_large_message
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,11 +35,84 @@ class ImportFileField(forms.FileField):
         return upload
 
 
+def is_id(value) -> bool:
+    """A string a database id could be: digits only, at least 1, at most MAX_ID."""
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+def parse_ids(values) -> set[int]:
+    """The ids among values posted by hand (checkbox lists): anything else is dropped."""
+    return {int(str(v).strip()) for v in values if is_id(v)}
+
+
+class ModelIdField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses numbers no id can be with its usual field error: on a
+    model inheriting another's table, the lookup by such a number fails in SQLite."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if self.to_field_name is None and text.isdigit() and not is_id(text):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses numbers no id can be (past 64 bits) with its
+    usual field error before the database sees them: SQLite cannot bind them and fails."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                text = str(pk).strip()
+                if text.isdigit() and not is_id(text):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "inactive": _(
+            "This login is switched off: it no longer holds a role at any school (for example "
+            "after leaving the school). If you are back on staff, ask your school's principal "
+            "or training office to give your login back."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login" and self._is_switched_off():
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from exc
+            raise
+
+    def _is_switched_off(self) -> bool:
+        """The right password of a login that was switched off: say why it cannot sign in,
+        rather than that the password is wrong. The failed attempt still counts for the
+        lockout (django-axes saw it), and a wrong password learns nothing."""
+        user_model = get_user_model()
+        username = self.cleaned_data.get("username")
+        user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+        return (
+            user is not None
+            and not user.is_active
+            and user.check_password(self.cleaned_data.get("password") or "")
+        )
 
 
 class SchoolYearForm(forms.Form):

@@ -8,6 +8,6 @@ from .views import district, dossier, sheets, yearly
 app_name = "documents"
 urlpatterns = [
     path("teachers/dossiers/", dossier.dossier_batch, name="dossier_batch"),
-    path("teachers/<int:pk>/dossier/", dossier.dossier_request, name="dossier"),
+    path("teachers/<id:pk>/dossier/", dossier.dossier_request, name="dossier"),
     path("assessment/", include(sheets.urlpatterns + yearly.urlpatterns + district.urlpatterns)),
 ]

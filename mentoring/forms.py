@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import ModelIdField
 from records.models import Observation, OpenClass
 from teachers.models import Teacher
 
@@ -183,7 +184,7 @@ class SessionForm(forms.ModelForm):
         self.helper = _helper(Row(Column("date"), Column("kind")), "notes", "follow_up", "private")
 
 
-class ReportClassField(forms.ModelChoiceField):
+class ReportClassField(ModelIdField):
     def label_from_instance(self, obj):
         return f"{obj.date:%Y-%m-%d} · {obj.topic} · {obj.get_status_display()}"
 

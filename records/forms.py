@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelIdsField
 from core.models import school_year_label, school_year_start
 from teachers.models import Teacher
 
@@ -50,7 +51,7 @@ class TeacherChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.subject}"
 
 
-class TeacherMultipleChoiceField(forms.ModelMultipleChoiceField):
+class TeacherMultipleChoiceField(ModelIdsField):
     def label_from_instance(self, obj):
         return f"{obj.name} · {obj.subject}"
 

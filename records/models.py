@@ -508,7 +508,8 @@ class Attachment(models.Model):
         _("what it is"), max_length=20, choices=Role.choices, default=Role.OTHER
     )
     token = models.CharField(max_length=40, unique=True, editable=False)
-    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    # Empty once removed: the stored file is deleted, the row keeps name and size.
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))

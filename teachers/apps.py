@@ -10,4 +10,5 @@ class TeachersConfig(AppConfig):
         from . import (
             exports,  # noqa: F401  (registers the roster_export job)
             importing,  # noqa: F401  (registers the roster_import job)
+            signals,  # noqa: F401  (a leaver's roles end)
         )

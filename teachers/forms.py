@@ -25,6 +25,13 @@ class TeacherForm(forms.ModelForm):
             "career_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        help_texts = {
+            "is_active": _(
+                "Unticked: the teacher left, and their roles at the school end (login, committee, "
+                "training office, principal); their records stay. Ticking it again does not "
+                "give the roles back."
+            ),
+        }
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

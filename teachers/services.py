@@ -1,5 +1,6 @@
 """Every write to the roster."""
 
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from core.models import Role, RoleAssignment, User
 
 from .models import Teacher
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -26,6 +29,70 @@ def _username_for(teacher: Teacher) -> str:
         n += 1
         username = f"{base}-{n}"
     return username
+
+
+@transaction.atomic
+def teacher_roles_end(*, teacher: Teacher) -> list[str]:
+    """Leaving the school ends the person's roles there; their records stay.
+
+    Every role the teacher's login holds at the teacher's school goes (teacher, committee
+    member, training office, principal); roles at other schools and at a district stay. A login
+    left with no role anywhere is switched off, so it can no longer sign in and a session
+    already open ends on its next request (Django's ModelBackend drops inactive users).
+    Returning to staff gives nothing back: the school grants the roles again.
+
+    Called for every save of a teacher who is not on staff (teachers.signals), whatever saved
+    it: the edit form, an import, the admin. Harmless to repeat. Returns the roles ended."""
+    if teacher.is_active or teacher.user_id is None:
+        return []
+    user = User.objects.select_for_update().get(pk=teacher.user_id)
+    held = RoleAssignment.objects.filter(user=user, school_id=teacher.school_id)
+    ended = sorted(held.values_list("role", flat=True))
+    if ended:
+        held.delete()
+        # The audit trail of role changes: who lost which roles where, and why.
+        logger.info(
+            "roles %s of user %s at school %s ended: teacher %s left on %s",
+            ",".join(ended), user.pk, teacher.school_id, teacher.pk, teacher.left_on,
+        )  # fmt: skip
+    if user.is_active and not user.is_superuser and not user.role_assignments.exists():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        logger.info("user %s switched off: no role left after leaving", user.pk)
+    return ended
+
+
+def has_role_at_school(teacher: Teacher) -> bool:
+    return (
+        teacher.user_id is not None
+        and RoleAssignment.objects.filter(
+            user_id=teacher.user_id, school_id=teacher.school_id
+        ).exists()
+    )
+
+
+@transaction.atomic
+def teacher_login_restore(*, teacher: Teacher) -> User:
+    """Give a teacher back on staff their login: the teacher role at their school, and the
+    login switched on again. Other roles (committee, training office, principal) are granted
+    again by the administrator; nothing comes back by itself."""
+    teacher = Teacher.objects.select_for_update().select_related("user").get(pk=teacher.pk)
+    if teacher.user is None:
+        raise ValidationError(_("%(name)s has no login yet.") % {"name": teacher.name})
+    if not teacher.is_active:
+        raise ValidationError(
+            _("%(name)s is not on staff: mark them back on staff first.") % {"name": teacher.name}
+        )
+    if has_role_at_school(teacher):
+        raise ValidationError(_("%(name)s already has a login.") % {"name": teacher.name})
+    RoleAssignment.objects.get_or_create(
+        user=teacher.user, role=Role.TEACHER, school_id=teacher.school_id
+    )
+    if not teacher.user.is_active:
+        teacher.user.is_active = True
+        teacher.user.save(update_fields=["is_active"])
+    logger.info("teacher role of user %s at school %s restored", teacher.user_id, teacher.school_id)
+    return teacher.user
 
 
 @transaction.atomic

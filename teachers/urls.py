@@ -10,7 +10,7 @@ urlpatterns = [
     path("me/", views.my_profile, name="me"),
     path("import/", import_views.roster_import_upload, name="import"),
     path("import/confirm/", import_views.roster_import_confirm, name="import_confirm"),
-    path("<int:pk>/", views.teacher_detail, name="detail"),
-    path("<int:pk>/edit/", views.teacher_edit, name="edit"),
-    path("<int:pk>/account/", views.teacher_account, name="account"),
+    path("<id:pk>/", views.teacher_detail, name="detail"),
+    path("<id:pk>/edit/", views.teacher_edit, name="edit"),
+    path("<id:pk>/account/", views.teacher_account, name="account"),
 ]

@@ -58,7 +58,12 @@ def teacher_export(request):
 def teacher_detail(request, pk: int):
     teacher = selectors.get_teacher(user=request.user, pk=pk)
     can_edit = Teacher.objects.editable_by(request.user).filter(pk=teacher.pk).exists()
-    context = {"teacher": teacher, "can_edit": can_edit}
+    context = {
+        "teacher": teacher, "can_edit": can_edit,
+        # A login whose roles here ended when the teacher left: the school gives it back.
+        "login_without_role": teacher.user_id is not None
+        and not services.has_role_at_school(teacher),
+    }
     context["parts"] = render_profile_parts(request, teacher, context)
     return render(request, "teachers/teacher_detail.html", context)
 
@@ -87,9 +92,19 @@ def teacher_edit(request, pk: int):
     form = TeacherForm(
         request.POST or None, instance=teacher, schools=request.user.scope.schools(write=True)
     )
+    was_active = teacher.is_active
     if request.method == "POST" and form.is_valid():
-        services.teacher_save(teacher=form.save(commit=False))
+        teacher = services.teacher_save(teacher=form.save(commit=False))
         messages.success(request, _("Changes saved."))
+        if was_active and not teacher.is_active and teacher.user_id:
+            messages.info(
+                request,
+                _(
+                    "%(name)s left the school: their roles here have ended and their records "
+                    "stay. Marking them back on staff does not give the roles back."
+                )
+                % {"name": teacher.name},
+            )
         return redirect("teachers:detail", pk=teacher.pk)
     return render(request, "teachers/teacher_form.html", {"form": form, "teacher": teacher})
 
@@ -97,6 +112,8 @@ def teacher_edit(request, pk: int):
 @require_POST
 def teacher_account(request, pk: int):
     teacher = selectors.get_teacher(user=request.user, pk=pk, write=True)
+    if teacher.user_id is not None:
+        return _teacher_login_restore(request, teacher)
     try:
         user, password = services.teacher_account_create(teacher=teacher)
     except ValidationError as exc:
@@ -109,5 +126,19 @@ def teacher_account(request, pk: int):
                 "It is shown only once; give it to the teacher in person."
             )
             % {"username": user.username, "password": password},
+        )
+    return redirect("teachers:detail", pk=teacher.pk)
+
+
+def _teacher_login_restore(request, teacher: Teacher):
+    try:
+        user = services.teacher_login_restore(teacher=teacher)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("%(name)s can log in again as a teacher of the school with %(username)s.")
+            % {"name": teacher.name, "username": user.username},
         )
     return redirect("teachers:detail", pk=teacher.pk)

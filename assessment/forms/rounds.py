@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelIdsField
 from core.models import school_year_label, school_year_start
 
 from .. import selectors
@@ -28,7 +29,7 @@ def _year_choices():
     return [(y, school_year_label(y)) for y in range(current - 2, current + 2)]
 
 
-class CommitteeField(forms.ModelMultipleChoiceField):
+class CommitteeField(ModelIdsField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.username})"
 

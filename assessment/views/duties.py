@@ -272,6 +272,6 @@ urlpatterns = [
     path("duties/export/", duties_export, name="duties_export"),
     path("duties/mine/", my_duties, name="my_duties"),
     path("duties/templates/", duty_templates, name="duty_templates"),
-    path("duties/templates/<int:pk>/edit/", duty_template_edit, name="duty_template_edit"),
+    path("duties/templates/<id:pk>/edit/", duty_template_edit, name="duty_template_edit"),
     path("school-year/open/", open_school_year, name="open_school_year"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelIdsField
 from core.models import school_year_label
 
 from ..models import Candidate, Objection, school_year_start
@@ -27,7 +28,7 @@ def _year_choices():
     return [(y, school_year_label(y)) for y in range(current - 1, current + 3)]
 
 
-class CommitteeField(forms.ModelMultipleChoiceField):
+class CommitteeField(ModelIdsField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.username})"
 
@@ -223,7 +224,7 @@ class ScoreSheetForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    candidates = forms.ModelMultipleChoiceField(
+    candidates = ModelIdsField(
         label=_("Proposed candidates"),
         queryset=Candidate.objects.none(),
         widget=forms.CheckboxSelectMultiple,

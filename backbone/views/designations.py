@@ -389,8 +389,8 @@ urlpatterns = [
         designation_import_confirm,
         name="designation_import_confirm",
     ),
-    path("designations/<int:pk>/revoke/", designation_revoke, name="designation_revoke"),
-    path("designations/<int:pk>/promote/", designation_promote, name="designation_promote"),
+    path("designations/<id:pk>/revoke/", designation_revoke, name="designation_revoke"),
+    path("designations/<id:pk>/promote/", designation_promote, name="designation_promote"),
     path("reserve/", reserve, name="reserve"),
-    path("reserve/<int:pk>/remove/", reserve_entry_remove, name="reserve_remove"),
+    path("reserve/<id:pk>/remove/", reserve_entry_remove, name="reserve_remove"),
 ]

@@ -290,11 +290,11 @@ def target_delete(request, year: int):
 
 urlpatterns = [
     path("rules/", rules, name="rules"),
-    path("rules/<int:pk>/edit/", rules_edit, name="rules_edit"),
+    path("rules/<id:pk>/edit/", rules_edit, name="rules_edit"),
     path("eligibility/", eligibility, name="eligibility"),
     path("grades/", grades, name="grades"),
     path("targets/", targets, name="targets"),
     path("targets/new/", target_create, name="target_create"),
-    path("targets/<int:year>/edit/", target_edit, name="target_edit"),
-    path("targets/<int:year>/delete/", target_delete, name="target_delete"),
+    path("targets/<id:year>/edit/", target_edit, name="target_edit"),
+    path("targets/<id:year>/delete/", target_delete, name="target_delete"),
 ]

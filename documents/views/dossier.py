@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backbone.models import Tier
+from core.forms import ModelIdsField
 from core.jobs import job_create
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
@@ -73,7 +74,7 @@ class BatchDossierForm(forms.Form):
         required=False,
         label=gettext_lazy("Teaching-research group"),
     )
-    teachers = forms.ModelMultipleChoiceField(
+    teachers = ModelIdsField(
         queryset=Teacher.objects.none(),
         required=False,
         label=gettext_lazy("Only these teachers"),
@@ -98,11 +99,13 @@ class BatchDossierForm(forms.Form):
         school = data.get("school")
         if school is None:
             return data
-        for name in ("group", "teachers"):
-            value = data.get(name)
-            items = value if name == "teachers" else [value] if value else []
-            if any(item.school_id != school.pk for item in items):
-                self.add_error(name, _("Choose from the selected school only."))
+        # A field whose ids were refused (not numbers, unknown, another school's) is missing
+        # from the cleaned data and already carries its error.
+        group, teachers = data.get("group"), data.get("teachers") or []
+        if group is not None and group.school_id != school.pk:
+            self.add_error("group", _("Choose from the selected school only."))
+        if any(teacher.school_id != school.pk for teacher in teachers):
+            self.add_error("teachers", _("Choose from the selected school only."))
         return data
 
 

@@ -69,7 +69,7 @@ def print_form(request, pk: int, entry_pk: int):
 
 
 urlpatterns = [
-    path("rounds/<int:pk>/print/notice/", print_notice, name="round_print_notice"),
-    path("rounds/<int:pk>/print/forms/", print_forms, name="round_print_forms"),
-    path("rounds/<int:pk>/print/forms/<int:entry_pk>/", print_form, name="round_print_form"),
+    path("rounds/<id:pk>/print/notice/", print_notice, name="round_print_notice"),
+    path("rounds/<id:pk>/print/forms/", print_forms, name="round_print_forms"),
+    path("rounds/<id:pk>/print/forms/<id:entry_pk>/", print_form, name="round_print_form"),
 ]

@@ -89,16 +89,18 @@ def get_record(*, user, pk: int) -> Record:
 
 
 def get_attachment(*, user, pk: int) -> Attachment:
-    """An attachment of a record the user may see, else 404. A removed file stays reachable
-    for the school's managers only (it is named in the audit trail)."""
+    """An attachment of a record the user may see, else 404. A removed one is 404 for
+    everyone: its file is gone; the audit trail keeps only its name and size."""
     attachment = (
         Attachment.objects.select_related("record__teacher__school")
-        .filter(pk=pk, record__in=Record.objects.visible_to(user).values("pk"))
+        .filter(
+            pk=pk,
+            removed_at__isnull=True,
+            record__in=Record.objects.visible_to(user).values("pk"),
+        )
         .first()
     )
-    if attachment is None or (
-        attachment.removed_at is not None and not can_verify(user=user, record=attachment.record)
-    ):
+    if attachment is None:
         raise Http404
     return attachment
 
@@ -182,6 +184,17 @@ def audit_trail(*, record: Record) -> list[AuditEntry]:
     """Every entry of the record's trail, oldest first. Entries of edits carry
     ``change_rows``: (field label, old value, new value), ready to show."""
     entries = list(AuditEntry.objects.filter(record_id=record.pk).select_related("actor"))
+    # Which files named in the trail can still be downloaded (removed ones cannot).
+    named = {e.changes.get("attachment") for e in entries if isinstance(e.changes, dict)}
+    present = set(
+        Attachment.objects.filter(
+            record_id=record.pk, pk__in=[pk for pk in named if isinstance(pk, int)],
+            removed_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+    for entry in entries:
+        attachment = entry.changes.get("attachment") if isinstance(entry.changes, dict) else None
+        entry.downloadable = attachment if attachment in present else None
     model = KIND_MODELS.get(record.kind, Record)
     # Related objects named in changes, fetched once per model rather than once per row.
     wanted = defaultdict(set)

@@ -1,5 +1,6 @@
-"""Attachments of professional records. Files are never deleted: removing an attachment hides
-it and keeps the stored file, and archiving a record keeps every file it has."""
+"""Attachments of professional records. Removing an attachment removes the file for everyone:
+it leaves storage, and only its row (name, size, type, uploader) and the audit trail (who
+removed it, when) remain. Archiving a record keeps every file it has."""
 
 import logging
 import secrets
@@ -78,18 +79,32 @@ def attachment_add(*, record: Record, upload, role: str, by) -> Attachment:
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, by) -> Attachment:
-    """Take a file off a record: the row and the stored file stay, for the audit trail."""
+    """Take a file off a record, for everyone: the stored file is deleted once the removal is
+    committed; the row keeps its name and size, and the audit trail says who and when."""
     _open_record_of_author(attachment.record, by)
+    current = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    stored = current.file.name
     updated = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
-        removed_at=timezone.now()
+        removed_at=timezone.now(), file=""
     )
-    attachment.refresh_from_db(fields=["removed_at"])
+    attachment.refresh_from_db(fields=["removed_at", "file"])
     if updated:
         audit_log(
             record=attachment.record,
             actor=by,
             action=AuditEntry.Action.FILE_REMOVED,
             note=attachment.original_name,
-            changes={"attachment": attachment.pk},
+            changes={"attachment": attachment.pk, "size": attachment.size},
         )
+        if stored:
+            storage = current.file.storage
+            transaction.on_commit(lambda: _delete_stored(storage, stored))
     return attachment
+
+
+def _delete_stored(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        # The row no longer names it, so no URL reaches it; only the disk still holds it.
+        logger.exception("could not delete the stored file %s of a removed attachment", name)

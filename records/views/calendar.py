@@ -230,9 +230,9 @@ def plan_comment(request, pk: int):
 
 urlpatterns = [
     path("calendar/", calendar_month, name="calendar"),
-    path("calendar/classes/<int:pk>/", open_class_page, name="calendar_class"),
-    path("calendar/classes/<int:pk>/signup/", signup, name="signup"),
-    path("calendar/classes/<int:pk>/evaluate/", evaluate, name="evaluate"),
+    path("calendar/classes/<id:pk>/", open_class_page, name="calendar_class"),
+    path("calendar/classes/<id:pk>/signup/", signup, name="signup"),
+    path("calendar/classes/<id:pk>/evaluate/", evaluate, name="evaluate"),
     path("observations/quick/", observations_quick, name="observations_quick"),
-    path("plans/<int:pk>/comments/", plan_comment, name="plan_comment"),
+    path("plans/<id:pk>/comments/", plan_comment, name="plan_comment"),
 ]

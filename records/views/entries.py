@@ -177,8 +177,8 @@ def _new_kinds() -> list[dict]:
 
 urlpatterns = [
     path("new/<slug:kind>/", record_new, name="new"),
-    path("<int:pk>/", record_detail, name="detail"),
-    path("<int:pk>/edit/", record_edit, name="edit"),
+    path("<id:pk>/", record_detail, name="detail"),
+    path("<id:pk>/edit/", record_edit, name="edit"),
     path("growth/", growth, name="growth"),
-    path("growth/teacher/<int:pk>/", teacher_growth, name="teacher_growth"),
+    path("growth/teacher/<id:pk>/", teacher_growth, name="teacher_growth"),
 ]

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from core.forms import parse_ids
+
 from ..models import Attachment, Record, Status
 from ..selectors import workflow as selectors
 from ..services.files import attachment_add, attachment_remove
@@ -225,7 +227,7 @@ def queue(request):
 @require_POST
 def verify_bulk(request):
     _require_verifier_anywhere(request.user)
-    ids = {int(v) for v in request.POST.getlist("records") if v.isdigit()}
+    ids = parse_ids(request.POST.getlist("records"))
     if not ids:
         messages.warning(request, _("Select the records to verify first."))
         return redirect(_safe_next(request) or reverse("records:queue"))
@@ -343,12 +345,12 @@ def attachment_download(request, pk: int):
 urlpatterns = [
     path("verification/", queue, name="queue"),
     path("verification/verify/", verify_bulk, name="verify_bulk"),
-    path("<int:pk>/submit/", submit, name="submit"),
-    path("<int:pk>/verify/", verify, name="verify"),
-    path("<int:pk>/return/", return_record, name="return"),
-    path("<int:pk>/archive/", archive, name="archive"),
-    path("<int:pk>/audit/", audit, name="audit"),
-    path("<int:pk>/attachments/", attachment_add_view, name="attachment_add"),
-    path("attachments/<int:pk>/remove/", attachment_remove_view, name="attachment_remove"),
-    path("attachments/<int:pk>/download/", attachment_download, name="attachment_download"),
+    path("<id:pk>/submit/", submit, name="submit"),
+    path("<id:pk>/verify/", verify, name="verify"),
+    path("<id:pk>/return/", return_record, name="return"),
+    path("<id:pk>/archive/", archive, name="archive"),
+    path("<id:pk>/audit/", audit, name="audit"),
+    path("<id:pk>/attachments/", attachment_add_view, name="attachment_add"),
+    path("attachments/<id:pk>/remove/", attachment_remove_view, name="attachment_remove"),
+    path("attachments/<id:pk>/download/", attachment_download, name="attachment_download"),
 ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Role
+from core.models import Role, RoleAssignment
 from records.models import (
     Kind,
     Lecture,
@@ -24,6 +24,7 @@ from records.selectors.entries import kind_row
 from records.services.workflow import record_return, record_submit, record_verify
 from tests.factories import (
     OpenClassFactory,
+    SchoolFactory,
     SchoolYearFactory,
     TeacherFactory,
     TrainingFactory,
@@ -288,10 +289,20 @@ def test_unknown_kinds_and_users_without_a_teacher_profile_get_404(login, author
 
 
 def test_a_teacher_who_left_cannot_log_records(login, author):
+    # Still on a committee elsewhere, so the login stays on; leaving ends the roles at school.
+    RoleAssignment.objects.create(user=author, role=Role.COMMITTEE, school=SchoolFactory())
     teacher = author.teacher
     teacher.is_active = False
     teacher.save()
     assert login(author).get(new_url(Kind.TRAINING)).status_code == 403
+
+
+def test_a_teacher_who_left_with_no_role_elsewhere_is_signed_out(login, author):
+    teacher = author.teacher
+    teacher.is_active = False
+    teacher.save()
+    response = login(author).get(new_url(Kind.TRAINING))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_the_detail_page_shows_every_field_of_the_kind(login, author, training_office):

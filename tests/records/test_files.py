@@ -198,14 +198,16 @@ def test_files_cannot_change_once_submitted(attached, draft, teacher_user):
     assert Attachment.objects.get(pk=attached.pk).removed_at is None
 
 
-def test_removing_a_file_keeps_the_stored_file_and_a_second_remove_is_harmless(
-    attached, draft, teacher_user
+def test_removing_a_file_deletes_it_and_a_second_remove_is_harmless(
+    attached, draft, teacher_user, django_capture_on_commit_callbacks
 ):
-    attachment_remove(attachment=attached, by=teacher_user)
-    attachment_remove(attachment=attached, by=teacher_user)
+    stored = Path(attached.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment_remove(attachment=attached, by=teacher_user)
+        attachment_remove(attachment=attached, by=teacher_user)
     attached.refresh_from_db()
     assert attached.removed_at is not None
-    assert Path(attached.file.path).is_file()
+    assert not stored.exists()  # removed for everyone (tests/records/test_removed_files.py)
     removals = AuditEntry.objects.filter(record_id=draft.pk, action=AuditEntry.Action.FILE_REMOVED)
     assert [(e.actor, e.note) for e in removals] == [(teacher_user, "培训证书.pdf")]
 
@@ -343,13 +345,13 @@ def test_a_colleague_cannot_download_a_submitted_records_file_either(
     assert download(login(colleague), attached).status_code == 404
 
 
-def test_a_removed_file_stays_downloadable_for_the_schools_managers_only(
+def test_a_removed_file_is_not_downloadable_even_by_the_schools_managers(
     attached, draft, teacher_user, training_office, login
 ):
     attachment_remove(attachment=attached, by=teacher_user)
     record_submit(record=draft, by=teacher_user)
     assert download(login(teacher_user), attached).status_code == 404
-    assert download(login(training_office), attached).status_code == 200
+    assert download(login(training_office), attached).status_code == 404
 
 
 def test_downloads_are_get_only(attached, teacher_user, login):

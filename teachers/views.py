@@ -59,7 +59,8 @@ def teacher_detail(request, pk: int):
     teacher = selectors.get_teacher(user=request.user, pk=pk)
     can_edit = Teacher.objects.editable_by(request.user).filter(pk=teacher.pk).exists()
     context = {
-        "teacher": teacher, "can_edit": can_edit,
+        "teacher": teacher,
+        "can_edit": can_edit,
         # A login whose roles here ended when the teacher left: the school gives it back.
         "login_without_role": teacher.user_id is not None
         and not services.has_role_at_school(teacher),

@@ -12,9 +12,9 @@ from assessment.services import rounds as services
 from core.models import Job
 from documents import sheets
 from tests.core.test_jobs import celery_worker_process, needs_worker, route_jobs_to  # noqa: F401
+from tests.documents.test_dossier import download, poppler
 from tests.factories import DesignationFactory, TeacherFactory
 from tests.markers import needs_pdf_tools
-from tests.documents.test_dossier import download, poppler
 
 YEAR = 2025
 # staff number, name, percent of the maximum every component gets: ranks 3, 1, 2

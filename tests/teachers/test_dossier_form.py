@@ -41,7 +41,7 @@ def batch(db):
 def test_a_batch_dossier_with_bad_teacher_ids_gets_a_field_error(batch, teachers, message):
     client = client_for(batch["principal"])
     data = {"school": batch["school"].pk, "format": "zip", "teachers": teachers(batch)}
-    response = client.post(reverse("teachers:dossier_batch"), data)
+    response = client.post(reverse("documents:dossier_batch"), data)
     assert response.status_code == 200
     assert "teachers" in response.context["form"].errors
     assert message in response.content.decode()
@@ -51,7 +51,7 @@ def test_a_batch_dossier_with_bad_teacher_ids_gets_a_field_error(batch, teachers
 def test_the_batch_dossier_error_is_in_the_users_language(batch):
     client = client_for(batch["principal_zh"])
     data = {"school": batch["school"].pk, "format": "zip", "teachers": ["abc"]}
-    response = client.post(reverse("teachers:dossier_batch"), data)
+    response = client.post(reverse("documents:dossier_batch"), data)
     assert response.status_code == 200
     assert "不是一个有效的值" in response.content.decode()  # Django's own catalogue
 
@@ -60,9 +60,9 @@ def test_the_batch_dossier_refuses_a_reader_and_another_school(batch):
     """Who may post the form at all: the committee only reads, the outsider is elsewhere."""
     data = {"school": batch["school"].pk, "format": "zip", "teachers": ["abc"]}
     assert (
-        client_for(batch["committee"]).post(reverse("teachers:dossier_batch"), data).status_code
+        client_for(batch["committee"]).post(reverse("documents:dossier_batch"), data).status_code
         == 404
     )
-    response = client_for(batch["outsider"]).post(reverse("teachers:dossier_batch"), data)
+    response = client_for(batch["outsider"]).post(reverse("documents:dossier_batch"), data)
     assert response.status_code == 200 and "school" in response.context["form"].errors
     assert not Job.objects.exists()

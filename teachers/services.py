@@ -76,7 +76,9 @@ def teacher_login_restore(*, teacher: Teacher) -> User:
     """Give a teacher back on staff their login: the teacher role at their school, and the
     login switched on again. Other roles (committee, training office, principal) are granted
     again by the administrator; nothing comes back by itself."""
-    teacher = Teacher.objects.select_for_update(of=("self",)).select_related("user").get(pk=teacher.pk)
+    teacher = (
+        Teacher.objects.select_for_update(of=("self",)).select_related("user").get(pk=teacher.pk)
+    )
     if teacher.user is None:
         raise ValidationError(_("%(name)s has no login yet.") % {"name": teacher.name})
     if not teacher.is_active:
@@ -101,7 +103,9 @@ def teacher_account_create(*, teacher: Teacher) -> tuple[User, str]:
 
     Returns the user and a one-time initial password, which is also emailed when the teacher
     has an email address. A teacher who already has a login keeps it."""
-    teacher = Teacher.objects.select_for_update(of=("self",)).select_related("school").get(pk=teacher.pk)
+    teacher = (
+        Teacher.objects.select_for_update(of=("self",)).select_related("school").get(pk=teacher.pk)
+    )
     if teacher.user_id:
         raise ValidationError(_("%(name)s already has a login.") % {"name": teacher.name})
     password = secrets.token_urlsafe(9)

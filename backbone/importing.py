@@ -4,10 +4,9 @@ spreadsheet: all rows valid, or nothing written.
 A row matches an existing designation by teacher, tier and first school year, so importing the
 same file twice creates nothing new. The file is read by core.tabular, like the roster."""
 
-import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -17,10 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.import_jobs import import_job_run
+from core.import_jobs import (
+    Action,
+    ImportResult,
+    column_name,
+    import_job_run,
+    import_table,
+    import_writes,
+)
+from core.import_jobs import column_help as import_column_help
 from core.jobs import JobContext, job_handler
 from core.models import School, school_year_label
-from core.tabular import PROGRESS_EVERY, Row, RowError, RowErrors, Table, read_table
+from core.tabular import PROGRESS_EVERY, Row, RowError, Table
 from teachers.models import Teacher
 
 from .models import Designation, Tier, school_year_start
@@ -58,21 +65,7 @@ _COLUMN_HELP = {
 
 
 def column_help() -> list[dict]:
-    return [
-        {
-            "headers": COLUMNS[key][:2],
-            "required": key in REQUIRED,
-            "examples": examples,
-            "note": note,
-        }
-        for key, (examples, note) in _COLUMN_HELP.items()
-    ]
-
-
-class Action:
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
+    return import_column_help(COLUMNS, REQUIRED, _COLUMN_HELP)
 
 
 @dataclass(frozen=True)
@@ -83,26 +76,6 @@ class ImportRow:
     tier: str
     term: str
     action: str  # Action.*
-
-
-@dataclass
-class ImportResult:
-    """What an import did, or with dry_run would do. Nothing is written unless ``ok``."""
-
-    errors: RowErrors = field(default_factory=RowErrors)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rows: list[ImportRow] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 @dataclass
@@ -161,19 +134,12 @@ def designation_import(
     problem (and keeps the first ones). ``progress`` is called with the number of rows done,
     validating then writing. Raises core.tabular.TableError when the file cannot be read at all
     or is beyond the import limits."""
-    table = read_table(fileobj, filename, COLUMNS, required=REQUIRED)
-    result = ImportResult(errors=RowErrors(table.errors), dry_run=dry_run)
-    if result.errors:
-        return result
-    if not table.rows:
-        result.errors.append(RowError(2, "", _("The file has no rows below the header.")))
+    result = ImportResult(dry_run=dry_run)  # its rows are ImportRow
+    table = import_table(result, fileobj, filename, COLUMNS, required=REQUIRED)
+    if not result.ok:
         return result
 
-    atomic = contextlib.nullcontext() if dry_run else transaction.atomic()
-    with atomic:
-        if not dry_run:
-            # Serialise imports into one school, so two confirms cannot both create.
-            School.objects.select_for_update().get(pk=school.pk)
+    with import_writes(school=school, dry_run=dry_run):
         planned = _plan(school=school, table=table, result=result, progress=progress)
         if result.ok and not dry_run:
             _apply(planned, result=result, by=by, progress=progress)
@@ -296,8 +262,7 @@ def _plan(*, school: School, table: Table, result: ImportResult, progress) -> li
                 action,
             )
         )
-        counter = {Action.CREATE: "created", Action.UPDATE: "updated"}.get(action, "unchanged")
-        setattr(result, counter, getattr(result, counter) + 1)
+        result.count(action)
     return planned
 
 
@@ -345,14 +310,9 @@ def _model_errors(teacher, tier, values, errors: dict[str, str]) -> None:
 
 def _report(result: ImportResult, table: Table, row: Row, errors: dict[str, str]) -> None:
     result.errors.extend(
-        RowError(row.number, _column(table, key), message) for key, message in errors.items()
+        RowError(row.number, column_name(table, key, COLUMNS), message)
+        for key, message in errors.items()
     )
-
-
-def _column(table: Table, key: str) -> str:
-    if not key:
-        return ""
-    return table.headers.get(key) or COLUMNS[key][0]
 
 
 def _apply(planned: list[_Planned], *, result: ImportResult, by, progress) -> None:
@@ -385,24 +345,14 @@ def imported_message(result: ImportResult, school: School) -> str:
     return _(
         "Designations imported into %(school)s: %(created)d created, %(updated)d updated, "
         "%(unchanged)d unchanged."
-    ) % {
-        "school": school.name,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-    }
+    ) % result.numbers(school)
 
 
 def checked_message(result: ImportResult, school: School) -> str:
     return _(
         "Every row is valid: %(created)d new designations, %(updated)d updated, %(unchanged)d "
         "unchanged. Confirm to import them into %(school)s."
-    ) % {
-        "school": school.name,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-    }
+    ) % result.numbers(school)
 
 
 @job_handler(JOB_KIND, regenerable=False)

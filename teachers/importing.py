@@ -4,30 +4,28 @@ Teachers are matched by (school, staff number), so importing the same file twice
 nothing. Columns missing from the file and empty cells leave an existing teacher's value as
 it is; teachers absent from the file are not touched."""
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.import_jobs import import_job_run
+from core.import_jobs import (
+    Action,
+    column_name,
+    import_job_run,
+    import_table,
+    import_writes,
+)
+from core.import_jobs import ImportResult as BaseImportResult
+from core.import_jobs import column_help as import_column_help
 from core.jobs import JobContext, job_handler
 from core.models import School, TeachingGroup
-from core.tabular import (
-    PROGRESS_EVERY,
-    Row,
-    RowError,
-    RowErrors,
-    Table,
-    parse_date,
-    read_table,
-)
+from core.tabular import PROGRESS_EVERY, Row, RowError, Table, parse_date
 
 from .models import Education, Gender, Teacher, Title
 
@@ -85,15 +83,7 @@ _COLUMN_HELP = {
 
 def column_help() -> list[dict]:
     """The accepted columns, for the upload page."""
-    return [
-        {
-            "headers": COLUMNS[key][:2],
-            "required": key in REQUIRED,
-            "examples": examples,
-            "note": note,
-        }
-        for key, (examples, note) in _COLUMN_HELP.items()
-    ]
+    return import_column_help(COLUMNS, REQUIRED, _COLUMN_HELP)
 
 
 _GENDERS = {
@@ -127,12 +117,6 @@ _STAFF_NO = re.compile(r"^[0-9A-Za-z_-]+$")
 GROUP_NAME_MAX = TeachingGroup._meta.get_field("name").max_length
 
 
-class Action:
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-
-
 @dataclass(frozen=True)
 class ImportRow:
     row: int
@@ -143,25 +127,11 @@ class ImportRow:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(BaseImportResult):
     """What an import did, or with dry_run would do. Nothing is written unless ``ok``; the
-    counts and ``rows`` then describe the valid rows only."""
+    counts and ``rows`` (ImportRow) then describe the valid rows only."""
 
-    errors: RowErrors = field(default_factory=RowErrors)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     new_groups: list[str] = field(default_factory=list)
-    rows: list[ImportRow] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 @dataclass
@@ -186,19 +156,12 @@ def roster_import(
     problem (and keeps the first ones). ``progress`` is called with the number of rows done,
     validating then writing. Raises core.tabular.TableError when the file cannot be read at all
     or is beyond the import limits."""
-    table = read_table(fileobj, filename, COLUMNS, required=REQUIRED)
-    result = ImportResult(errors=RowErrors(table.errors), dry_run=dry_run)
-    if result.errors:
-        return result
-    if not table.rows:
-        result.errors.append(RowError(2, "", _("The file has no rows below the header.")))
+    result = ImportResult(dry_run=dry_run)
+    table = import_table(result, fileobj, filename, COLUMNS, required=REQUIRED)
+    if not result.ok:
         return result
 
-    atomic = contextlib.nullcontext() if dry_run else transaction.atomic()
-    with atomic:
-        if not dry_run:
-            # Serialise imports into one school, so two confirms cannot race on creates.
-            School.objects.select_for_update().get(pk=school.pk)
+    with import_writes(school=school, dry_run=dry_run):
         planned = _plan(
             school=school,
             table=table,
@@ -252,7 +215,7 @@ def _plan(*, school: School, table: Table, create_groups: bool, result: ImportRe
         if errors:
             order = list(table.headers)  # left to right, as in the file
             result.errors.extend(
-                RowError(row.number, _column(table, key), errors[key])
+                RowError(row.number, column_name(table, key, COLUMNS), errors[key])
                 for key in sorted(errors, key=lambda k: order.index(k) if k in order else -1)
             )
             continue
@@ -262,8 +225,7 @@ def _plan(*, school: School, table: Table, create_groups: bool, result: ImportRe
         result.rows.append(
             ImportRow(row.number, teacher.staff_no, teacher.name, action, changed=changed)
         )
-        counter = {Action.CREATE: "created", Action.UPDATE: "updated"}.get(action, "unchanged")
-        setattr(result, counter, getattr(result, counter) + 1)
+        result.count(action)
     return planned
 
 
@@ -403,12 +365,6 @@ def _model_errors(teacher: Teacher, errors: dict[str, str]) -> None:
             errors.setdefault(key, messages[0])
 
 
-def _column(table: Table, key: str) -> str:
-    if not key:
-        return ""
-    return table.headers.get(key) or COLUMNS[key][0]
-
-
 def _apply(*, school: School, planned: list[_Planned], progress) -> None:
     created_groups: dict[str, TeachingGroup] = {}
     for done, item in enumerate(planned, start=1):
@@ -428,24 +384,14 @@ def imported_message(result: ImportResult, school: School) -> str:
     return _(
         "Roster imported into %(school)s: %(created)d created, %(updated)d updated, "
         "%(unchanged)d unchanged."
-    ) % {
-        "school": school.name,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-    }
+    ) % result.numbers(school)
 
 
 def checked_message(result: ImportResult, school: School) -> str:
     message = _(
         "Every row is valid: %(created)d new teachers, %(updated)d updated, %(unchanged)d "
         "unchanged. Confirm to import them into %(school)s."
-    ) % {
-        "school": school.name,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-    }
+    ) % result.numbers(school)
     if result.new_groups:
         message += " " + _("These teaching-research groups will be created:") + " "
         message += "、".join(result.new_groups)

@@ -1,71 +1,25 @@
-"""Importing designations recorded outside Gugan (district tier and up, honorary titles) from a
-spreadsheet: all rows valid, or nothing written.
+"""Checking every row against the school's teachers, the district's tiers and the designations
+already held, and planning what each row creates or updates; nothing is written here.
+"""
 
-A row matches an existing designation by teacher, tier and first school year, so importing the
-same file twice creates nothing new. The file is read by core.tabular, like the roster."""
-
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from core.import_jobs import (
-    Action,
-    ImportResult,
-    column_name,
-    import_job_run,
-    import_table,
-    import_writes,
-)
-from core.import_jobs import column_help as import_column_help
-from core.jobs import JobContext, job_handler
+from core.import_jobs import Action, ImportResult, column_name
 from core.models import School, school_year_label
 from core.tabular import PROGRESS_EVERY, Row, RowError, Table
 from teachers.models import Teacher
 
-from .models import Designation, Tier, school_year_start
-from .services.designations import default_last_year, designation_record
+from ..models import Designation, Tier, school_year_start
+from ..services.designations import default_last_year
+from .columns import COLUMNS, _parse_row
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "staff_no": ("工号", "staff_no", "staff no", "staff number"),
-    "tier": ("骨干级别", "tier", "级别", "backbone tier"),
-    "designated_by": ("认定单位", "designated_by", "designated by"),
-    "first_year": ("起始学年", "first_year", "first year", "first school year"),
-    "last_year": ("截止学年", "last_year", "last year", "last school year"),
-    "certificate_no": ("证书编号", "certificate_no", "certificate no", "certificate number"),
-}
-REQUIRED = ("staff_no", "tier", "designated_by", "first_year")
-JOB_KIND = "designation_import"
 # Fields compared when a row matches an existing designation.
 COMPARED = ("last_year", "designated_by", "certificate_no")
-
-_COLUMN_HELP = {
-    "staff_no": ("A001", gettext_lazy("A teacher of the school, by staff number.")),
-    "tier": (
-        "区级骨干教师, 区级, District-level backbone, district, 学科带头人",
-        gettext_lazy(
-            "A tier or honorary title of the district: its Chinese or English name or its code."
-        ),
-    ),
-    "designated_by": ("鼓楼区教育局", ""),
-    "first_year": ("2025, 2025-2026, 2025学年", gettext_lazy("The first school year of the term.")),
-    "last_year": (
-        "2027, 2027-2028",
-        gettext_lazy("The last school year of the term. Empty: the tier's default term."),
-    ),
-    "certificate_no": ("GL2025-013", ""),
-}
-
-
-def column_help() -> list[dict]:
-    return import_column_help(COLUMNS, REQUIRED, _COLUMN_HELP)
 
 
 @dataclass(frozen=True)
@@ -88,23 +42,6 @@ class _Planned:
     action: str
 
 
-# "2025", "2025-2026", "2025–2026", "2025—2026", "2025/2026", "2025学年", "2025-2026学年"
-_YEAR = re.compile(r"^(\d{4})(?:\s*(?:-|–|—|/|~|至)\s*(\d{4}))?\s*(?:学年(?:度)?)?$")
-
-
-def parse_school_year(value: Any) -> int:
-    """The start year of a school year written as 2025, 2025-2026 or 2025学年."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip() if value is not None else ""
-    match = _YEAR.match(text)
-    if match:
-        start, end = int(match.group(1)), match.group(2)
-        if 1950 <= start <= 2100 and (end is None or int(end) == start + 1):
-            return start
-    raise ValueError(text)
-
-
 def _tier_lookup(district_id: int) -> tuple[dict[str, Tier], str]:
     """Accepted spellings of the district's tiers: Chinese and English names, codes, and the
     Chinese name without 教师 or 骨干教师 ("区级骨干", "区级")."""
@@ -117,35 +54,6 @@ def _tier_lookup(district_id: int) -> tuple[dict[str, Tier], str]:
             if name:
                 lookup.setdefault(name.strip().casefold(), tier)
     return lookup, ", ".join(t.name for t in tiers)
-
-
-def designation_import(
-    *,
-    school: School,
-    fileobj: IO[bytes],
-    filename: str,
-    dry_run: bool = False,
-    by=None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportResult:
-    """Record the designations in an .xlsx or .csv file for teachers of ``school``.
-
-    Every row is validated first; if any is bad nothing is written and ``errors`` counts every
-    problem (and keeps the first ones). ``progress`` is called with the number of rows done,
-    validating then writing. Raises core.tabular.TableError when the file cannot be read at all
-    or is beyond the import limits."""
-    result = ImportResult(dry_run=dry_run)  # its rows are ImportRow
-    table = import_table(result, fileobj, filename, COLUMNS, required=REQUIRED)
-    if not result.ok:
-        return result
-
-    with import_writes(school=school, dry_run=dry_run):
-        planned = _plan(school=school, table=table, result=result, progress=progress)
-        if result.ok and not dry_run:
-            _apply(planned, result=result, by=by, progress=progress)
-            if not result.ok:
-                transaction.set_rollback(True)
-    return result
 
 
 def _plan(*, school: School, table: Table, result: ImportResult, progress) -> list[_Planned]:
@@ -276,25 +184,6 @@ def _action(match: Designation | None, values: dict[str, Any]) -> str:
     return Action.UPDATE if differs else Action.UNCHANGED
 
 
-def _parse_row(row: Row, table: Table, errors: dict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {"certificate_no": row.text("certificate_no"), "last_year": None}
-    for key in REQUIRED:
-        if not row.text(key) and key not in errors:
-            errors[key] = _("This value is required.")
-    values["designated_by"] = row.text("designated_by")
-    for key in ("first_year", "last_year"):
-        if not row.text(key) or key in errors:
-            continue
-        try:
-            values[key] = parse_school_year(row.get(key))
-        except ValueError:
-            errors[key] = _("“%(value)s” is not a school year. Write it like %(examples)s.") % {
-                "value": row.text(key),
-                "examples": "2025, 2025-2026, 2025学年",
-            }
-    return values
-
-
 def _model_errors(teacher, tier, values, errors: dict[str, str]) -> None:
     """Field lengths and the like, as the model checks them."""
     candidate = Designation(teacher=teacher, tier=tier, source=Designation.Source.IMPORT, **values)
@@ -312,57 +201,4 @@ def _report(result: ImportResult, table: Table, row: Row, errors: dict[str, str]
     result.errors.extend(
         RowError(row.number, column_name(table, key, COLUMNS), message)
         for key, message in errors.items()
-    )
-
-
-def _apply(planned: list[_Planned], *, result: ImportResult, by, progress) -> None:
-    for done, item in enumerate(planned, start=1):
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(len(planned) + done)
-        if item.action == Action.UNCHANGED:
-            continue
-        try:
-            if item.action == Action.CREATE:
-                designation_record(
-                    teacher=item.teacher,
-                    tier=item.tier,
-                    source=Designation.Source.IMPORT,
-                    by=by,
-                    **item.values,
-                )
-            else:
-                for name in COMPARED:
-                    setattr(item.existing, name, item.values[name])
-                item.existing.full_clean(validate_constraints=False)
-                item.existing.save()
-        except ValidationError as exc:
-            # Someone changed the data between the check and the write.
-            result.errors.extend(RowError(item.row, "", message) for message in exc.messages)
-            return
-
-
-def imported_message(result: ImportResult, school: School) -> str:
-    return _(
-        "Designations imported into %(school)s: %(created)d created, %(updated)d updated, "
-        "%(unchanged)d unchanged."
-    ) % result.numbers(school)
-
-
-def checked_message(result: ImportResult, school: School) -> str:
-    return _(
-        "Every row is valid: %(created)d new designations, %(updated)d updated, %(unchanged)d "
-        "unchanged. Confirm to import them into %(school)s."
-    ) % result.numbers(school)
-
-
-@job_handler(JOB_KIND, regenerable=False)
-def designation_import_job(ctx: JobContext) -> None:
-    """A large designations file, checked (dry run) or imported in the background."""
-    import_job_run(
-        ctx,
-        designation_import,
-        checked=checked_message,
-        imported=imported_message,
-        confirm_url=reverse("backbone:designation_import_confirm"),
-        upload_url=reverse("backbone:designation_import"),
     )

@@ -4,32 +4,12 @@ verified records bring, what is missing and how the teacher stands.
 Only verified records count (``Record.objects.counting()``); submitted ones are shown apart as
 "pending" so a teacher sees what verification would bring.
 
-Periods
-    year      the school year (SchoolYear dates; 1 Sep – 31 Aug when the year is not set up).
-    semester  with ``semester`` given, that semester; without it, every semester of the year
-              begun by ``today``, each owing ``required`` (so the whole year owes it twice).
-    term      the designation's term, first_year .. last_year (school years).
-    month     ``required`` for each month begun so far, from the first day of teaching
-              (of the year, or of the chosen semester) to the end of the current month.
-
-Status (``duty_state``), with ``progress = done / required`` and ``elapsed`` the share of the
-period's days gone by (0 before it starts, 1 once it is over):
-    met       progress >= 1 (training hours: the school-based minimum too);
-    missed    the period is over and the duty is not met;
-    at_risk   progress < elapsed - AT_RISK_MARGIN (more than a quarter of the period behind);
-    on_track  otherwise. Exactly at elapsed - AT_RISK_MARGIN is still on track.
-
-Which duties: the teacher's tier is that of their tier designation covering the school year
-(active first, then the highest tier); the templates are those valid in that year
-(valid_from <= year <= valid_until) for the teacher's district, and a school's own row replaces
-the district default of the same tier and duty.
-
 Everything is read in a constant number of queries, however many teachers are asked for.
 
-The rooms: ``state`` (the status rule and a duty's status), ``periods`` (calendars and the
-window a duty is counted over), ``requirements`` (which duties a teacher owes), ``counting``
-(what the records bring), ``engine`` (duty_statuses), ``counts`` (duty_counts, counted in the
-database for the grid) and ``queries`` (reads for the pages).
+The rooms, each describing its rules: ``state`` (the status rule and a duty's status),
+``periods`` (calendars and the window a duty is counted over), ``requirements`` (which duties
+a teacher owes), ``counting`` (what the records bring), ``engine`` (duty_statuses), ``counts``
+(duty_counts, counted in the database for the grid) and ``queries`` (reads for the pages).
 """
 
 from .counting import _count, _judge, _status

@@ -2,17 +2,113 @@
 run in the job system, with a progress bar and the row problems on the job's page.
 
 The rules stay in each import (teachers.importing, backbone.importing); this is the mechanism
-both share. The upload waits under MEDIA_ROOT/imports/ (core.uploads) between the two jobs."""
+both share, with the shape of an import: what a row does (``Action``), what an import did
+(``ImportResult``), the columns on the upload page, reading the file, and writing all or
+nothing. The upload waits under MEDIA_ROOT/imports/ (core.uploads) between the two jobs."""
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .jobs import JobContext, JobError, job_create
 from .models import Job, School
-from .tabular import TableError
+from .tabular import RowError, RowErrors, Table, TableError, read_table
 from .uploads import pending_path
+
+
+# -- what every import shares -----------------------------------------------------------------
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or with dry_run would do. Nothing is written unless ``ok``."""
+
+    errors: RowErrors = field(default_factory=RowErrors)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def count(self, action: str) -> None:
+        """One more valid row that creates, updates or leaves unchanged (an ``Action``)."""
+        counter = {Action.CREATE: "created", Action.UPDATE: "updated"}.get(action, "unchanged")
+        setattr(self, counter, getattr(self, counter) + 1)
+
+    def numbers(self, school: School) -> dict:
+        """The school and the counts, for the messages that report them."""
+        return {
+            "school": school.name,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+def column_help(columns: dict, required: tuple, notes: dict) -> list[dict]:
+    """The accepted columns, for the upload page: ``notes`` maps each column to its accepted
+    values (literal, not translated) and a note."""
+    return [
+        {
+            "headers": columns[key][:2],
+            "required": key in required,
+            "examples": examples,
+            "note": note,
+        }
+        for key, (examples, note) in notes.items()
+    ]
+
+
+def column_name(table: Table, key: str, columns: dict) -> str:
+    """The column a problem is reported in: the file's header, or the column's first name."""
+    if not key:
+        return ""
+    return table.headers.get(key) or columns[key][0]
+
+
+def import_table(
+    result: ImportResult, fileobj: IO[bytes], filename: str, columns: dict, *, required: tuple
+) -> Table:
+    """The file's table; problems of the whole file, or a file without rows, go into
+    ``result``. Raises core.tabular.TableError when the file cannot be read at all or is
+    beyond the import limits."""
+    table = read_table(fileobj, filename, columns, required=required)
+    result.errors = RowErrors(table.errors)
+    if not result.errors and not table.rows:
+        result.errors.append(RowError(2, "", _("The file has no rows below the header.")))
+    return table
+
+
+@contextlib.contextmanager
+def import_writes(*, school: School, dry_run: bool) -> Iterator[None]:
+    """Nothing for a dry run; otherwise one transaction, the school locked first so that two
+    confirms into one school cannot race on creates."""
+    if dry_run:
+        yield
+        return
+    with transaction.atomic():
+        School.objects.select_for_update().get(pk=school.pk)
+        yield
+
+
+# -- imports as jobs --------------------------------------------------------------------------
 
 
 def import_runs_as_job(pending: dict) -> bool:

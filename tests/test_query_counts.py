@@ -1,7 +1,7 @@
 """Every key page takes the same number of SQL queries for a small school as for a larger one,
 and fewer than 20: the guard against N+1 queries on the pages bench/pages.py measures.
 
-Both datasets come from the benchmark generator (bench/dataset.py, `manage.py seed_bench`), so
+Both datasets come from the benchmark generator (bench/dataset/, `manage.py seed_bench`), so
 each has every kind of row the pages show: designations with their history, records of every
 kind and status, pairings with weekly observations, grades and an assessment round."""
 

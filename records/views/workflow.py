@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from core.files import download_response
-from core.forms import parse_ids
+from core.forms import Form, parse_ids
 
 from ..models import Attachment, Record, Status
 from ..selectors import workflow as selectors
@@ -40,7 +40,7 @@ PAGE_SIZE = 25
 
 
 # -- forms (they parse input; the rules live in records.services) -----------------------------
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
@@ -63,7 +63,7 @@ class AttachmentForm(forms.Form):
         }
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for returning"),
         max_length=2000,

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
@@ -10,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
     MaxLengthValidator,
+    ProhibitNullCharactersValidator,
 )
 from django.utils.translation import gettext_lazy as _
 
 from .converters import MAX_ID
 from .fields import LONG_TEXT
 from .tabular import file_too_large_message
+from .validators import reject_control_characters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A one-line text field that sets no maximum of its own (a search, a hidden "next").
@@ -24,8 +27,10 @@ SINGLE_LINE_TEXT = 1_000
 
 def guard_text_fields(fields) -> None:
     """Give every text field of a form what Gugan asks of all of them: a maximum length
-    (LONG_TEXT for a textarea, SINGLE_LINE_TEXT otherwise, unless the field sets one).
-    Passwords are left as typed. Running it twice changes nothing."""
+    (LONG_TEXT for a textarea, SINGLE_LINE_TEXT otherwise, unless the field sets one), and
+    the refusal of control characters (a NUL byte, a backspace), which break the files made
+    from the text for everyone; a one-line field refuses tabs and line breaks too. Passwords
+    are left as typed. Running it twice changes nothing."""
     for field in fields.values():
         if not isinstance(field, forms.CharField) or getattr(field, "_gugan_guarded", False):
             continue
@@ -37,6 +42,13 @@ def guard_text_fields(fields) -> None:
             field.max_length = LONG_TEXT if multi_line else SINGLE_LINE_TEXT
             field.validators.append(MaxLengthValidator(field.max_length))
             field.widget.attrs.update(field.widget_attrs(field.widget))
+        # Django's own NUL check would say the same thing a second time, in other words.
+        field.validators[:] = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        field.validators.append(
+            functools.partial(reject_control_characters, single_line=not multi_line)
+        )
 
 
 class TextGuardMixin:

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from core.jobs import JobContext, JobError, job_handler
-from core.pdf import require_cjk_font
+from core.pdf import html_document, require_cjk_font
 
 from .models import Pairing
 from .selectors import find_pairing
@@ -54,10 +54,8 @@ def contract_pdf(*, pairing: Pairing) -> bytes:
     """The contract as PDF bytes, on one page; a JobError naming the font package to
     install when no CJK font is there (WeasyPrint would print empty boxes)."""
     require_cjk_font()
-    from weasyprint import HTML  # a heavy import, only where a PDF is made
-
     for scale in FONT_SCALES:
-        document = HTML(string=contract_html(pairing=pairing, scale=scale)).render()
+        document = html_document(contract_html(pairing=pairing, scale=scale)).render()
         if len(document.pages) == 1:
             break
     # At the smallest scale an extremely long text may still need a second page.

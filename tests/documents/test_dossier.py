@@ -187,6 +187,18 @@ def test_a_teacher_named_like_a_path_gets_a_dossier_under_a_safe_name(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
+def test_a_name_stored_with_a_control_character_still_prints(
+    login, training_office, dossier_teacher, django_capture_on_commit_callbacks, tmp_path
+):
+    # Stored before forms and imports refused control characters.
+    dossier_teacher.name = "王\x08芳\x1b"
+    dossier_teacher.save()
+    client = login(training_office)
+    job = request_dossier(client, dossier_teacher, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.DONE, job.error
+    assert "王芳" in poppler("pdftotext", download(client, job), tmp_path)
+
+
 def test_batch_zip_members_are_plain_names_whatever_the_teachers_are_called(
     login, training_office, school, dossier_teacher, django_capture_on_commit_callbacks
 ):

@@ -3,10 +3,9 @@
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from core.jobs import JobContext, job_handler
+from core.writers import XlsxWorkbook
 
 from .duties_grid import duty_grid
 from .forms.duties import DutyGridFilterForm
@@ -19,10 +18,9 @@ def duties_export(ctx: JobContext) -> None:
     form = DutyGridFilterForm(QueryDict(ctx.params.get("query", "")), user=user)
     grid = duty_grid(user=user, **form.filters)
     ctx.set_total(len(grid.rows))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Duties"))
+    wb = XlsxWorkbook()
     head = [_("School"), _("Staff number"), _("Name"), _("Teaching-research group"), _("Tier")]
-    ws.append(head + [str(label) for _kind, label in grid.kinds])
+    ws = wb.add_sheet(_("Duties"), head + [label for _kind, label in grid.kinds], width=16)
     for row in grid.rows:
         t = row.teacher
         cells = [
@@ -33,7 +31,5 @@ def duties_export(ctx: JobContext) -> None:
             [t.school.name, t.staff_no, t.name, t.group.name if t.group else "", tier, *cells]
         )
         ctx.advance()
-    for idx in range(1, len(head) + len(grid.kinds) + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 16
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     wb.save(ctx.output_path(f"duties-{stamp}.xlsx"))

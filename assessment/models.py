@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LONG_TEXT, LimitedTextField
 from core.scoping import ScopedQuerySet
 
 # The annual grade is the roster's (backbone reads it too); imported from here it still works.
@@ -141,7 +142,7 @@ class DutyReport(models.Model):
         verbose_name=_("teacher"),
     )
     year = models.PositiveSmallIntegerField(_("school year"))
-    text = models.TextField(_("report"))
+    text = LimitedTextField(_("report"), max_length=LONG_TEXT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

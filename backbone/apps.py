@@ -7,4 +7,5 @@ class BackboneConfig(AppConfig):
     verbose_name = _("Backbone teachers")
 
     def ready(self):
-        from . import importing, profile, signals  # noqa: F401  (job, teacher page parts)
+        # importing and exports register their jobs; profile and signals teacher page parts.
+        from . import exports, importing, profile, signals  # noqa: F401

@@ -4,13 +4,11 @@ Registered by importing this module from backbone.views.designations."""
 
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from core.jobs import JobContext, job_handler
 from core.models import school_year_label
+from core.writers import XlsxWorkbook
 
 from .filters import RosterFilter
 from .selectors.designations import roster_list
@@ -36,10 +34,6 @@ def roster_columns():
     ]
 
 
-def _cell(value):
-    return str(value) if isinstance(value, Promise) else value
-
-
 @job_handler(KIND)
 def backbone_roster_export(ctx: JobContext) -> None:
     user = ctx.job.requested_by
@@ -48,15 +42,12 @@ def backbone_roster_export(ctx: JobContext) -> None:
     designations = RosterFilter(data, queryset=roster_list(user=user), user=user).qs
     ctx.set_total(designations.count())
     columns = roster_columns()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Backbone roster"))
-    ws.append([label for label, _get in columns])
+    wb = XlsxWorkbook()
+    ws = wb.add_sheet(_("Backbone roster"), [label for label, _get in columns], width=16)
     # Prefetching needs chunked iteration (Django ≥ 4.1 prefetches per chunk).
     for i, designation in enumerate(designations.iterator(chunk_size=500), start=1):
-        ws.append([_cell(get(designation)) for _label, get in columns])
+        ws.append([get(designation) for _label, get in columns])
         if i % 200 == 0:
             ctx.advance(200)
-    for idx in range(1, len(columns) + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 16
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     wb.save(ctx.output_path(f"backbone-roster-{stamp}.xlsx"))

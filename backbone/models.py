@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
 from core.models import District, School, school_year_label, school_year_start  # noqa: F401
 from core.scoping import ScopedQuerySet
 from teachers.models import Education, Grade, Teacher, Title
@@ -141,7 +142,7 @@ class Designation(models.Model):
     )
     designated_on = models.DateField(_("designated on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closed_reason = models.TextField(_("reason"), blank=True)
+    closed_reason = LimitedTextField(_("reason"), blank=True, max_length=SHORT_TEXT)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -234,7 +235,7 @@ class ReserveEntry(models.Model):
         Teacher, on_delete=models.CASCADE, related_name="reserve_entries", verbose_name=_("teacher")
     )
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, verbose_name=_("tier"))
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=SHORT_TEXT)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -437,7 +438,7 @@ class Candidate(models.Model):
         Teacher, on_delete=models.CASCADE, related_name="candidacies", verbose_name=_("teacher")
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    statement = models.TextField(_("application statement"), blank=True)
+    statement = LimitedTextField(_("application statement"), blank=True, max_length=LONG_TEXT)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -552,12 +553,12 @@ class Objection(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("objection"))
+    text = LimitedTextField(_("objection"), max_length=SHORT_TEXT)
     lodged_at = models.DateTimeField(_("lodged at"), auto_now_add=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
     )
-    response = models.TextField(_("how it was handled"), blank=True)
+    response = LimitedTextField(_("how it was handled"), blank=True, max_length=SHORT_TEXT)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

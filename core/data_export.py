@@ -17,8 +17,6 @@ Drafts stay private to their authors, private guidance sessions keep their notes
 and committee scores still secret to the requester (scoring in progress) are left out.
 """
 
-import csv
-import datetime
 import io
 import json
 import re
@@ -28,11 +26,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -49,39 +45,15 @@ from .data_export_tables import (
 )
 from .jobs import JobContext, JobError, job_handler
 from .models import School
+from .writers import XLSX_MAX_ROWS, CsvWriter, plain, xlsx_value
 
 KIND = "data_export"
-XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
-XLSX_MAX_CELL = 32_767  # characters in one Excel cell
 FILE_STEP = 50  # attachments copied between two progress updates
 ROW_STEP = 5000  # rows written between two step-text updates on a long table
 CHUNK = 2000
 
 
 # -- writing ------------------------------------------------------------------------------------
-
-
-def _plain(value):
-    """A value both writers accept: text for lazy strings, local naive datetimes."""
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    # A cell starting like a formula would run in Excel (CSV injection): make it text.
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
 
 
 class SheetWriter:
@@ -123,15 +95,7 @@ class SheetWriter:
         self.rows += 1
 
     def _cell(self, value):
-        if not isinstance(value, str):
-            return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL]
-        if value.startswith("="):
-            # openpyxl would store it as a formula; it is text somebody typed.
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
+        return xlsx_value(self.sheet, value)
 
 
 def _zip_entry(archive: zipfile.ZipFile, name: str, *, compress: bool = True):
@@ -158,12 +122,12 @@ def write_table(
         rows = rows.iterator(chunk_size=CHUNK)
     path = f"csv/{spec.name}.csv"
     with io.TextIOWrapper(_zip_entry(archive, path), encoding="utf-8-sig", newline="") as text:
-        writer = csv.writer(text)
+        writer = CsvWriter(text)
         writer.writerow(headers)
         for row in rows:
-            values = [_plain(c.get(row)) for c in table.columns]
+            values = [plain(c.get(row)) for c in table.columns]
             sheet.append(values)
-            writer.writerow([_csv_value(v) for v in values])
+            writer.writerow(values)
             count += 1
             if count % ROW_STEP == 0:
                 on_rows(count)

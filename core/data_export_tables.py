@@ -8,7 +8,6 @@ ID of the row in that table's own sheet.
 """
 
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,6 +67,7 @@ from records.models import (
 )
 from teachers.models import Teacher
 
+from .files import safe_filename
 from .models import District, School, TeachingGroup, User, school_year_label
 
 # Fields holding the start year of a school year: shown as "2025–2026".
@@ -500,16 +500,9 @@ def attachments_queryset(ctx: ExportContext):
     )
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
-
-
-def safe_path_part(part: str, limit: int = 120) -> str:
+def safe_path_part(part: str) -> str:
     """A path part every unzip program and file system accepts."""
-    part = _UNSAFE.sub("_", part).strip(" .") or "_"
-    if len(part) > limit:
-        stem, dot, ext = part.rpartition(".")
-        part = (stem[: limit - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 else part[:limit]
-    return part
+    return safe_filename(part, default="_")
 
 
 def attachment_path(attachment: Attachment) -> str:

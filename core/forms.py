@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
@@ -7,13 +8,69 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.utils.translation import gettext_lazy as _
 
 from .converters import MAX_ID
+from .fields import LONG_TEXT
 from .tabular import file_too_large_message
+from .validators import reject_control_characters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A one-line text field that sets no maximum of its own (a search, a hidden "next").
+SINGLE_LINE_TEXT = 1_000
+
+
+def guard_text_fields(fields) -> None:
+    """Give every text field of a form what Gugan asks of all of them: a maximum length
+    (LONG_TEXT for a textarea, SINGLE_LINE_TEXT otherwise, unless the field sets one), and
+    the refusal of control characters (a NUL byte, a backspace), which break the files made
+    from the text for everyone; a one-line field refuses tabs and line breaks too. Passwords
+    are left as typed. Running it twice changes nothing."""
+    for field in fields.values():
+        if not isinstance(field, forms.CharField) or getattr(field, "_gugan_guarded", False):
+            continue
+        field._gugan_guarded = True
+        if isinstance(field.widget, forms.PasswordInput):
+            continue
+        multi_line = isinstance(field.widget, forms.Textarea)
+        if field.max_length is None:
+            field.max_length = LONG_TEXT if multi_line else SINGLE_LINE_TEXT
+            field.validators.append(MaxLengthValidator(field.max_length))
+            field.widget.attrs.update(field.widget_attrs(field.widget))
+        # Django's own NUL check would say the same thing a second time, in other words.
+        field.validators[:] = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        field.validators.append(
+            functools.partial(reject_control_characters, single_line=not multi_line)
+        )
+
+
+class TextGuardMixin:
+    """Every form of Gugan has it (tests/test_forms.py walks them all): see
+    guard_text_fields. Fields added in a subclass's __init__ are guarded when the form is
+    cleaned."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self.fields)
+
+    def full_clean(self):
+        guard_text_fields(self.fields)
+        super().full_clean()
+
+
+class Form(TextGuardMixin, forms.Form):
+    pass
+
+
+class ModelForm(TextGuardMixin, forms.ModelForm):
+    pass
 
 
 class ImportFileField(forms.FileField):
@@ -78,7 +135,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextGuardMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "inactive": _(
@@ -115,7 +172,7 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class SchoolYearForm(forms.Form):
+class SchoolYearForm(Form):
     """A school year and its two semesters, edited together."""
 
     start_year = forms.IntegerField(label=_("Start year"), min_value=2000, max_value=2100)
@@ -177,7 +234,7 @@ class SchoolYearForm(forms.Form):
         return data
 
 
-class HolidayForm(forms.Form):
+class HolidayForm(Form):
     name = forms.CharField(label=_("Holiday"), max_length=50)
     start_date = forms.DateField(label=_("From"), widget=DATE)
     end_date = forms.DateField(label=_("To"), widget=DATE)

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
+from .files import safe_filename
 from .models import Job
 from .uploads import pending_dir
 
@@ -98,7 +99,8 @@ class JobContext:
         self._save(outcome=outcome)
 
     def output_path(self, filename: str) -> Path:
-        self.output = self._workdir / filename
+        """Where to write the job's file; ``filename`` may come from user text (a name)."""
+        self.output = self._workdir / safe_filename(filename)
         return self.output
 
 

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .validators import strip_control_characters
+
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
 # WeasyPrint logs each layout step at INFO; with the root logger at INFO that triples the
@@ -85,10 +87,16 @@ def render_html(template: str, context: dict, *, language: str) -> str:
         return render_to_string(template, {**context, **extra})
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_document(html: str):
+    """WeasyPrint's document for ``html``. Control characters stored before forms refused
+    them are dropped: WeasyPrint draws empty boxes for most and drops text after a NUL."""
     from weasyprint import HTML  # a heavy import, only where a PDF is made
 
-    return HTML(string=html).write_pdf()
+    return HTML(string=strip_control_characters(html))
+
+
+def html_to_pdf(html: str) -> bytes:
+    return html_document(html).write_pdf()
 
 
 def render_pdf(template: str, context: dict, *, language: str) -> bytes:

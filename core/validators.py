@@ -29,3 +29,9 @@ def reject_control_characters(value, *, single_line: bool = False) -> None:
             % {"code": f"U+{ord(char):04X}"},
             code="control_character",
         )
+
+
+def strip_control_characters(value: str) -> str:
+    """``value`` without the control characters forms refuse (tab, line feed and carriage
+    return stay): data stored before the refusal existed must still make a readable file."""
+    return _CONTROL.sub("", value)

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from . import selectors, services
+from .files import download_response
 from .forms import HolidayForm, SchoolYearForm
 from .jobs import job_create, job_regenerable, job_retry
 from .models import District, Holiday, Job, SchoolYear, school_year_start
@@ -138,7 +139,7 @@ def job_download(request, pk: int):
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None  # expired or removed: the page offers "regenerate"
-    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return download_response(handle, filename=job.file.name.rsplit("/", 1)[-1])
 
 
 @require_POST

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .data_export import KIND
 from .data_export_tables import TABLES, export_choices, may_export, resolve_target
+from .forms import Form
 from .jobs import job_create
 from .models import District, School
 
 
-class DataExportForm(forms.Form):
+class DataExportForm(Form):
     owner = forms.ChoiceField(label=_("What to export"), widget=forms.RadioSelect)
 
     def __init__(self, *args, user, **kwargs):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from assessment.duties import duty_statuses
 from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound
 from backbone.models import Designation
+from core.files import safe_filename
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label, school_year_start
 from core.pdf import html_to_pdf, render_html, require_cjk_font
@@ -391,7 +392,7 @@ def batch_dossiers(ctx: JobContext) -> None:
         for i, teacher in enumerate(teachers, start=1):
             dossier = dossier_data(teacher=teacher)
             pdf = html_to_pdf(dossier_html(dossiers=[dossier], language=language))
-            filename = dossier_filename(teacher)
+            filename = safe_filename(dossier_filename(teacher))
             seen[filename] += 1
             if seen[filename] > 1:
                 filename = filename.replace(".pdf", f"-{seen[filename]}.pdf")

@@ -7,11 +7,11 @@ from pathlib import Path
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from assessment.models import Grade
 from core.jobs import JobContext, JobError, job_handler
 from core.models import District, Job, School
+from core.writers import XlsxWorkbook
 
 from .svg import Series, bar_chart
 from .yearly import HOUR_BUCKETS, ROSTER_FIELDS, YearlyReport, roster_field_labels, yearly_report
@@ -123,16 +123,15 @@ def _cell(value):
     return value
 
 
-def _sheet(wb: Workbook, title: str, header: list, rows: list[list]) -> None:
-    ws = wb.create_sheet(str(title)[:31])
-    ws.append([_cell(h) for h in header])
+def _sheet(wb: XlsxWorkbook, title: str, header: list, rows: list[list]) -> None:
+    ws = wb.add_sheet(title, [_cell(h) for h in header])
     for row in rows:
         ws.append([_cell(v) for v in row])
 
 
-def yearly_workbook(report: YearlyReport) -> Workbook:
+def yearly_workbook(report: YearlyReport) -> XlsxWorkbook:
     labels = roster_field_labels()
-    wb = Workbook(write_only=True)
+    wb = XlsxWorkbook()
     _sheet(
         wb,
         _("Roster"),
@@ -185,7 +184,7 @@ def yearly_workbook(report: YearlyReport) -> Workbook:
     return wb
 
 
-def _schools_sheet(wb: Workbook, report: YearlyReport) -> None:
+def _schools_sheet(wb: XlsxWorkbook, report: YearlyReport) -> None:
     header = [
         _("School code"),
         _("School"),
@@ -230,7 +229,7 @@ def district_overview_xlsx(ctx: JobContext) -> None:
     _school, district = resolve_owner(user=ctx.job.requested_by, params=ctx.params)
     _step(ctx, _("Collecting the numbers"))
     report = overview_report(district=district)
-    wb = Workbook(write_only=True)
+    wb = XlsxWorkbook()
     _schools_sheet(wb, report)
     _step(ctx, _("Saving the file"))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

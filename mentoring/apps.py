@@ -7,4 +7,5 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
-        from . import selectors  # noqa: F401  (registers the mentor as a reader of plans)
+        # selectors registers the mentor as a reader of plans; pdf and exports their jobs.
+        from . import exports, pdf, selectors  # noqa: F401

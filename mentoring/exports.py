@@ -6,12 +6,10 @@ Registered by importing this module from mentoring.views_compliance."""
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from core.jobs import JobContext, job_handler
+from core.writers import XlsxWorkbook
 
 from .compliance import OverviewRow, Week, overview_rows
 
@@ -67,15 +65,6 @@ def week_columns():
     ]
 
 
-def _cell(value):
-    return str(value) if isinstance(value, Promise) else value
-
-
-def _widen(ws, count: int, width: int) -> None:
-    for idx in range(1, count + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = width
-
-
 @job_handler(KIND)
 def mentoring_compliance_export(ctx: JobContext) -> None:
     user = ctx.job.requested_by
@@ -84,19 +73,17 @@ def mentoring_compliance_export(ctx: JobContext) -> None:
     ctx.set_total(len(rows))
     columns = pairing_columns()
     weekly = week_columns()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Pairings"))
-    weeks = wb.create_sheet(_("Weeks"))
-    _widen(ws, len(columns), 14)
-    _widen(weeks, 2 + len(weekly), 14)
-    ws.append([label for label, _get in columns])
-    weeks.append([_("Mentor"), _("Apprentice"), *[label for label, _get in weekly]])
+    wb = XlsxWorkbook()
+    ws = wb.add_sheet(_("Pairings"), [label for label, _get in columns], width=14)
+    weeks = wb.add_sheet(
+        _("Weeks"), [_("Mentor"), _("Apprentice"), *[label for label, _get in weekly]], width=14
+    )
     for i, row in enumerate(rows, start=1):
-        ws.append([_cell(get(row)) for _label, get in columns])
+        ws.append([get(row) for _label, get in columns])
         for week in row.compliance.weeks:
             weeks.append(
                 [row.pairing.mentor.name, row.pairing.apprentice.name]
-                + [_cell(get(row, week)) for _label, get in weekly]
+                + [get(row, week) for _label, get in weekly]
             )
         if i % 50 == 0:
             ctx.advance(50)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import ModelIdField
+from core.fields import SHORT_TEXT
+from core.forms import Form, ModelForm, ModelIdField
 from records.models import Observation, OpenClass
 from teachers.models import Teacher
 
@@ -64,7 +65,7 @@ class TeacherField(forms.ModelChoiceField):
         return f"{label} — {counts}"
 
 
-class TermsForm(forms.Form):
+class TermsForm(Form):
     """The contract terms, prefilled with the defaults in the user's language."""
 
     start_date = forms.DateField(label=_("Start date"), widget=_date_input())
@@ -75,9 +76,13 @@ class TermsForm(forms.Form):
     apprentice_observations_per_week = forms.IntegerField(
         label=_("Apprentice observations of the mentor per week"), min_value=0, max_value=10
     )
-    goals = forms.CharField(label=_("Goals"), widget=_text(3))
-    mentor_duties = forms.CharField(label=_("Mentor's duties"), widget=_text(5))
-    apprentice_duties = forms.CharField(label=_("Apprentice's duties"), widget=_text(4))
+    goals = forms.CharField(label=_("Goals"), widget=_text(3), max_length=SHORT_TEXT)
+    mentor_duties = forms.CharField(
+        label=_("Mentor's duties"), widget=_text(5), max_length=SHORT_TEXT
+    )
+    apprentice_duties = forms.CharField(
+        label=_("Apprentice's duties"), widget=_text(4), max_length=SHORT_TEXT
+    )
 
     TERMS_LAYOUT = (
         Fieldset(
@@ -144,8 +149,8 @@ class AssignForm(TermsForm):
         return data
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=_text(3))
+class ReasonForm(Form):
+    reason = forms.CharField(label=_("Reason"), widget=_text(3), max_length=SHORT_TEXT)
 
     def __init__(self, *args, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +158,7 @@ class ReasonForm(forms.Form):
         self.helper = _helper("reason")
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(ModelForm):
     """An observation of the other party's class; the observer and observed are the pair."""
 
     class Meta:
@@ -172,7 +177,7 @@ class ObservationForm(forms.ModelForm):
         )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = GuidanceSession
         fields = ["date", "kind", "notes", "follow_up", "private"]
@@ -189,7 +194,7 @@ class ReportClassField(ModelIdField):
         return f"{obj.date:%Y-%m-%d} · {obj.topic} · {obj.get_status_display()}"
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(Form):
     final_appraisal = forms.CharField(label=_("Final appraisal"), widget=_text(8))
     report_class = ReportClassField(
         label=_("Report class (汇报课)"),

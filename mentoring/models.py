@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
 from core.models import School
 from core.scoping import ScopedQuerySet
 from teachers.models import Teacher
@@ -53,9 +54,9 @@ class Pairing(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    goals = models.TextField(_("goals"))
-    mentor_duties = models.TextField(_("mentor's duties"))
-    apprentice_duties = models.TextField(_("apprentice's duties"))
+    goals = LimitedTextField(_("goals"), max_length=SHORT_TEXT)
+    mentor_duties = LimitedTextField(_("mentor's duties"), max_length=SHORT_TEXT)
+    apprentice_duties = LimitedTextField(_("apprentice's duties"), max_length=SHORT_TEXT)
     mentor_observations_per_week = models.PositiveSmallIntegerField(
         _("mentor observations of the apprentice per week"), default=2
     )
@@ -80,7 +81,7 @@ class Pairing(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    end_reason = models.TextField(_("reason for ending early"), blank=True)
+    end_reason = LimitedTextField(_("reason for ending early"), blank=True, max_length=SHORT_TEXT)
     renewed_from = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,
@@ -97,7 +98,9 @@ class Pairing(models.Model):
         related_name="+",
         verbose_name=_("end-of-pairing report class (汇报课)"),
     )
-    final_appraisal = models.TextField(_("mentor's final appraisal"), blank=True)
+    final_appraisal = LimitedTextField(
+        _("mentor's final appraisal"), blank=True, max_length=LONG_TEXT
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PairingQuerySet.as_manager()
@@ -140,8 +143,8 @@ class GuidanceSession(models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    notes = models.TextField(_("notes"))
-    follow_up = models.TextField(_("follow-up actions"), blank=True)
+    notes = LimitedTextField(_("notes"), max_length=LONG_TEXT)
+    follow_up = LimitedTextField(_("follow-up actions"), blank=True, max_length=SHORT_TEXT)
     private = models.BooleanField(
         _("private to the pair"),
         default=False,

@@ -87,9 +87,14 @@ def _pairings() -> QuerySet[Pairing]:
     )
 
 
+def find_pairing(*, user: User, pk) -> Pairing | None:
+    """The pairing if the user may see it, else None."""
+    return _pairings().visible_to(user).filter(pk=pk).first()
+
+
 def get_pairing(*, user: User, pk: int) -> Pairing:
     """A pairing the user may see; 404 otherwise (even by guessing an id)."""
-    pairing = _pairings().visible_to(user).filter(pk=pk).first()
+    pairing = find_pairing(user=user, pk=pk)
     if pairing is None:
         raise Http404
     return pairing

@@ -8,10 +8,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import content_disposition_header
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.jobs import job_create
 from teachers.models import Teacher
 
 from . import forms, pdf, selectors, services
@@ -310,19 +311,24 @@ def session_confirm(request, pk: int):
 
 # -- the contract --------------------------------------------------------------------------------
 def pairing_contract(request, pk: int):
+    """POST: print the contract as a job (its page shows progress and the download); GET
+    with ?html=1 shows a superuser the markup, to work on the template."""
     pairing = selectors.get_pairing(user=request.user, pk=pk)
-    if request.GET.get("html") and request.user.is_superuser:
-        return HttpResponse(pdf.contract_html(pairing=pairing))  # to work on the template
-    try:
-        content = pdf.contract_pdf(pairing=pairing)
-    except pdf.FontMissing:
-        context = {"pairing": pairing, "package": pdf.CJK_FONT_PACKAGE}
-        return render(request, "mentoring/contract_font_missing.html", context, status=503)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=pdf.contract_filename(pairing)
+    if request.method != "POST":
+        if request.GET.get("html") and request.user.is_superuser:
+            return HttpResponse(pdf.contract_html(pairing=pairing))
+        return redirect("mentoring:detail", pk=pairing.pk)
+    language = translation.get_language() or "zh-hans"
+    job = job_create(
+        kind=pdf.KIND,
+        requested_by=request.user,
+        params={
+            "pairing": pairing.pk,
+            "label": f"{pairing.mentor.name} / {pairing.apprentice.name}",
+        },
+        fingerprint=pdf.contract_fingerprint(pairing=pairing, language=language),
     )
-    return response
+    return redirect("job", pk=job.pk)
 
 
 urlpatterns = [

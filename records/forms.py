@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ModelIdsField
+from core.forms import Form, ModelForm, ModelIdsField
 from core.models import school_year_label, school_year_start
 from teachers.models import Teacher
 
@@ -73,7 +73,7 @@ def colleagues(teacher: Teacher, *, keep=()) -> QuerySet[Teacher]:
     )
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(ModelForm):
     """What every kind shares: the author is fixed by the view, the date defaults to today,
     and there are two buttons, "Save draft" and "Save and submit"."""
 
@@ -497,7 +497,7 @@ def form_class_for(kind: str) -> type[RecordForm]:
 # -- "My growth" filters ----------------------------------------------------------------------
 
 
-class GrowthFilterForm(forms.Form):
+class GrowthFilterForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     year = forms.TypedChoiceField(
         label=_("School year"), required=False, coerce=int, empty_value=None

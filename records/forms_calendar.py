@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
+
 from .models import OpenClass, OpenClassEvaluation
 from .services.calendar import CRITERIA
 from .services.observations import ObservationRow
@@ -18,7 +20,7 @@ MAX_QUICK_ROWS = 30
 DEFAULT_QUICK_ROWS = 3
 
 
-class CalendarFilterForm(forms.Form):
+class CalendarFilterForm(Form):
     month = forms.CharField(required=False, widget=forms.HiddenInput)
     subject = forms.ChoiceField(label=_("Subject"), required=False)
     kind = forms.ChoiceField(
@@ -41,7 +43,7 @@ def _field_label(name: str) -> str:
     return capfirst(OpenClassEvaluation._meta.get_field(name).verbose_name)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     design = forms.TypedChoiceField(
         label=_field_label("design"), choices=RATINGS, coerce=int, widget=forms.RadioSelect
     )
@@ -78,7 +80,7 @@ class EvaluationForm(forms.Form):
         )
 
 
-class ObservationRowForm(forms.Form):
+class ObservationRowForm(Form):
     """One row of the quick entry: a class observed, in Gugan or outside it."""
 
     # Filled in by default on every row: a row counts once something else is typed in.
@@ -208,7 +210,7 @@ def with_extra_row(data, *, subject: str = ""):
     return data
 
 
-class PlanCommentForm(forms.Form):
+class PlanCommentForm(Form):
     text = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )

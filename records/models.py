@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
 from core.models import school_year_label
 from core.scoping import ScopedQuerySet
 from teachers.models import Teacher
@@ -83,7 +84,7 @@ class Record(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    return_reason = models.TextField(_("reason for returning"), blank=True)
+    return_reason = LimitedTextField(_("reason for returning"), blank=True, max_length=SHORT_TEXT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -212,7 +213,7 @@ class OpenClassEvaluation(models.Model):
     delivery = models.PositiveSmallIntegerField(_("classroom delivery"), choices=RATING_CHOICES)
     engagement = models.PositiveSmallIntegerField(_("student engagement"), choices=RATING_CHOICES)
     effect = models.PositiveSmallIntegerField(_("teaching effect"), choices=RATING_CHOICES)
-    comments = models.TextField(_("comments"))
+    comments = LimitedTextField(_("comments"), max_length=LONG_TEXT)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:
@@ -262,7 +263,7 @@ class Observation(Record):
     )
     subject = models.CharField(_("subject"), max_length=30)
     class_name = models.CharField(_("class"), max_length=50, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True, max_length=LONG_TEXT)
     rating = models.PositiveSmallIntegerField(
         _("rating"), choices=[(i, str(i)) for i in range(1, 6)], null=True, blank=True
     )
@@ -347,10 +348,12 @@ class ResearchProject(Record):
     approved_on = models.DateField(_("approved on (立项)"), null=True, blank=True)
     midterm_on = models.DateField(_("mid-term review on (中期)"), null=True, blank=True)
     concluded_on = models.DateField(_("concluded on (结题)"), null=True, blank=True)
-    semester_plan = models.TextField(_("semester research plan"), blank=True)
-    process_records = models.TextField(_("monthly process records"), blank=True)
-    stage_summary = models.TextField(_("stage summary"), blank=True)
-    outcome = models.TextField(_("research outcome"), blank=True)
+    semester_plan = LimitedTextField(_("semester research plan"), blank=True, max_length=LONG_TEXT)
+    process_records = LimitedTextField(
+        _("monthly process records"), blank=True, max_length=LONG_TEXT
+    )
+    stage_summary = LimitedTextField(_("stage summary"), blank=True, max_length=LONG_TEXT)
+    outcome = LimitedTextField(_("research outcome"), blank=True, max_length=LONG_TEXT)
 
     class Meta:
         verbose_name = _("research project")
@@ -404,7 +407,7 @@ class Training(Record):
 
 class ReadingNote(Record):
     book = models.CharField(_("book"), max_length=200)
-    reflection = models.TextField(_("reflection"))
+    reflection = LimitedTextField(_("reflection"), max_length=LONG_TEXT)
 
     class Meta:
         verbose_name = _("reading note")
@@ -420,7 +423,7 @@ class StudyTrip(Record):
     destination = models.CharField(_("where"), max_length=200)
     end_date = models.DateField(_("end date"))
     purpose = models.CharField(_("purpose"), max_length=200)
-    report = models.TextField(_("written report"), blank=True)
+    report = LimitedTextField(_("written report"), blank=True, max_length=LONG_TEXT)
     follow_up = models.ForeignKey(
         Record,
         on_delete=models.SET_NULL,
@@ -445,11 +448,11 @@ class SelfDevelopmentPlan(Record):
 
     first_year = models.PositiveSmallIntegerField(_("term starts (school year)"))
     last_year = models.PositiveSmallIntegerField(_("term ends (school year)"))
-    review = models.TextField(_("review of personal performance"))
-    self_assessment = models.TextField(_("self-assessment of abilities"))
-    long_term_goals = models.TextField(_("long-term goals"))
-    short_term_goals = models.TextField(_("short-term goals"))
-    measures = models.TextField(_("methods and measures"))
+    review = LimitedTextField(_("review of personal performance"), max_length=LONG_TEXT)
+    self_assessment = LimitedTextField(_("self-assessment of abilities"), max_length=LONG_TEXT)
+    long_term_goals = LimitedTextField(_("long-term goals"), max_length=LONG_TEXT)
+    short_term_goals = LimitedTextField(_("short-term goals"), max_length=LONG_TEXT)
+    measures = LimitedTextField(_("methods and measures"), max_length=LONG_TEXT)
 
     class Meta:
         verbose_name = _("self-development plan")
@@ -474,7 +477,7 @@ class PlanComment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("comment"))
+    text = LimitedTextField(_("comment"), max_length=SHORT_TEXT)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:

@@ -3,12 +3,10 @@ never hold a request."""
 
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from core.jobs import JobContext, job_handler
+from core.writers import XlsxWorkbook
 
 from .filters import TeacherFilter
 from .selectors import teacher_list
@@ -37,10 +35,6 @@ def roster_columns():
     ]
 
 
-def _cell(value):
-    return str(value) if isinstance(value, Promise) else value
-
-
 @job_handler("roster_export")
 def roster_export(ctx: JobContext) -> None:
     user = ctx.job.requested_by
@@ -49,14 +43,11 @@ def roster_export(ctx: JobContext) -> None:
     teachers = TeacherFilter(data, queryset=teacher_list(user=user), user=user).qs
     ctx.set_total(teachers.count())
     columns = roster_columns()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Teachers"))
-    ws.append([label for label, _get in columns])
+    wb = XlsxWorkbook()
+    ws = wb.add_sheet(_("Teachers"), [label for label, _get in columns], width=14)
     for i, teacher in enumerate(teachers.iterator(chunk_size=500), start=1):
-        ws.append([_cell(get(teacher)) for _label, get in columns])
+        ws.append([get(teacher) for _label, get in columns])
         if i % 200 == 0:
             ctx.advance(200)
-    for idx in range(1, len(columns) + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 14
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     wb.save(ctx.output_path(f"teachers-{stamp}.xlsx"))

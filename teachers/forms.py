@@ -3,12 +3,13 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelForm
 from core.models import TeachingGroup
 
 from .models import Post, Teacher
 
 
-class TeacherForm(forms.ModelForm):
+class TeacherForm(ModelForm):
     posts = forms.MultipleChoiceField(
         label=_("Posts"), choices=Post.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import ImportFileField
+from core.forms import Form, ImportFileField
 from core.import_jobs import import_job_start, import_runs_as_job
 from core.models import School
 from core.tabular import TableError, count_rows
@@ -27,7 +27,7 @@ SESSION_KEY = "roster_import"
 logger = logging.getLogger(__name__)
 
 
-class RosterImportForm(forms.Form):
+class RosterImportForm(Form):
     file = ImportFileField(label=gettext_lazy("Roster file"))
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=gettext_lazy("School"))
     create_groups = forms.BooleanField(

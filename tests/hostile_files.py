@@ -194,3 +194,15 @@ def empty_rows(path: Path, *, rows: int) -> Path:
         yield _SHEET_CLOSE
 
     return _package(path, strings=_strings(ROSTER_HEADER), sheet_body=body())
+
+
+# -- what Gugan writes back ----------------------------------------------------------------
+# Text a user may type that Excel would run as a formula (it opens a link when clicked).
+FORMULA = '=HYPERLINK("http://x.example/","y")'
+
+
+def assert_inert(workbook, text: str = FORMULA) -> None:
+    """``text`` is in the workbook as a text cell and no cell anywhere is a formula."""
+    cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert any(c.value == text and c.data_type == "s" for c in cells)

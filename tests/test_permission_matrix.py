@@ -205,7 +205,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "mentoring:observe": Rule("pairing", "FORM", "FFFF|ANA"),
     "mentoring:session_new": Rule("pairing", "FORM", "FFFF|ANA"),
     "mentoring:session_confirm": Rule("session", "POST", "FFFF|ANF"),
-    "mentoring:contract": Rule("pairing", "FILE", "AAAA|ANA"),
+    "mentoring:contract": Rule("pairing", "POST", "AAAA|ANA"),  # a job prints it
     # assessment: the mentor (a backbone teacher) is assessed; only the principal finalises,
     # posts, locks and decides flagged designations
     "assessment:duty_template_edit": Rule("duty_template", "FORM", "AAFA|NNN"),

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ModelIdsField
+from core.fields import SHORT_TEXT
+from core.forms import Form, ModelIdsField
 from core.models import school_year_label, school_year_start
 
 from .. import selectors
@@ -34,7 +35,7 @@ class CommitteeField(ModelIdsField):
         return f"{obj} ({obj.username})"
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     school = forms.ModelChoiceField(label=_("School"), queryset=None)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=AssessmentTemplate.Kind.choices, initial="annual"
@@ -77,7 +78,7 @@ class RoundForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Open the round")))
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(Form):
     """One number per entry and component; fields named s_<entry>_<component>."""
 
     def __init__(self, *args, entries, components, values=None, disabled=False, **kwargs):
@@ -119,7 +120,7 @@ class ScoreSheetForm(forms.Form):
         return result
 
 
-class PostForm(forms.Form):
+class PostForm(Form):
     notice_from = forms.DateField(label=_("Posted from"), widget=_date_widget())
     notice_until = forms.DateField(label=_("Posted until"), widget=_date_widget())
 
@@ -135,13 +136,15 @@ class PostForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Post the results")))
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(Form):
     reason = forms.CharField(
-        label=_("Reason for the revocation"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the revocation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT,
     )
 
 
-class DutyReportForm(forms.Form):
+class DutyReportForm(Form):
     text = forms.CharField(
         label=_("My annual duty report (述职)"),
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -156,7 +159,7 @@ class DutyReportForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(Form):
     excellent_from = forms.DecimalField(
         label=_("Excellent from"), min_value=0, max_value=100, decimal_places=1
     )
@@ -192,7 +195,7 @@ class TemplateForm(forms.Form):
         )
 
 
-class ComponentForm(forms.Form):
+class ComponentForm(Form):
     name = forms.CharField(
         label=_("Component"), max_length=50, required=False, widget=forms.TextInput(attrs=SMALL)
     )

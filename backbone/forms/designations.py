@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ImportFileField
+from core.fields import SHORT_TEXT
+from core.forms import Form, ImportFileField
 from core.models import School, school_year_label
 from teachers.models import Teacher
 
@@ -36,7 +37,7 @@ def _year_field(label, *, required=True, blank_label=None, help_text=""):
     )
 
 
-class _TermFields(forms.Form):
+class _TermFields(Form):
     designated_by = forms.CharField(
         label=_("Designated by"),
         max_length=100,
@@ -97,11 +98,12 @@ class PromoteForm(_TermFields):
         self.helper = self._helper("tier", submit=_("Promote"))
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept on the teacher's record."),
+        max_length=SHORT_TEXT,
     )
 
     def __init__(self, *args, **kwargs):
@@ -110,10 +112,12 @@ class RevokeForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Revoke"), css_class="btn-danger"))
 
 
-class ReserveEntryForm(forms.Form):
+class ReserveEntryForm(Form):
     teacher = TeacherChoiceField(label=_("Teacher"), queryset=Teacher.objects.none())
     tier = forms.ModelChoiceField(label=_("Candidate for"), queryset=Tier.objects.none())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=SHORT_TEXT
+    )
 
     def __init__(self, *args, teachers, tiers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +128,7 @@ class ReserveEntryForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Add to the reserve pool")))
 
 
-class DesignationImportForm(forms.Form):
+class DesignationImportForm(Form):
     file = ImportFileField(label=_("Designations file"))
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
 

@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form, ModelForm
 from core.models import school_year_label
 from teachers.models import Grade
 
@@ -10,7 +11,7 @@ from ..models import EligibilityRuleSet, Tier
 from ..services.eligibility import RULE_FIELDS
 
 
-class EligibilityRulesForm(forms.ModelForm):
+class EligibilityRulesForm(ModelForm):
     """Parses the rules; the service saves them (and sets tier, school, updated_by)."""
 
     class Meta:
@@ -35,7 +36,7 @@ class EligibilityRulesForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.fields}
 
 
-class AnnualGradesForm(forms.Form):
+class AnnualGradesForm(Form):
     """One grade select per teacher for one school year; blank clears a grade."""
 
     def __init__(self, *args, teachers, grades: dict[int, int], disabled: bool = False, **kwargs):
@@ -65,7 +66,7 @@ class AnnualGradesForm(forms.Form):
         return {t.pk: self.cleaned_data.get(self.key(t)) for t in self.teachers}
 
 
-class TargetPlanForm(forms.Form):
+class TargetPlanForm(Form):
     """A plan for one school year: a number of teachers per tier."""
 
     by_year = forms.TypedChoiceField(label=_("By the end of school year"), coerce=int)

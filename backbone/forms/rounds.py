@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ModelIdsField
+from core.fields import SHORT_TEXT
+from core.forms import Form, ModelIdsField
 from core.models import school_year_label
 
 from ..models import Candidate, Objection, school_year_start
@@ -33,7 +34,7 @@ class CommitteeField(ModelIdsField):
         return f"{obj} ({obj.username})"
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     school = forms.ModelChoiceField(label=_("School"), queryset=None)
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=100)
@@ -83,7 +84,7 @@ class RoundForm(forms.Form):
         )
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(Form):
     name = forms.CharField(label=_("Criterion"), max_length=50, required=False)
     weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100, required=False)
     max_score = forms.IntegerField(
@@ -136,7 +137,7 @@ def criterion_formset(data=None) -> BaseCriterionFormSet:
     return CriterionFormSet(data, initial=initial, prefix="criteria")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(Form):
     statement = forms.CharField(
         label=_("Application statement"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -161,7 +162,7 @@ class NominationTeacherField(forms.ModelChoiceField):
         return label
 
 
-class NominationForm(forms.Form):
+class NominationForm(Form):
     statement = forms.CharField(
         label=_("Reason for the nomination"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -181,7 +182,7 @@ class NominationForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Nominate")))
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(Form):
     """One number per candidate and criterion; fields named s_<candidate>_<criterion>."""
 
     def __init__(self, *args, candidates, criteria, values=None, disabled=False, **kwargs):
@@ -223,7 +224,7 @@ class ScoreSheetForm(forms.Form):
         return result
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(Form):
     candidates = ModelIdsField(
         label=_("Proposed candidates"),
         queryset=Candidate.objects.none(),
@@ -236,7 +237,7 @@ class ProposalForm(forms.Form):
         self.fields["candidates"].queryset = round.candidates.filter(withdrawn=False)
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(Form):
     announce_from = forms.DateField(label=_("Announcement starts"), widget=_date_widget())
     announce_until = forms.DateField(label=_("Announcement ends"), widget=_date_widget())
 
@@ -257,14 +258,18 @@ class ObjectionCandidateField(forms.ModelChoiceField):
         return obj.teacher.name
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(Form):
     candidate = ObjectionCandidateField(
         label=_("Concerning"),
         queryset=Candidate.objects.none(),
         required=False,
         empty_label=_("The list as a whole"),
     )
-    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Your objection"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=SHORT_TEXT,
+    )
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,7 +280,7 @@ class ObjectionForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Lodge the objection")))
 
 
-class ObjectionHandleForm(forms.Form):
+class ObjectionHandleForm(Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -286,7 +291,9 @@ class ObjectionHandleForm(forms.Form):
         help_text=_("An upheld objection against a candidate takes them off the proposed list."),
     )
     response = forms.CharField(
-        label=_("How it was handled"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("How it was handled"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=SHORT_TEXT,
     )
 
     def __init__(self, *args, **kwargs):

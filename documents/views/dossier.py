@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backbone.models import Tier
-from core.forms import ModelIdsField
+from core.forms import Form, ModelIdsField
 from core.jobs import job_create
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
@@ -60,7 +60,7 @@ def batch_schools(user):
     )
 
 
-class BatchDossierForm(forms.Form):
+class BatchDossierForm(Form):
     FORMATS = [
         ("zip", gettext_lazy("A ZIP file with one PDF per teacher")),
         ("combined", gettext_lazy("One PDF with a table of contents")),

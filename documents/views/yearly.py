@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
 from core.jobs import job_create
 from core.models import District, School, school_year_label, school_year_start
 
@@ -49,7 +50,7 @@ def default_year(today=None) -> int:
     return current if today.month in (6, 7, 8) else current - 1
 
 
-class YearlyReportForm(forms.Form):
+class YearlyReportForm(Form):
     owner = forms.ChoiceField(label=_("School or district"))
     year = forms.TypedChoiceField(label=_("School year"), coerce=int)
     format = forms.ChoiceField(

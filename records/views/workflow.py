@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from core.forms import parse_ids
+from core.files import download_response
+from core.forms import Form, parse_ids
 
 from ..models import Attachment, Record, Status
 from ..selectors import workflow as selectors
@@ -39,7 +40,7 @@ PAGE_SIZE = 25
 
 
 # -- forms (they parse input; the rules live in records.services) -----------------------------
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
@@ -62,7 +63,7 @@ class AttachmentForm(forms.Form):
         }
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for returning"),
         max_length=2000,
@@ -329,17 +330,9 @@ def attachment_download(request, pk: int):
     except FileNotFoundError:
         logger.error("attachment %s: stored file %s is missing", attachment.pk, attachment.file)
         raise Http404 from None
-    response = FileResponse(
-        fileobj,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return download_response(
+        fileobj, filename=attachment.original_name, content_type=attachment.content_type
     )
-    # Never rendered by the browser, whatever the bytes say; not kept by shared caches.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    response["Cache-Control"] = "private"
-    return response
 
 
 urlpatterns = [

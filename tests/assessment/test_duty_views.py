@@ -17,6 +17,7 @@ from tests.factories import (
     TrainingFactory,
     tier,
 )
+from tests.hostile_files import FORMULA, assert_inert
 
 YEAR = 2025
 GRID = reverse("assessment:duties_grid")
@@ -119,6 +120,16 @@ def test_export_runs_as_a_job_in_the_users_scope(
     ws = load_workbook(job.file.path).active
     names = [row[2] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert names == ["落后老师", "领先老师"]
+
+
+def test_the_export_writes_a_name_that_looks_like_a_formula_as_text(
+    login, training_office, setup, django_capture_on_commit_callbacks
+):
+    setup["behind"].name = FORMULA
+    setup["behind"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        login(training_office).post(reverse("assessment:duties_export"), {"query": f"year={YEAR}"})
+    assert_inert(load_workbook(Job.objects.get(kind="duties_export").file.path))
 
 
 def test_export_is_refused_to_teachers(login, teacher_user):

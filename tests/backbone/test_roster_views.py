@@ -13,6 +13,7 @@ from backbone.models import Designation, ReserveEntry, school_year_start
 from core.models import Job
 from tests.factories import DesignationFactory, SchoolFactory, TeacherFactory, TeachingGroupFactory
 from tests.factories import tier as get_tier
+from tests.hostile_files import FORMULA, assert_inert
 
 THIS = school_year_start(timezone.localdate())
 
@@ -373,3 +374,16 @@ def test_roster_shows_the_latest_annual_grade_and_a_revocation_flag(en_login, pr
     body = en_login(principal).get(reverse("backbone:roster")).content.decode()
     assert "Unqualified" in body and "Excellent" not in body  # only the latest year shows
     assert "Flagged for revocation" in body
+
+
+def test_the_export_writes_a_name_that_looks_like_a_formula_as_text(
+    login, principal, roster, django_capture_on_commit_callbacks
+):
+    teacher = roster["wang"].teacher
+    teacher.name = FORMULA
+    teacher.save()
+    client = login(principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("backbone:roster_export"), {"query": ""})
+    download = client.get(reverse("job_download", args=[Job.objects.get().pk]))
+    assert_inert(load_workbook(io.BytesIO(b"".join(download.streaming_content))))

@@ -155,6 +155,22 @@ def test_attachments_are_included_byte_identical_under_a_readable_path(
     assert rows[1][-1] == path
 
 
+def test_attachment_paths_stay_inside_files_whatever_the_uploaded_name(
+    dataset, school, training_office, login, django_capture_on_commit_callbacks
+):
+    attachment = dataset["file"]
+    attachment.original_name = "../../" + "长" * 240 + "\x08.pdf"
+    attachment.save()
+    archive = export(
+        login, training_office, f"school={school.pk}", django_capture_on_commit_callbacks
+    )
+    [path] = [n for n in archive.namelist() if n.startswith("files/")]
+    assert archive.read(path) == PDF
+    parts = path.split("/")
+    assert len(parts) == 5 and ".." not in parts and "\x08" not in path
+    assert all(len(part.encode()) <= 150 for part in parts) and path.endswith(".pdf")
+
+
 def test_a_district_export_covers_the_schools_of_its_district_only(
     dataset, school, district_office, login, django_capture_on_commit_callbacks
 ):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from core.models import Job, Role
 from tests.factories import DesignationFactory, SchoolFactory, TeacherFactory, user_with_role
+from tests.hostile_files import FORMULA, assert_inert
 
 URL = reverse("documents:district")
 
@@ -66,6 +67,19 @@ def test_the_overview_exports_to_xlsx(
     assert job.status == Job.Status.DONE, job.error
     ws = openpyxl.load_workbook(job.file).active
     assert ws.max_row == 3  # header and two schools
+
+
+def test_the_overview_export_writes_a_school_name_that_looks_like_a_formula_as_text(
+    school, district_office, login, django_capture_on_commit_callbacks
+):
+    import openpyxl
+
+    _school_with_data(school.district)
+    school.name = FORMULA
+    school.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        login(district_office).post(reverse("documents:district_export"))
+    assert_inert(openpyxl.load_workbook(Job.objects.get().file))
 
 
 @pytest.mark.parametrize("who", ["principal", "teacher_user"])

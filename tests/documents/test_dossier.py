@@ -11,6 +11,7 @@ from core import pdf
 from core.models import Job, Role
 from documents.dossier import dossier_data
 from records.models import Observation, Paper
+from tests.core.test_files import assert_safe, offered_name
 from tests.core.test_jobs import celery_worker_process, needs_worker  # noqa: F401 (fixture)
 from tests.factories import (
     AnnualGradeFactory,
@@ -171,6 +172,48 @@ def test_a_batch_zip_holds_one_pdf_per_teacher(
     assert job.status == Job.Status.DONE, job.error
     names = zipfile.ZipFile(io.BytesIO(download(client, job))).namelist()
     assert len(names) == 2 and any("王芳" in n for n in names) and any("陈静" in n for n in names)
+
+
+def test_a_teacher_named_like_a_path_gets_a_dossier_under_a_safe_name(
+    login, training_office, dossier_teacher, django_capture_on_commit_callbacks
+):
+    dossier_teacher.name = "../../x"
+    dossier_teacher.save()
+    client = login(training_office)
+    job = request_dossier(client, dossier_teacher, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.DONE, job.error
+    response = client.get(reverse("job_download", args=[job.pk]))
+    assert_safe(offered_name(response["Content-Disposition"]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_name_stored_with_a_control_character_still_prints(
+    login, training_office, dossier_teacher, django_capture_on_commit_callbacks, tmp_path
+):
+    # Stored before forms and imports refused control characters.
+    dossier_teacher.name = "王\x08芳\x1b"
+    dossier_teacher.save()
+    client = login(training_office)
+    job = request_dossier(client, dossier_teacher, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.DONE, job.error
+    assert "王芳" in poppler("pdftotext", download(client, job), tmp_path)
+
+
+def test_batch_zip_members_are_plain_names_whatever_the_teachers_are_called(
+    login, training_office, school, dossier_teacher, django_capture_on_commit_callbacks
+):
+    for i, name in enumerate(["../../x", "a/b\\c", "李\x08雪", "长" * 50, "../../x"]):
+        TeacherFactory(school=school, name=name, staff_no=f"H00{i}")
+    client = login(training_office)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:dossier_batch"), {"school": school.pk, "format": "zip"})
+    job = Job.objects.get()
+    assert job.status == Job.Status.DONE, job.error
+    names = zipfile.ZipFile(io.BytesIO(download(client, job))).namelist()
+    assert len(names) == len(set(names)) == 6
+    for name in names:
+        assert_safe(name)
+        assert name.endswith(".pdf")
 
 
 def test_a_combined_batch_has_a_contents_page_with_every_name(

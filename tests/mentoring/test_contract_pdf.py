@@ -1,16 +1,18 @@
-"""The mentoring contract (拜师合同): one A4 page with both names, in a CJK font, as a download;
-a clear message instead of empty boxes when no CJK font is installed."""
+"""The mentoring contract (拜师合同): one A4 page with both names, in a CJK font, printed by a
+job and downloaded from the job's page; a clear message instead of empty boxes when no CJK
+font is installed."""
 
 import datetime
 import re
 import subprocess
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Role
-from mentoring import pdf
+from core import pdf
+from core.models import Job, Role
 from mentoring.models import Pairing
 from tests.factories import TeacherFactory, user_with_role
 from tests.markers import needs_pdf_tools
@@ -44,19 +46,35 @@ def poppler(tool: str, path, *args) -> str:
     ).stdout  # fmt: skip
 
 
-def download(client, pairing, tmp_path):
-    response = client.get(reverse("mentoring:contract", args=[pairing.pk]))
-    assert response.status_code == 200, response.content[:500]
-    path = tmp_path / "contract.pdf"
-    path.write_bytes(response.content)
-    return response, path
+def print_contract(client, pairing) -> Job:
+    response = client.post(reverse("mentoring:contract", args=[pairing.pk]))
+    assert response.status_code == 302
+    job = Job.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
+    assert response.url == reverse("job", args=[job.pk])
+    return job
+
+
+@pytest.fixture
+def download(django_capture_on_commit_callbacks, tmp_path):
+    def _download(client, pairing):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = print_contract(client, pairing)
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE, job.error
+        response = client.get(reverse("job_download", args=[job.pk]))
+        assert response.status_code == 200
+        path = tmp_path / "contract.pdf"
+        path.write_bytes(b"".join(response.streaming_content))
+        return response, path
+
+    return _download
 
 
 @needs_pdf_tools
 def test_the_contract_is_one_page_with_both_chinese_names_in_a_cjk_font(
-    pairing, principal, login, tmp_path
+    pairing, principal, login, download
 ):
-    response, path = download(login(principal), pairing, tmp_path)
+    response, path = download(login(principal), pairing)
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -72,38 +90,58 @@ def test_the_contract_is_one_page_with_both_chinese_names_in_a_cjk_font(
 
 
 @needs_pdf_tools
-def test_a_long_contract_is_set_smaller_to_stay_on_one_page(pairing, principal, login, tmp_path):
+def test_a_long_contract_is_set_smaller_to_stay_on_one_page(pairing, principal, login, download):
     pairing.goals = "认真备课，虚心请教，积极上课，及时反思。" * 40
     pairing.mentor_duties = "\n".join(f"第{n}条：每周听课并评课，指导教学设计。" for n in range(12))
     pairing.save()
 
-    _, path = download(login(principal), pairing, tmp_path)
+    _, path = download(login(principal), pairing)
 
     assert "Pages:           1" in poppler("pdfinfo", path)
 
 
 @needs_pdf_tools
 def test_a_party_downloads_it_in_their_language_and_another_school_may_not(
-    pairing, outsider, login, tmp_path, school
+    pairing, outsider, login, download, school
 ):
     user = user_with_role(Role.TEACHER, school=school, username="apprentice", language="en")
     pairing.apprentice.user = user
     pairing.apprentice.save()
 
-    _, path = download(login(user), pairing, tmp_path)
+    _, path = download(login(user), pairing)
 
     assert "Mentoring contract" in poppler("pdftotext", path)
     url = reverse("mentoring:contract", args=[pairing.pk])
-    assert login(outsider).get(url).status_code == 404
+    assert login(outsider).post(url).status_code == 404
+    job = Job.objects.get()
+    assert login(outsider).get(reverse("job_download", args=[job.pk])).status_code == 404
 
 
-def test_without_a_cjk_font_the_page_names_the_package_to_install(
-    pairing, principal, login, monkeypatch
+def test_without_a_cjk_font_the_job_page_names_the_package_to_install(
+    pairing, principal, login, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(pdf, "cjk_font_installed", lambda: False)
+    client = login(principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = print_contract(client, pairing)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    page = client.get(reverse("job", args=[job.pk])).content.decode()
+    assert "fonts-noto-cjk" in page and "Traceback" not in page
 
-    response = login(principal).get(reverse("mentoring:contract", args=[pairing.pk]))
 
-    assert response.status_code == 503
-    assert response["Content-Type"].startswith("text/html")
-    assert "fonts-noto-cjk" in response.content.decode()
+def test_the_request_answers_at_once_and_leaves_the_printing_to_a_job(
+    pairing, principal, login, django_capture_on_commit_callbacks
+):
+    # Stored before goals had a maximum length: 100 KB took 64 s to lay out in the request.
+    Pairing.objects.filter(pk=pairing.pk).update(goals="认真备课，虚心请教。" * 10_000)
+    client = login(principal)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        started = time.perf_counter()
+        job = print_contract(client, pairing)
+        elapsed = time.perf_counter() - started
+    assert elapsed < 2
+    assert job.kind == "mentoring_contract" and job.status == Job.Status.QUEUED
+    assert len(queued) == 1  # handed to the queue once the request commits
+    page = client.get(reverse("mentoring:detail", args=[pairing.pk])).content.decode()
+    assert f'action="{reverse("mentoring:contract", args=[pairing.pk])}"' in page

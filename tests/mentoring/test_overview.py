@@ -21,6 +21,7 @@ from tests.factories import (
     TeachingGroupFactory,
     user_with_role,
 )
+from tests.hostile_files import FORMULA, assert_inert
 
 TODAY = timezone.localdate()
 # Ten finished weeks, then the current one.
@@ -302,3 +303,15 @@ def test_demo_step_is_idempotent_and_shows_every_light(client):
     client.force_login(User.objects.get(username="office"))
     lights = {row.compliance.light for row in client.get(URL).context["page"]}
     assert {Light.GREEN, Light.AMBER, Light.RED} <= lights
+
+
+def test_the_export_writes_a_name_that_looks_like_a_formula_as_text(
+    login, training_office, pairings, django_capture_on_commit_callbacks
+):
+    mentor = pairings["green"].mentor
+    mentor.name = FORMULA
+    mentor.save()
+    workbook = export(login(training_office), "", django_capture_on_commit_callbacks)
+    assert_inert(workbook)
+    weeks = workbook.worksheets[1]
+    assert {c.data_type for c in weeks["A"] if c.value == FORMULA} == {"s"}

@@ -380,7 +380,7 @@ def test_the_mentor_appraises_and_links_the_apprentices_report_class(mentor, app
 def pairing_urls(pairing) -> list[tuple[str, str]]:
     gets = ["detail", "decline", "end", "appraisal", "observe", "session_new", "contract"]
     posts = ["approve", "decline", "end", "complete", "renew", "appraisal", "observe",
-             "session_new"]  # fmt: skip
+             "session_new", "contract"]  # fmt: skip
     return [("get", reverse(f"mentoring:{n}", args=[pairing.pk])) for n in gets] + [
         ("post", reverse(f"mentoring:{n}", args=[pairing.pk])) for n in posts
     ]

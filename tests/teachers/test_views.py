@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from core.models import Job
 from teachers.models import Teacher
 from tests.factories import SchoolFactory, TeacherFactory, TeachingGroupFactory
+from tests.hostile_files import FORMULA, assert_inert
 
 
 @pytest.fixture
@@ -197,3 +198,16 @@ def test_anonymous_users_are_sent_to_login(client, roster):
     response = client.get(reverse("teachers:list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert client.get(reverse("login")).status_code == 200
+
+
+def test_the_export_writes_a_name_that_looks_like_a_formula_as_text(
+    login, principal, roster, django_capture_on_commit_callbacks
+):
+    Teacher.objects.filter(name="王芳").update(name=FORMULA, subject="+1-2", email="@x")
+    client = login(principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("teachers:export"), {"query": ""})
+    download = client.get(reverse("job_download", args=[Job.objects.get().pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert_inert(workbook)
+    assert "+1-2" in [c.value for c in workbook.active["L"]]

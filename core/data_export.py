@@ -47,6 +47,7 @@ from .data_export_tables import (
     resolve_target,
     safe_path_part,
 )
+from .job_files import FileAudience
 from .jobs import JobContext, JobError, job_handler
 from .models import School
 
@@ -243,9 +244,16 @@ def readme_text(manifest: dict) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def export_zip(target: ExportTarget, output, *, progress: JobContext | None = None) -> dict:
-    """Write the ZIP to ``output`` (a path); returns the manifest."""
-    ctx = ExportContext(target)
+def export_zip(
+    target: ExportTarget,
+    output,
+    *,
+    progress: JobContext | None = None,
+    audience: FileAudience | None = None,
+) -> dict:
+    """Write the ZIP to ``output`` (a path) for ``audience`` (by default the requester
+    alone); returns the manifest."""
+    ctx = ExportContext(target, audience)
     # Removed attachments are listed in the table (name, size, when) but have no file.
     attachments = attachments_queryset(ctx).filter(removed_at__isnull=True)
     file_count = attachments.count()
@@ -313,10 +321,10 @@ def export_zip(target: ExportTarget, output, *, progress: JobContext | None = No
 
 @job_handler(KIND)
 def data_export(ctx: JobContext) -> None:
-    user = ctx.job.requested_by
     try:
-        # The scope is applied again here, as the requesting user, at run time.
-        target = resolve_target(user, ctx.params)
+        # The scope is applied again here at run time, as the requester narrowed to the
+        # school or district the file is shared with (core.job_files).
+        target = resolve_target(ctx.viewer, ctx.params)
     except PermissionDenied:
         raise JobError(_("You may no longer export this data.")) from None
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -324,4 +332,5 @@ def data_export(ctx: JobContext) -> None:
         target,
         ctx.output_path(f"gugan-data-{safe_path_part(target.code)}-{stamp}.zip"),
         progress=ctx,
+        audience=ctx.audience,
     )

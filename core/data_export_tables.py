@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Case, F, Q, Sum, When
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -34,6 +34,8 @@ from assessment.models import (
     DutyReport,
     DutyTemplate,
 )
+from assessment.selectors import can_see_scores as assessment_can_see_scores
+from assessment.selectors import is_committee_member as assessment_is_member
 from backbone.models import (
     Candidate,
     Criterion,
@@ -42,11 +44,11 @@ from backbone.models import (
     Objection,
     ReserveEntry,
     Score,
-    ScoreSheet,
     SelectionRound,
     Target,
     Tier,
 )
+from backbone.selectors.rounds import can_see_scores as selection_can_see_scores
 from mentoring.models import GuidanceSession, Pairing
 from records.models import (
     Attachment,
@@ -68,6 +70,7 @@ from records.models import (
 )
 from teachers.models import Teacher
 
+from .job_files import FileAudience
 from .models import District, School, TeachingGroup, User, school_year_label
 
 # Fields holding the start year of a school year: shown as "2025–2026".
@@ -268,21 +271,31 @@ class TableSpec:
 
 class ExportContext:
     """The target plus what several tables need: the visible records, the scores that must
-    stay secret, who the requester is."""
+    stay secret, whose private things the file may hold."""
 
-    def __init__(self, target: ExportTarget):
+    def __init__(self, target: ExportTarget, audience: FileAudience | None = None):
         self.target = target
         self.user = target.user
+        self.audience = audience or FileAudience(requester=target.user)
+        # A shared file holds nobody's drafts or private notes.
+        self.own_user_id = self.audience.own_user_id()
         self.schools = target.school_ids
-        self.hidden_selection_rounds = self._hidden_selection_rounds()
-        self.hidden_assessment_rounds = self._hidden_assessment_rounds()
+        self.hidden_selection_rounds = self._hidden(
+            SelectionRound.objects.filter(school_id__in=self.schools).select_related("school")
+        )
+        self.hidden_assessment_rounds = self._hidden(
+            AssessmentRound.objects.filter(school_id__in=self.schools)
+        )
 
     def visible(self, model, path: str):
         """Rows of ``model`` the requester may see, within the target's schools."""
         return model.objects.visible_to(self.user).filter(**{f"{path}_id__in": self.schools})
 
     def records(self, model=Record):
-        return self.visible(model, "teacher__school")
+        records = self.visible(model, "teacher__school")
+        if self.own_user_id is None:
+            records = records.exclude(status=Status.DRAFT)
+        return records
 
     def defaults_or_schools(self, model):
         """District defaults (school empty) of the target's districts, and the schools' own."""
@@ -291,43 +304,32 @@ class ExportContext:
             | Q(school__isnull=True, district_id__in=self.target.district_ids)
         )
 
-    # Scoring secrecy, as on the round pages: while scoring runs, a committee member sees the
-    # scores only after submitting their own sheet, and a manager off the committee sees them.
-    def _hidden_selection_rounds(self) -> set[int]:
-        scope = self.user.scope
-        member_of = set(self.user.committee_rounds.values_list("pk", flat=True))
-        submitted = set(
-            ScoreSheet.objects.filter(member=self.user, submitted_at__isnull=False).values_list(
-                "round_id", flat=True
-            )
-        )
-        hidden = set()
-        running = SelectionRound.objects.filter(school_id__in=self.schools).exclude(
-            status__in=[SelectionRound.Status.ANNOUNCED, SelectionRound.Status.CONFIRMED]
-        )
-        for pk, school_id in running.values_list("pk", "school_id"):
-            sees = pk in submitted if pk in member_of else scope.can_manage_school(school_id)
-            if not sees:
-                hidden.add(pk)
-        return hidden
+    def _hidden(self, rounds) -> set[int]:
+        return {r.pk for r in rounds if not scores_visible_to_audience(self.audience, r)}
 
-    def _hidden_assessment_rounds(self) -> set[int]:
-        scope = self.user.scope
-        member_of = set(self.user.assessment_rounds.values_list("pk", flat=True))
-        submitted = set(
-            AssessmentSheet.objects.filter(
-                member=self.user, submitted_at__isnull=False
-            ).values_list("round_id", flat=True)
-        )
-        hidden = set()
-        running = AssessmentRound.objects.filter(
-            school_id__in=self.schools, status=AssessmentRound.Status.SCORING
-        )
-        for pk, school_id in running.values_list("pk", "school_id"):
-            sees = pk in submitted if pk in member_of else scope.can_manage_school(school_id)
-            if not sees:
-                hidden.add(pk)
-        return hidden
+
+def scores_visible_to_audience(audience: FileAudience, round) -> bool:
+    """Whether every person who may download the file may see the committee scores of a
+    selection or assessment round, and what derives from them (weighted totals, ranks, grades).
+
+    The one place a file asks the rounds' secrecy rules (backbone and assessment selectors):
+    a shared file shows them only once the round's rules show them to every manager and to the
+    district office, not because the requester alone may see them."""
+    if isinstance(round, SelectionRound):
+
+        def sees(user) -> bool:
+            return selection_can_see_scores(user, round)
+    else:
+
+        def sees(user) -> bool:
+            member = assessment_is_member(user, round)
+            sheet = AssessmentSheet.objects.filter(round=round, member_id=user.pk).first()
+            return assessment_can_see_scores(user, round, member=member, sheet=sheet)
+
+    people = audience.members()
+    if audience.shared:
+        people = [audience.office(), *people]
+    return all(sees(user) for user in people)
 
 
 def _table(queryset, model=None, *, first=(), last=(), joins=(), prefetch=(), **options) -> Table:
@@ -416,8 +418,13 @@ def _criteria(ctx: ExportContext) -> Table:
 
 def _candidates(ctx: ExportContext) -> Table:
     hidden = ctx.hidden_selection_rounds
-    qs = ctx.visible(Candidate, "round__school").order_by("round_id", "rank", "pk")
-    override = {"score": lambda c: None if c.round_id in hidden else c.score}
+    # While the scores are secret the rank is too, and so is the order it gives.
+    rank = Case(When(round_id__in=hidden, then=None), default=F("rank"))
+    qs = ctx.visible(Candidate, "round__school").order_by("round_id", rank, "pk")
+    override = {
+        "score": lambda c: None if c.round_id in hidden else c.score,
+        "rank": lambda c: None if c.round_id in hidden else c.rank,
+    }
     return _table(qs, override=override)
 
 
@@ -543,12 +550,15 @@ def _pairings(ctx: ExportContext) -> Table:
 
 
 def _sessions(ctx: ExportContext) -> Table:
-    user_id = ctx.user.pk
+    user_id = ctx.own_user_id
 
     def shown(field: str):
         def get(session):
             pairing = session.pairing
-            party = user_id in (pairing.mentor.user_id, pairing.apprentice.user_id)
+            party = user_id is not None and user_id in (
+                pairing.mentor.user_id,
+                pairing.apprentice.user_id,
+            )
             return getattr(session, field) if party or not session.private else ""
 
         return get
@@ -575,7 +585,7 @@ def _duty_reports(ctx: ExportContext) -> Table:
     # An unsubmitted report is still the teacher's draft.
     qs = (
         ctx.visible(DutyReport, "teacher__school")
-        .filter(Q(submitted_at__isnull=False) | Q(teacher__user_id=ctx.user.pk))
+        .filter(Q(submitted_at__isnull=False) | Q(teacher__user_id=ctx.own_user_id or 0))
         .order_by("teacher__staff_no", "year")
     )
     return _table(qs)

@@ -13,6 +13,7 @@ A user with roles in several schools or districts chooses the owner of a list ex
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -83,6 +84,32 @@ class FileAudience:
         office = User(username="")
         office.__dict__["scope"] = Scope(user_id=None, district_ids=frozenset({district_id}))
         return office
+
+
+# -- secret committee scores ---------------------------------------------------------------------
+
+# Round model -> "may this user see the scores of this round now" (the apps' own rules).
+_SCORE_RULES: dict[type, Callable[[User, object], bool]] = {}
+
+
+def register_score_rule(model, sees: Callable[[User, object], bool]) -> None:
+    """A panel that scores (backbone's selection rounds, assessment's rounds) says here who
+    may see its committee scores; files ask only scores_visible_to_audience."""
+    _SCORE_RULES[model] = sees
+
+
+def scores_visible_to_audience(audience: FileAudience, round) -> bool:
+    """Whether every person who may download the file may see the committee scores of
+    ``round`` now, and what derives from them (weighted totals, ranks, grades, order).
+
+    The one place a file asks the rounds' secrecy rules: a shared file shows the scores only
+    once the round's rules show them to every manager and to the district office, not because
+    the requester alone may see them."""
+    sees = _SCORE_RULES[type(round)]
+    people = audience.members()
+    if audience.shared:
+        people = [audience.office(), *people]
+    return all(sees(user, round) for user in people)
 
 
 # -- the owner of a list export ------------------------------------------------------------------

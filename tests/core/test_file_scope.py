@@ -269,8 +269,7 @@ def test_scores_are_visible_to_a_files_audience_only_if_everyone_in_it_may_see_t
 ):
     """The training office is off both committees and sees the scores on the round pages:
     a file for it alone may hold them, one shared with the school may not."""
-    from core.data_export_tables import scores_visible_to_audience
-    from core.job_files import FileAudience
+    from core.job_files import FileAudience, scores_visible_to_audience
 
     alone = FileAudience(requester=training_office)
     shared = FileAudience(requester=training_office, school=school)

@@ -115,17 +115,20 @@ def scores_visible_to_audience(audience: FileAudience, round) -> bool:
 # -- the owner of a list export ------------------------------------------------------------------
 
 
-def owner_choices(user) -> list[tuple[str, str]]:
-    """("school=<pk>" | "district=<pk>", name): where the user's roles let them file a list
-    export. Schools where they keep or read the staff list, then their districts."""
+WHOLE_DISTRICT = _("%(name)s (all schools of the district)")
+
+
+def owner_choices(user, *, schools=None, district_label=WHOLE_DISTRICT) -> list[tuple[str, str]]:
+    """("district=<pk>" | "school=<pk>", name): what a user may file a document under, their
+    districts first, then ``schools`` (by default those whose staff list they read)."""
     scope = user.scope
-    schools = School.objects.filter(pk__in=scope.staff_school_ids).order_by("code")
-    choices = [(f"school={s.pk}", s.name) for s in schools]
-    districts = District.objects.filter(pk__in=scope.district_ids).order_by("code")
-    choices += [
-        (f"district={d.pk}", _("%(name)s (all schools of the district)") % {"name": d.name})
-        for d in districts
-    ]
+    districts = District.objects.order_by("code")
+    if not scope.is_superuser:
+        districts = districts.filter(pk__in=scope.district_ids)
+    if schools is None:
+        schools = School.objects.filter(pk__in=scope.staff_school_ids)
+    choices = [(f"district={d.pk}", district_label % {"name": d.name}) for d in districts]
+    choices += [(f"school={s.pk}", s.name) for s in schools.order_by("district__code", "code")]
     return choices
 
 

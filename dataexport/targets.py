@@ -3,9 +3,9 @@ or a whole district (its district office)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from core.export_tables import ExportTarget
+from core.job_files import owner_choices
 from core.models import District, School
 
 
@@ -16,22 +16,14 @@ def may_export(user) -> bool:
 
 
 def export_choices(user) -> list[tuple[str, str]]:
-    """("district=<pk>" | "school=<pk>", name): the user's districts, then the schools."""
+    """The user's districts, then the schools they manage or whose district they work for."""
     scope = user.scope
-    districts = District.objects.order_by("code")
-    if not scope.is_superuser:
-        districts = districts.filter(pk__in=scope.district_ids)
-    choices = [
-        (f"district={d.pk}", _("%(name)s (all schools of the district)") % {"name": d.name})
-        for d in districts
-    ]
-    schools = School.objects.select_related("district").order_by("district__code", "code")
+    schools = School.objects.all()
     if not scope.is_superuser:
         schools = schools.filter(
             Q(pk__in=scope.managed_school_ids) | Q(district_id__in=scope.district_ids)
         )
-    choices += [(f"school={s.pk}", s.name) for s in schools]
-    return choices
+    return owner_choices(user, schools=schools)
 
 
 def resolve_target(user, params: dict) -> ExportTarget:

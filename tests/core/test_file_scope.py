@@ -23,6 +23,7 @@ from tests.factories import (
     DistrictFactory,
     SchoolFactory,
     TeacherFactory,
+    TrainingFactory,
     tier,
     user_with_role,
 )
@@ -278,3 +279,34 @@ def test_scores_are_visible_to_a_files_audience_only_if_everyone_in_it_may_see_t
     assert not scores_visible_to_audience(shared, selection_round)
     assert not scores_visible_to_audience(shared, assessment_round)
     assert AssessmentScore.objects.exists()
+
+
+def test_a_shared_file_holds_neither_the_requesters_drafts_nor_their_profile_elsewhere(
+    school, school_b, our_teacher, training_office, login, django_capture_on_commit_callbacks
+):
+    """The principal of A also teaches at B: A's roster shows none of B, not even the
+    principal's own profile there. A principal who teaches at A: A's data export holds none of
+    their drafts."""
+    principal = user_with_role(Role.PRINCIPAL, school=school, username="p_and_teacher")
+    RoleAssignment.objects.create(user=principal, role=Role.TEACHER, school=school_b)
+    TeacherFactory(school=school_b, user=principal, name="兼课校长", staff_no="B009")
+    job = run(
+        login(principal),
+        reverse("teachers:export"),
+        {"query": "", "owner": f"school={school.pk}"},
+        django_capture_on_commit_callbacks,
+    )
+    text = xlsx_text(download(login(training_office), job))
+    assert "甲校老师" in text and "兼课校长" not in text
+
+    teaching_principal = user_with_role(Role.PRINCIPAL, school=school, username="p_teaches")
+    own = TeacherFactory(school=school, user=teaching_principal, name="本校校长", staff_no="A009")
+    TrainingFactory(teacher=own, course="校长的草稿")
+    job = run(
+        login(teaching_principal),
+        reverse("data_export"),
+        {"owner": f"school={school.pk}"},
+        django_capture_on_commit_callbacks,
+    )
+    records = zipfile.ZipFile(io.BytesIO(download(login(training_office), job)))
+    assert "校长的草稿" not in records.read("csv/records.csv").decode("utf-8-sig")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .jobs import job_create
@@ -67,6 +68,10 @@ class FileAudience:
 
     def members(self) -> list[User]:
         """Everyone who may download the file now (superusers aside, who see everything)."""
+        return self._members
+
+    @cached_property  # a frozen dataclass still caches: the value goes into __dict__
+    def _members(self) -> list[User]:
         if not self.shared:
             return [self.requester]
         district_id = self.district.pk if self.district else self.school.district_id
@@ -106,10 +111,9 @@ def scores_visible_to_audience(audience: FileAudience, round) -> bool:
     once the round's rules show them to every manager and to the district office, not because
     the requester alone may see them."""
     sees = _SCORE_RULES[type(round)]
-    people = audience.members()
-    if audience.shared:
-        people = [audience.office(), *people]
-    return all(sees(user, round) for user in people)
+    if audience.shared and not sees(audience.office(), round):
+        return False  # while scoring runs: no query for each person
+    return all(sees(user, round) for user in audience.members())
 
 
 # -- the owner of a list export ------------------------------------------------------------------

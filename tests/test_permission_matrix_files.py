@@ -211,7 +211,9 @@ NO_FILE = {
 
 
 def test_every_job_kind_is_in_the_table():
-    assert set(jobs._HANDLERS) == set(FILES) | set(NO_FILE)
+    # (kinds that tests register for themselves aside)
+    kinds = {k for k, f in jobs._HANDLERS.items() if not f.__module__.startswith("tests.")}
+    assert kinds == set(FILES) | set(NO_FILE)
     assert not set(FILES) & set(NO_FILE)
 
 

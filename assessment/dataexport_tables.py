@@ -12,12 +12,11 @@ from core.export_tables import (
     Table,
     TableSpec,
     committee_names,
-    name_of,
+    committee_scores_table,
     register_tables,
     table,
 )
 from core.job_files import register_score_rule
-from teachers.dataexport_tables import teacher_label
 
 from .models import (
     AnnualGrade,
@@ -89,24 +88,11 @@ def _assessment_entries(ctx: ExportContext) -> Table:
 
 def _assessment_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(AssessmentRound, "school")
-    qs = (
-        AssessmentScore.objects.filter(sheet__round__in=rounds)
-        .exclude(sheet__round_id__in=hidden_rounds(ctx))
-        .order_by("sheet__round_id", "sheet_id", "entry_id", "component__position")
+    qs = AssessmentScore.objects.filter(sheet__round__in=rounds).exclude(
+        sheet__round_id__in=hidden_rounds(ctx)
     )
-    first = [
-        Column(_("Assessment round (ID)"), lambda s: s.sheet.round_id),
-        Column(_("Member"), lambda s: name_of(s.sheet.member)),
-        Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
-        Column(_("Teacher"), lambda s: teacher_label(s.entry.teacher)),
-        Column(_("Component"), lambda s: s.component.name),
-    ]
-    return table(
-        qs,
-        first=first,
-        exclude=["sheet", "entry", "component"],
-        joins=["sheet__member", "entry__teacher", "component"],
-    )
+    headers = (_("Assessment round (ID)"), _("Teacher"), _("Component"))
+    return committee_scores_table(qs, subject="entry", item="component", headers=headers)
 
 
 def _annual_grades(ctx: ExportContext) -> Table:

@@ -12,7 +12,7 @@ from core.export_tables import (
     Table,
     TableSpec,
     committee_names,
-    name_of,
+    committee_scores_table,
     register_named,
     register_tables,
     table,
@@ -102,24 +102,11 @@ def _candidates(ctx: ExportContext) -> Table:
 
 def _selection_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(SelectionRound, "school")
-    qs = (
-        Score.objects.filter(sheet__round__in=rounds)
-        .exclude(sheet__round_id__in=hidden_rounds(ctx))
-        .order_by("sheet__round_id", "sheet_id", "candidate_id", "criterion__position")
+    qs = Score.objects.filter(sheet__round__in=rounds).exclude(
+        sheet__round_id__in=hidden_rounds(ctx)
     )
-    first = [
-        Column(_("Selection round (ID)"), lambda s: s.sheet.round_id),
-        Column(_("Member"), lambda s: name_of(s.sheet.member)),
-        Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
-        Column(_("Candidate"), lambda s: teacher_label(s.candidate.teacher)),
-        Column(_("Criterion"), lambda s: s.criterion.name),
-    ]
-    return table(
-        qs,
-        first=first,
-        exclude=["sheet", "candidate", "criterion"],
-        joins=["sheet__member", "candidate__teacher", "criterion"],
-    )
+    headers = (_("Selection round (ID)"), _("Candidate"), _("Criterion"))
+    return committee_scores_table(qs, subject="candidate", item="criterion", headers=headers)
 
 
 def _objections(ctx: ExportContext) -> Table:

@@ -214,6 +214,30 @@ def committee_names(obj) -> str:
     return "、".join(str(u) for u in obj.committee.all())
 
 
+def committee_scores_table(scores, *, subject: str, item: str, headers: tuple) -> Table:
+    """A panel's scores (selection, assessment): one row per member, who is scored and on
+    what; ``headers`` name the round, the one scored and the item, in that order."""
+    round_header, subject_header, item_header = headers
+
+    def scored(score) -> str:
+        teacher = getattr(score, subject).teacher
+        return NAMED_MODELS.get(type(teacher), name_of)(teacher)
+
+    first = [
+        Column(round_header, lambda s: s.sheet.round_id),
+        Column(_("Member"), lambda s: name_of(s.sheet.member)),
+        Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
+        Column(subject_header, scored),
+        Column(item_header, lambda s: getattr(s, item).name),
+    ]
+    return table(
+        scores.order_by("sheet__round_id", "sheet_id", f"{subject}_id", f"{item}__position"),
+        first=first,
+        exclude=["sheet", subject, item],
+        joins=["sheet__member", f"{subject}__teacher", item],
+    )
+
+
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
 

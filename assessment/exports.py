@@ -13,8 +13,9 @@ from .forms.duties import DutyGridFilterForm
 
 @job_handler("duties_export")
 def duties_export(ctx: JobContext) -> None:
-    user = ctx.job.requested_by
-    # The filters and the scope are applied again here, as the requesting user, at run time.
+    user = ctx.viewer
+    # The scope (and filters) apply again at run time, as the requester narrowed to the
+    # job's owner: the file's audience (core.job_files).
     form = DutyGridFilterForm(QueryDict(ctx.params.get("query", "")), user=user)
     grid = duty_grid(user=user, **form.filters)
     ctx.set_total(len(grid.rows))

@@ -36,8 +36,9 @@ def roster_columns():
 
 @job_handler(KIND)
 def backbone_roster_export(ctx: JobContext) -> None:
-    user = ctx.job.requested_by
-    # Scope and filters are applied again here, as the requesting user, at run time.
+    user = ctx.viewer
+    # The scope (and filters) apply again at run time, as the requester narrowed to the
+    # job's owner: the file's audience (core.job_files).
     data = QueryDict(ctx.params.get("query", ""))
     designations = RosterFilter(data, queryset=roster_list(user=user), user=user).qs
     ctx.set_total(designations.count())

@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),
+    path("", include("dataexport.urls")),
 ]

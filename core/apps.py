@@ -11,8 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        # checks registers the system checks, data_export its background job.
-        from . import checks, data_export  # noqa: F401
+        from . import checks  # noqa: F401  (registers the system checks)
         from .middleware import session_touch
 
         user_logged_in.connect(session_touch, dispatch_uid="core.session_touch")

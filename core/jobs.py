@@ -25,6 +25,7 @@ from django.db import OperationalError as DatabaseError
 from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -68,6 +69,19 @@ class JobContext:
         self._workdir = Path(tempfile.mkdtemp(prefix=f"job{job.pk}-"))
         self.output: Path | None = None
 
+    @cached_property
+    def audience(self):
+        """Who may download this job's file (core.job_files)."""
+        from .job_files import FileAudience
+
+        return FileAudience.for_job(self.job)
+
+    @cached_property
+    def viewer(self):
+        """The requester as the file must be computed: narrowed to the job's owner. The scope
+        is applied again at run time, so a role withdrawn meanwhile shrinks or stops the file."""
+        return self.audience.viewer()
+
     def _save(self, **fields) -> None:
         # Every progress write is a sign of life too.
         Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **fields)
@@ -104,33 +118,27 @@ class JobContext:
         return self.output
 
 
-def job_reusable(*, kind: str, fingerprint: str, requested_by) -> Job | None:
+def job_reusable(
+    *, kind: str, fingerprint: str, requested_by, school=None, district=None
+) -> Job | None:
     """The requester's finished job of this kind over the same data, if its file still exists.
 
-    Only the requester's own jobs are reused: another user's row may be out of their sight."""
+    Only the requester's own jobs filed under the same owner are reused: another user's row
+    may be out of their sight, and a file made for another owner has another audience."""
     if not fingerprint:
         return None
     candidates = Job.objects.filter(
-        kind=kind, fingerprint=fingerprint, requested_by=requested_by, status=Job.Status.DONE
+        kind=kind,
+        fingerprint=fingerprint,
+        requested_by=requested_by,
+        school=school,
+        district=district,
+        status=Job.Status.DONE,
     ).exclude(file="")
     for job in candidates.order_by("-finished_at")[:3]:
         if job.file.storage.exists(job.file.name):
             return job
     return None
-
-
-def job_owner(user) -> dict:
-    """Where a list export ``user`` asks for belongs, so that colleagues who keep the same
-    school (or district) see it under My files too: the one school the user manages, else the
-    one district they work for; otherwise the file stays the requester's alone."""
-    from .models import District, School
-
-    scope = user.scope
-    if len(scope.managed_school_ids) == 1 and not scope.district_ids:
-        return {"school": School.objects.get(pk=next(iter(scope.managed_school_ids)))}
-    if len(scope.district_ids) == 1 and not scope.managed_school_ids:
-        return {"district": District.objects.get(pk=next(iter(scope.district_ids)))}
-    return {}
 
 
 def job_create(
@@ -150,7 +158,13 @@ def job_create(
     if kind not in _HANDLERS:
         raise ValueError(f"unknown job kind {kind}")
     if not force:
-        existing = job_reusable(kind=kind, fingerprint=fingerprint, requested_by=requested_by)
+        existing = job_reusable(
+            kind=kind,
+            fingerprint=fingerprint,
+            requested_by=requested_by,
+            school=school,
+            district=district,
+        )
         if existing is not None:
             return existing
     job = Job.objects.create(

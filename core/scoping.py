@@ -24,6 +24,9 @@ class Scope:
     district_ids: frozenset[int] = frozenset()
     # school id -> the roles held there
     school_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    # A file shared with a school or a district sees no further than its owner (core.job_files):
+    # the schools it may cover, or None for no limit.
+    within: frozenset[int] | None = None
 
     @classmethod
     def for_user(cls, user) -> "Scope":
@@ -42,6 +45,21 @@ class Scope:
             is_superuser=user.is_superuser,
             district_ids=frozenset(districts),
             school_roles={k: frozenset(v) for k, v in schools.items()},
+        )
+
+    def narrowed_to(self, *, school_ids, district_ids=()) -> "Scope":
+        """This scope seen through an owner: only ``school_ids`` (and the district office of
+        ``district_ids`` among the user's own districts). What the user could not see before
+        stays out of sight; what lies beyond the owner goes out of sight."""
+        school_ids = frozenset(school_ids)
+        if self.within is not None:
+            school_ids &= self.within
+        return Scope(
+            user_id=self.user_id,
+            is_superuser=self.is_superuser,
+            district_ids=self.district_ids & frozenset(district_ids),
+            school_roles={k: v for k, v in self.school_roles.items() if k in school_ids},
+            within=school_ids,
         )
 
     # -- named predicates -------------------------------------------------------------------
@@ -77,6 +95,8 @@ class Scope:
         return self.is_superuser or school_id in self.managed_school_ids
 
     def can_view_school(self, school_id: int, district_id: int | None = None) -> bool:
+        if self.within is not None and school_id not in self.within:
+            return False
         if self.is_superuser or school_id in self.staff_school_ids:
             return True
         if district_id is None:
@@ -89,16 +109,26 @@ class Scope:
     def school_filter(self, prefix: str = "school", *, write: bool = False) -> Q:
         """A Q selecting rows whose school (reached through ``prefix``) the user may see
         (or, with write=True, change). Superusers see everything."""
+        limit = Q() if self.within is None else Q(**{f"{prefix}_id__in": self.within})
         if self.is_superuser:
-            return Q()
+            return limit
         if write:
             return Q(**{f"{prefix}_id__in": self.managed_school_ids})
-        return Q(**{f"{prefix}_id__in": self.staff_school_ids}) | Q(
-            **{f"{prefix}__district_id__in": self.district_ids}
+        return limit & (
+            Q(**{f"{prefix}_id__in": self.staff_school_ids})
+            | Q(**{f"{prefix}__district_id__in": self.district_ids})
         )
+
+    def own_rows(self, own: Q, prefix: str = "school") -> Q:
+        """A user's own rows (their profile, records, pairings), kept within a narrowed scope."""
+        if self.within is None:
+            return own
+        return own & Q(**{f"{prefix}_id__in": self.within})
 
     def schools(self, *, write: bool = False):
         qs = School.objects.select_related("district")
+        if self.within is not None:
+            qs = qs.filter(pk__in=self.within)
         if self.is_superuser:
             return qs
         if write:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_export
+from . import views
 
 urlpatterns = [
     path("schools/", views.school_list, name="schools"),
@@ -15,5 +15,4 @@ urlpatterns = [
     path("files/<id:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("files/<id:pk>/regenerate/", views.job_regenerate, name="job_regenerate"),
     path("health/", views.health, name="health"),
-    path("data-export/", views_export.data_export, name="data_export"),
 ]

@@ -323,8 +323,9 @@ def teachers_for(user) -> QuerySet[Teacher]:
 
 
 def _teacher_for_job(ctx: JobContext) -> Teacher:
-    # The scope is applied again at run time, as the requesting user.
-    teacher = teachers_for(ctx.job.requested_by).filter(pk=ctx.params.get("teacher")).first()
+    # The scope (and filters) apply again at run time, as the requester narrowed to the
+    # job's owner: the file's audience (core.job_files).
+    teacher = teachers_for(ctx.viewer).filter(pk=ctx.params.get("teacher")).first()
     if teacher is None:
         raise JobError(_("The teacher no longer exists or is out of your reach."))
     return teacher
@@ -366,9 +367,7 @@ def batch_teachers(*, user, school_id: int, params: dict) -> QuerySet[Teacher]:
 def batch_dossiers(ctx: JobContext) -> None:
     require_cjk_font()
     params = ctx.params
-    teachers = list(
-        batch_teachers(user=ctx.job.requested_by, school_id=ctx.job.school_id, params=params)
-    )
+    teachers = list(batch_teachers(user=ctx.viewer, school_id=ctx.job.school_id, params=params))
     if not teachers:
         raise JobError(_("No teacher matches this selection."))
     language = ctx.job.language

@@ -42,7 +42,7 @@ def _step(ctx: JobContext, text: str) -> None:
 
 def _build(ctx: JobContext) -> YearlyReport:
     ctx.set_total(3)
-    school, district = resolve_owner(user=ctx.job.requested_by, params=ctx.params)
+    school, district = resolve_owner(user=ctx.viewer, params=ctx.params)
     _step(ctx, _("Collecting the numbers"))
     return yearly_report(year=int(ctx.params["year"]), school=school, district=district)
 
@@ -226,7 +226,7 @@ def district_overview_xlsx(ctx: JobContext) -> None:
     from .views.district import overview_report
 
     ctx.set_total(2)
-    _school, district = resolve_owner(user=ctx.job.requested_by, params=ctx.params)
+    _school, district = resolve_owner(user=ctx.viewer, params=ctx.params)
     _step(ctx, _("Collecting the numbers"))
     report = overview_report(district=district)
     wb = XlsxWorkbook()

@@ -271,8 +271,9 @@ def sheets_filename(*, data: RoundSheets, kind: str, teacher_id=None) -> str:
 
 # -- jobs ---------------------------------------------------------------------------------------
 def _round_for_job(ctx: JobContext) -> AssessmentRound:
-    # The scope is applied again at run time, as the requesting user.
-    user = ctx.job.requested_by
+    # The scope (and filters) apply again at run time, as the requester narrowed to the
+    # job's owner: the file's audience (core.job_files).
+    user = ctx.viewer
     round = (
         AssessmentRound.objects.visible_to(user)
         .select_related("school__district", "template")

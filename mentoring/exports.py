@@ -67,8 +67,9 @@ def week_columns():
 
 @job_handler(KIND)
 def mentoring_compliance_export(ctx: JobContext) -> None:
-    user = ctx.job.requested_by
-    # Scope and filters are applied again here, as the requesting user, at run time.
+    user = ctx.viewer
+    # The scope (and filters) apply again at run time, as the requester narrowed to the
+    # job's owner: the file's audience (core.job_files).
     rows = overview_rows(user=user, data=QueryDict(ctx.params.get("query", ""))).rows
     ctx.set_total(len(rows))
     columns = pairing_columns()

@@ -17,7 +17,7 @@ class PairingQuerySet(ScopedQuerySet):
         """School staff and the district see their schools' pairings; mentor and apprentice
         always see their own."""
         own = Q(mentor__user_id=user.pk) | Q(apprentice__user_id=user.pk)
-        return self.filter(own | user.scope.school_filter())
+        return self.filter(user.scope.own_rows(own) | user.scope.school_filter())
 
 
 class Pairing(models.Model):

@@ -3,11 +3,11 @@ Views are thin: scope, call mentoring.compliance, render."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from core.jobs import job_create, job_owner
+from core.job_files import list_export
 
 from . import compliance, exports
 from .compliance import Light, overview_rows
@@ -54,13 +54,7 @@ def overview(request):
 @require_POST
 def overview_export(request):
     _require_staff(request.user)
-    job = job_create(
-        kind=exports.KIND,
-        requested_by=request.user,
-        params={"query": request.POST.get("query", "")},
-        **job_owner(request.user),
-    )
-    return redirect("job", pk=job.pk)
+    return list_export(request, kind=exports.KIND, params={"query": request.POST.get("query", "")})
 
 
 urlpatterns = [

@@ -50,7 +50,7 @@ class RecordQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """A teacher sees all their own records; school staff and the district see the
         records of their schools once submitted (drafts stay private to their author)."""
-        own = Q(teacher__user_id=user.pk)
+        own = user.scope.own_rows(Q(teacher__user_id=user.pk), self.school_path)
         return self.filter(
             own | (user.scope.school_filter(self.school_path) & ~Q(status=Status.DRAFT))
         )

@@ -37,8 +37,9 @@ def roster_columns():
 
 @job_handler("roster_export")
 def roster_export(ctx: JobContext) -> None:
-    user = ctx.job.requested_by
-    # The filter and the scope are applied again here, as the requesting user, at run time.
+    user = ctx.viewer
+    # The scope (and filters) apply again at run time, as the requester narrowed to the
+    # job's owner: the file's audience (core.job_files).
     data = QueryDict(ctx.params.get("query", ""))
     teachers = TeacherFilter(data, queryset=teacher_list(user=user), user=user).qs
     ctx.set_total(teachers.count())

@@ -53,7 +53,7 @@ class Post(models.TextChoices):
 class TeacherQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # Staff and the district see their schools; a teacher always sees their own profile.
-        return self.filter(user.scope.school_filter() | Q(user_id=user.pk))
+        return self.filter(user.scope.school_filter() | user.scope.own_rows(Q(user_id=user.pk)))
 
     def active(self):
         return self.filter(is_active=True)

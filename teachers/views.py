@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.jobs import job_create, job_owner
+from core.job_files import list_export
 
 from . import selectors, services
 from .filters import TeacherFilter
@@ -46,13 +46,9 @@ def teacher_list(request):
 @require_POST
 def teacher_export(request):
     _require_staff(request.user)
-    job = job_create(
-        kind="roster_export",
-        requested_by=request.user,
-        params={"query": request.POST.get("query", "")},
-        **job_owner(request.user),
+    return list_export(
+        request, kind="roster_export", params={"query": request.POST.get("query", "")}
     )
-    return redirect("job", pk=job.pk)
 
 
 def teacher_detail(request, pk: int):

@@ -25,6 +25,9 @@ request runs in a savepoint rolled back after it, so a POST that is allowed chan
 next request sees. "Nothing written" means no INSERT, UPDATE or DELETE changed a row (sessions
 excepted). The Django admin is left out (superusers only); the admin tests at the end check that
 a principal does not get in.
+
+What leaves the site as a file is checked in tests/test_permission_matrix_files.py: every job
+kind, requested by users with one or several roles, read by everyone who may download it.
 """
 
 import datetime

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.import_jobs import import_job_start, import_runs_as_job
-from core.jobs import job_create, job_owner
+from core.job_files import list_export
 from core.tabular import TableError, count_rows
 from core.uploads import pending_discard, pending_path, pending_save
 from teachers.models import Teacher
@@ -123,13 +123,7 @@ def roster_print(request):
 @require_POST
 def roster_export(request):
     _require_staff(request.user)
-    job = job_create(
-        kind=exports.KIND,
-        requested_by=request.user,
-        params={"query": request.POST.get("query", "")},
-        **job_owner(request.user),
-    )
-    return redirect("job", pk=job.pk)
+    return list_export(request, kind=exports.KIND, params={"query": request.POST.get("query", "")})
 
 
 # -- designations ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import job_files
 from core.forms import Form
 from core.jobs import job_create
 from core.models import District, School, school_year_label, school_year_start
@@ -24,18 +25,10 @@ def _require_reader(user) -> None:
 
 
 def owner_choices(user) -> list[tuple[str, str]]:
-    """("district=<pk>" | "school=<pk>", name): the districts first, then the schools."""
-    scope = user.scope
-    districts = District.objects.order_by("code")
-    if not scope.is_superuser:
-        districts = districts.filter(pk__in=scope.district_ids)
-    choices = [
-        (f"district={d.pk}", _("%(name)s (whole district)") % {"name": d.name}) for d in districts
-    ]
-    choices += [
-        (f"school={s.pk}", s.name) for s in scope.schools().order_by("district__code", "code")
-    ]
-    return choices
+    """The districts first, then every school the user sees."""
+    return job_files.owner_choices(
+        user, schools=user.scope.schools(), district_label=_("%(name)s (whole district)")
+    )
 
 
 def year_choices(today=None) -> list[tuple[int, str]]:

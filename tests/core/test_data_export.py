@@ -257,7 +257,7 @@ def test_the_page_is_in_the_navigation_and_explains_the_zip(school, principal, l
     assert "CSV" in response.content.decode() and school.name in response.content.decode()
 
 
-def test_committee_scores_still_secret_to_the_requester_are_left_out(
+def test_committee_scores_still_secret_to_anyone_who_may_download_are_left_out(
     school,
     principal,
     training_office,
@@ -291,7 +291,14 @@ def test_committee_scores_still_secret_to_the_requester_are_left_out(
     archive = export(login, principal, f"school={school.pk}", django_capture_on_commit_callbacks)
     assert len(csv_rows(archive, "selection_scores")) == 1  # the header only
     assert "88.5" not in text_of(archive, "selection_scores")
-    # The training office is off the committee and sees them, as on the round page.
+    # The training office is off the committee and sees them on the round page, but its file
+    # is shared with the principal and the district office: not in the file.
+    archive = export(
+        login, training_office, f"school={school.pk}", django_capture_on_commit_callbacks
+    )
+    assert "88.5" not in text_of(archive, "selection_scores")
+    # Once the result is announced everyone who downloads the file may see the scores.
+    SelectionRound.objects.filter(pk=round.pk).update(status=SelectionRound.Status.ANNOUNCED)
     archive = export(
         login, training_office, f"school={school.pk}", django_capture_on_commit_callbacks
     )

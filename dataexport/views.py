@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from .data_export import KIND
-from .data_export_tables import TABLES, export_choices, may_export, resolve_target
-from .forms import Form
-from .jobs import job_create
-from .models import District, School
+from core.export_tables import export_tables
+from core.forms import Form
+from core.jobs import job_create
+from core.models import District, School
+
+from .jobs import KIND
+from .targets import export_choices, may_export, resolve_target
 
 
 class DataExportForm(Form):
@@ -46,4 +48,5 @@ def data_export(request):
             else None,
         )
         return redirect("job", pk=job.pk)
-    return render(request, "core/data_export.html", {"form": form, "tables": TABLES})
+    context = {"form": form, "tables": export_tables()}
+    return render(request, "dataexport/data_export.html", context)

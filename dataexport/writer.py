@@ -3,18 +3,19 @@ ZIP the school can keep, archive or take elsewhere.
 
 The ZIP holds one xlsx workbook (a sheet per table), the same tables as CSV files (UTF-8 with
 a BOM, so Excel opens the Chinese text correctly), every attachment under ``files/`` and a
-README.txt and manifest.json listing the tables, their row counts and the export time. The
-tables themselves are described in core.data_export_tables.
+README.txt and manifest.json listing the tables, their row counts and the export time. Each
+app describes its own tables in its ``dataexport_tables.py`` (core.export_tables holds the
+pieces and the registry).
 
-It is a background job (core.jobs). Rows are streamed from the database (``iterator()``) into a
-write-only workbook and straight into the ZIP, so the memory used does not grow with the number
-of teachers. There is no fingerprint: telling whether *any* of these tables changed costs about
-as much as the export, so each request makes a fresh file.
+It is a background job (dataexport.jobs). Rows are streamed from the database
+(``iterator()``) into a write-only workbook and straight into the ZIP, so the memory used does
+not grow with the number of teachers. There is no fingerprint: telling whether *any* of these
+tables changed costs about as much as the export, so each request makes a fresh file.
 
-What the requester sees is exactly what the scoping layer (core.scoping) lets them see: their
-school (principal, training office) or every school of their district (district office).
-Drafts stay private to their authors, private guidance sessions keep their notes to the pair,
-and committee scores still secret to the requester (scoring in progress) are left out.
+The file is shared with the school (its managers and the district office) or the district it
+covers, so it holds what every one of them may see (core.job_files): the requester's scope
+narrowed to that school or district, no drafts and no notes of private guidance sessions, and
+no committee scores, totals or ranks of a round whose rules keep them from any of them.
 """
 
 import io
@@ -24,7 +25,6 @@ import shutil
 import zipfile
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -32,22 +32,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .data_export_tables import (
-    TABLES,
+from core.export_tables import (
     ExportContext,
     ExportTarget,
     Table,
     TableSpec,
-    attachment_path,
-    attachments_queryset,
-    resolve_target,
+    export_files,
+    export_tables,
     safe_path_part,
 )
-from .jobs import JobContext, JobError, job_handler
-from .models import School
-from .writers import XLSX_MAX_ROWS, CsvWriter, plain, xlsx_value
+from core.job_files import FileAudience
+from core.jobs import JobContext
+from core.models import School
+from core.writers import XLSX_MAX_ROWS, CsvWriter, plain, xlsx_value
 
-KIND = "data_export"
 FILE_STEP = 50  # attachments copied between two progress updates
 ROW_STEP = 5000  # rows written between two step-text updates on a long table
 CHUNK = 2000
@@ -140,7 +138,13 @@ def write_table(
     }
 
 
-def write_files(archive: zipfile.ZipFile, attachments, *, on_files: Callable[[int], None]) -> dict:
+def write_files(
+    archive: zipfile.ZipFile,
+    attachments,
+    *,
+    on_files: Callable[[int], None],
+    attachment_path: Callable[[object], str],
+) -> dict:
     """Copy every attachment of the exported records into files/, byte for byte."""
     written, size, missing = 0, 0, []
     for done, attachment in enumerate(attachments.iterator(chunk_size=CHUNK), start=1):
@@ -207,14 +211,22 @@ def readme_text(manifest: dict) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def export_zip(target: ExportTarget, output, *, progress: JobContext | None = None) -> dict:
-    """Write the ZIP to ``output`` (a path); returns the manifest."""
-    ctx = ExportContext(target)
-    # Removed attachments are listed in the table (name, size, when) but have no file.
-    attachments = attachments_queryset(ctx).filter(removed_at__isnull=True)
+def export_zip(
+    target: ExportTarget,
+    output,
+    *,
+    progress: JobContext | None = None,
+    audience: FileAudience | None = None,
+) -> dict:
+    """Write the ZIP to ``output`` (a path) for ``audience`` (by default the requester
+    alone); returns the manifest."""
+    ctx = ExportContext(target, audience)
+    tables_to_write = export_tables()
+    (stored,) = export_files()  # the records' attachments
+    attachments = stored.queryset(ctx)
     file_count = attachments.count()
     if progress:
-        progress.set_total(len(TABLES) + file_count + 1)
+        progress.set_total(len(tables_to_write) + file_count + 1)
     now = timezone.localtime()
     stamp = now.strftime("%Y%m%d-%H%M")
     workbook_name = f"gugan-{safe_path_part(target.code)}-{stamp}.xlsx"
@@ -222,7 +234,7 @@ def export_zip(target: ExportTarget, output, *, progress: JobContext | None = No
     used: set[str] = set()
     tables = []
     with zipfile.ZipFile(output, "w", allowZip64=True) as archive:
-        for spec in TABLES:
+        for spec in tables_to_write:
             title = str(spec.title)
 
             def on_rows(n, title=title):
@@ -245,7 +257,7 @@ def export_zip(target: ExportTarget, output, *, progress: JobContext | None = No
                 text = _("Files: %(done)s / %(total)s") % {"done": done, "total": file_count}
                 progress.advance(FILE_STEP, text=text)
 
-        files = write_files(archive, attachments, on_files=on_files)
+        files = write_files(archive, attachments, on_files=on_files, attachment_path=stored.path)
         if progress:
             progress.advance(file_count % FILE_STEP, text=_("Writing the workbook"))
         with _zip_entry(archive, workbook_name, compress=False) as target_file:
@@ -273,19 +285,3 @@ def export_zip(target: ExportTarget, output, *, progress: JobContext | None = No
         with _zip_entry(archive, "README.txt") as fh:
             fh.write(readme_text(manifest).encode("utf-8-sig"))
     return manifest
-
-
-@job_handler(KIND)
-def data_export(ctx: JobContext) -> None:
-    user = ctx.job.requested_by
-    try:
-        # The scope is applied again here, as the requesting user, at run time.
-        target = resolve_target(user, ctx.params)
-    except PermissionDenied:
-        raise JobError(_("You may no longer export this data.")) from None
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    export_zip(
-        target,
-        ctx.output_path(f"gugan-data-{safe_path_part(target.code)}-{stamp}.zip"),
-        progress=ctx,
-    )

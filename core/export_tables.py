@@ -1,0 +1,278 @@
+"""The pieces of the complete data export (数据导出) that every app uses to describe its own
+tables: the target, the columns taken from the models' fields, a table, and the registry the
+apps fill from their ``dataexport_tables.py`` (the ``dataexport`` app walks it).
+
+Columns come from the models' fields, headed by their verbose names in the requester's
+language, so a field added to a model appears in the export without a change here. Foreign
+keys to a model registered with ``register_named`` (a teacher, user, school, district, tier
+or group) show its name; any other shows the ID of the row in that table's own sheet.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from .files import safe_filename
+from .job_files import FileAudience, scores_visible_to_audience
+from .models import District, School, TeachingGroup, User, school_year_label
+
+# Fields holding the start year of a school year: shown as "2025–2026".
+SCHOOL_YEAR_FIELDS = {
+    "year",
+    "first_year",
+    "last_year",
+    "by_year",
+    "valid_from",
+    "valid_until",
+}
+
+
+# -- what is exported ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """The schools an export covers, resolved through the requester's scope."""
+
+    user: User
+    school_ids: tuple[int, ...]
+    district_ids: tuple[int, ...]  # whose defaults (tiers, duties, templates) apply
+    whole_district: bool
+    name: str
+    code: str
+
+    @property
+    def params(self) -> dict:
+        key = "district" if self.whole_district else "school"
+        pk = self.district_ids[0] if self.whole_district else self.school_ids[0]
+        return {key: pk, "label": self.name}
+
+
+# -- columns -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    get: Callable[[Any], Any]
+
+
+def yes_no(value) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def name_of(obj) -> str:
+    return "" if obj is None else str(obj)
+
+
+# Foreign keys shown by name (joined in the query); any other is shown as its id, which
+# points at the ID column of that table. Apps add theirs with register_named.
+NAMED_MODELS: dict[type, Callable[[Any], str]] = {
+    User: name_of,
+    School: name_of,
+    District: name_of,
+    TeachingGroup: name_of,
+}
+
+
+def register_named(model, show: Callable[[Any], str] = name_of) -> None:
+    NAMED_MODELS[model] = show
+
+
+def _label(labels: dict, value):
+    return "" if value is None else labels.get(value, value)
+
+
+def _field_getter(field) -> Callable[[Any], Any]:
+    if field.choices:
+        # Labels translated once per export, not once per row.
+        labels = {value: str(label) for value, label in field.flatchoices}
+        return lambda obj: _label(labels, getattr(obj, field.attname))
+    if isinstance(field, models.BooleanField):
+        return lambda obj: yes_no(getattr(obj, field.attname))
+    if field.name in SCHOOL_YEAR_FIELDS and isinstance(field, models.PositiveSmallIntegerField):
+        return lambda obj: (
+            ""
+            if getattr(obj, field.attname) is None
+            else school_year_label(getattr(obj, field.attname))
+        )
+    if isinstance(field, models.JSONField):
+        return lambda obj: json.dumps(getattr(obj, field.attname), ensure_ascii=False)
+    return attrgetter(field.attname)
+
+
+def model_columns(
+    model,
+    *,
+    local: bool = False,
+    exclude: Iterable[str] = (),
+    override: dict[str, Callable] | None = None,
+) -> tuple[list[Column], list[str]]:
+    """A column per field of ``model`` headed by its verbose name (in the active language),
+    and the relations to join so that named foreign keys cost no extra query.
+
+    ``local`` keeps only the fields of a child table (a record kind), without the record's."""
+    override = override or {}
+    exclude = set(exclude)
+    fields = model._meta.local_concrete_fields if local else model._meta.concrete_fields
+    columns, joins = [], []
+    for field in fields:
+        if field.name in exclude or isinstance(field, models.FileField):
+            continue
+        if field.one_to_one and field.remote_field.parent_link:
+            continue
+        header = capfirst(str(field.verbose_name))
+        if field.primary_key:
+            columns.append(Column(_("ID"), attrgetter("pk")))
+            continue
+        if field.name in override:
+            columns.append(Column(header, override[field.name]))
+            continue
+        if field.is_relation:
+            show = NAMED_MODELS.get(field.related_model)
+            if show is not None:
+                joins.append(field.name)
+                columns.append(Column(header, lambda obj, n=field.name, s=show: s(getattr(obj, n))))
+            else:
+                header = _("%(field)s (ID)") % {"field": header}
+                columns.append(Column(header, attrgetter(field.attname)))
+            continue
+        columns.append(Column(header, _field_getter(field)))
+    return columns, joins
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    rows: Iterable
+    columns: list[Column]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # the CSV file name: stable, ASCII
+    title: Promise  # the sheet name and the README line, in the requester's language
+    build: Callable[["ExportContext"], Table]
+
+
+class ExportContext:
+    """The target plus what several tables need: who asks, whose private things the file may
+    hold, which rounds' scores must stay secret."""
+
+    def __init__(self, target: ExportTarget, audience: FileAudience | None = None):
+        self.target = target
+        self.user = target.user
+        self.audience = audience or FileAudience(requester=target.user)
+        # A shared file holds nobody's drafts or private notes.
+        self.own_user_id = self.audience.own_user_id()
+        self.schools = target.school_ids
+        self._once: dict[str, Any] = {}
+
+    def visible(self, model, path: str):
+        """Rows of ``model`` the requester may see, within the target's schools."""
+        return model.objects.visible_to(self.user).filter(**{f"{path}_id__in": self.schools})
+
+    def defaults_or_schools(self, model):
+        """District defaults (school empty) of the target's districts, and the schools' own."""
+        return model.objects.filter(
+            Q(school_id__in=self.schools)
+            | Q(school__isnull=True, district_id__in=self.target.district_ids)
+        )
+
+    def hidden_rounds(self, rounds) -> set[int]:
+        """The rounds (once per export) whose committee scores, totals and ranks stay out of
+        this file: not everyone who may download it may see them (core.job_files)."""
+        key = rounds.model._meta.label
+        if key not in self._once:
+            self._once[key] = {
+                r.pk for r in rounds if not scores_visible_to_audience(self.audience, r)
+            }
+        return self._once[key]
+
+
+def table(queryset, model=None, *, first=(), last=(), joins=(), prefetch=(), **options) -> Table:
+    columns, auto_joins = model_columns(model or queryset.model, **options)
+    queryset = queryset.select_related(*auto_joins, *joins)
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
+    return Table(rows=queryset, columns=[*first, *columns, *last])
+
+
+def committee_names(obj) -> str:
+    return "、".join(str(u) for u in obj.committee.all())
+
+
+def committee_scores_table(scores, *, subject: str, item: str, headers: tuple) -> Table:
+    """A panel's scores (selection, assessment): one row per member, who is scored and on
+    what; ``headers`` name the round, the one scored and the item, in that order."""
+    round_header, subject_header, item_header = headers
+
+    def scored(score) -> str:
+        teacher = getattr(score, subject).teacher
+        return NAMED_MODELS.get(type(teacher), name_of)(teacher)
+
+    first = [
+        Column(round_header, lambda s: s.sheet.round_id),
+        Column(_("Member"), lambda s: name_of(s.sheet.member)),
+        Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
+        Column(subject_header, scored),
+        Column(item_header, lambda s: getattr(s, item).name),
+    ]
+    return table(
+        scores.order_by("sheet__round_id", "sheet_id", f"{subject}_id", f"{item}__position"),
+        first=first,
+        exclude=["sheet", subject, item],
+        joins=["sheet__member", f"{subject}__teacher", item],
+    )
+
+
+def safe_path_part(part: str) -> str:
+    """A path part every unzip program and file system accepts."""
+    return safe_filename(part, default="_")
+
+
+# -- the registry --------------------------------------------------------------------------------
+
+_TABLES: list[tuple[int, int, TableSpec]] = []
+_FILES: list["ExportFiles"] = []
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """Stored files the ZIP carries under files/: which ones, and where each goes."""
+
+    queryset: Callable[[ExportContext], Any]
+    path: Callable[[Any], str]
+
+
+def register_tables(*specs: TableSpec, position: int) -> None:
+    """An app's tables, in their order, at ``position`` among the apps' (lowest first)."""
+    for spec in specs:
+        if any(s.name == spec.name for _p, _i, s in _TABLES):
+            continue  # a module imported twice
+        _TABLES.append((position, len(_TABLES), spec))
+
+
+def register_files(files: ExportFiles) -> None:
+    if files not in _FILES:
+        _FILES.append(files)
+
+
+def export_tables() -> list[TableSpec]:
+    return [spec for _p, _i, spec in sorted(_TABLES, key=lambda t: t[:2])]
+
+
+def export_files() -> list[ExportFiles]:
+    return list(_FILES)

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .forms import Form
 from .jobs import job_create
 from .models import District, Job, Role, RoleAssignment, School, User
 from .scoping import MANAGER_ROLES, Scope
@@ -136,7 +137,7 @@ def owner_choices(user, *, schools=None, district_label=WHOLE_DISTRICT) -> list[
     return choices
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(Form):
     owner = forms.ChoiceField(label=_("For"), required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -179,6 +179,10 @@ def _sheets(name: str, *, teacher: bool = False) -> Requests:
     return requests
 
 
+def _contract(world, user):
+    return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
+
+
 @dataclass(frozen=True)
 class FileKind:
     requests: Requests
@@ -202,6 +206,7 @@ FILES: dict[str, FileKind] = {
     "assessment_notice": FileKind(_sheets("round_print_notice")),
     "assessment_forms": FileKind(_sheets("round_print_forms")),
     "assessment_form": FileKind(_sheets("round_print_form", teacher=True)),
+    "mentoring_contract": FileKind(_contract, shared=False),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -34,7 +34,6 @@ from django.utils import timezone
 from assessment.models import AnnualGrade, AssessmentTemplate, DutyReport, Grade
 from backbone.models import (
     Candidate,
-    Criterion,
     Designation,
     ReserveEntry,
     SelectionRound,
@@ -77,6 +76,7 @@ from records.models import (
     StudyTrip,
     Training,
 )
+from scoring.models import Entrant, Item, Panel, PanelMember
 from teachers.demo import RosterBuilder
 from teachers.models import Teacher, Title
 
@@ -632,14 +632,16 @@ class SchoolSeeder:
             )
             for year, rows in by_year.items()
         }
-        SelectionRound.objects.bulk_create(rounds.values())
-        committee = SelectionRound.committee.through
-        committee.objects.bulk_create(
-            committee(selectionround_id=r.pk, user_id=self.office.pk) for r in rounds.values()
+        panels = Panel.objects.bulk_create(
+            Panel(school=self.school, revealed_at=timezone.now()) for _round in rounds.values()
         )
-        Criterion.objects.bulk_create(
-            Criterion(round=r, name=name, weight=weight, position=i)
-            for r in rounds.values()
+        for round, panel in zip(rounds.values(), panels, strict=True):
+            round.panel = panel
+        SelectionRound.objects.bulk_create(rounds.values())
+        PanelMember.objects.bulk_create(PanelMember(panel=p, user=self.office) for p in panels)
+        Item.objects.bulk_create(
+            Item(panel=p, name=name, weight=weight, position=i)
+            for p in panels
             for i, (name, weight) in enumerate(
                 (("师德表现", 20), ("教学业绩", 50), ("教研能力", 30))
             )
@@ -666,6 +668,11 @@ class SchoolSeeder:
                         added_by=self.office,
                     )
                 )
+        entrants = Entrant.objects.bulk_create(
+            Entrant(panel_id=c.round.panel_id, user_id=c.teacher.user_id) for c in candidates
+        )
+        for candidate, entrant in zip(candidates, entrants, strict=True):
+            candidate.entrant = entrant
         Candidate.objects.bulk_create(candidates)
 
     def reserve_and_targets(self) -> None:

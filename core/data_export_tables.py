@@ -36,17 +36,15 @@ from assessment.models import (
 )
 from backbone.models import (
     Candidate,
-    Criterion,
     Designation,
     EligibilityRuleSet,
     Objection,
     ReserveEntry,
-    Score,
-    ScoreSheet,
     SelectionRound,
     Target,
     Tier,
 )
+from backbone.selectors.rounds import hidden_score_rounds
 from mentoring.models import GuidanceSession, Pairing
 from records.models import (
     Attachment,
@@ -66,6 +64,7 @@ from records.models import (
     StudyTrip,
     Training,
 )
+from scoring.models import Item, Mark
 from teachers.models import Teacher
 
 from .models import District, School, TeachingGroup, User, school_year_label
@@ -294,22 +293,8 @@ class ExportContext:
     # Scoring secrecy, as on the round pages: while scoring runs, a committee member sees the
     # scores only after submitting their own sheet, and a manager off the committee sees them.
     def _hidden_selection_rounds(self) -> set[int]:
-        scope = self.user.scope
-        member_of = set(self.user.committee_rounds.values_list("pk", flat=True))
-        submitted = set(
-            ScoreSheet.objects.filter(member=self.user, submitted_at__isnull=False).values_list(
-                "round_id", flat=True
-            )
-        )
-        hidden = set()
-        running = SelectionRound.objects.filter(school_id__in=self.schools).exclude(
-            status__in=[SelectionRound.Status.ANNOUNCED, SelectionRound.Status.CONFIRMED]
-        )
-        for pk, school_id in running.values_list("pk", "school_id"):
-            sees = pk in submitted if pk in member_of else scope.can_manage_school(school_id)
-            if not sees:
-                hidden.add(pk)
-        return hidden
+        rounds = SelectionRound.objects.filter(school_id__in=self.schools)
+        return hidden_score_rounds(user=self.user, rounds=rounds)
 
     def _hidden_assessment_rounds(self) -> set[int]:
         scope = self.user.scope
@@ -404,14 +389,18 @@ def _committee(obj) -> str:
 def _selection_rounds(ctx: ExportContext) -> Table:
     qs = ctx.visible(SelectionRound, "school").order_by("pk")
     committee = Column(_("Committee"), _committee)
-    return _table(qs, last=[committee], prefetch=["committee"])
+    return _table(qs, last=[committee], joins=["panel"], prefetch=["panel__members"])
 
 
 def _criteria(ctx: ExportContext) -> Table:
-    qs = Criterion.objects.filter(round__in=ctx.visible(SelectionRound, "school")).order_by(
-        "round_id", "position", "pk"
+    rounds = ctx.visible(SelectionRound, "school")
+    qs = Item.objects.filter(panel__selection_round__in=rounds).order_by(
+        "panel_id", "position", "pk"
     )
-    return _table(qs, exclude=["position"])
+    round_id = Column(_("Selection round (ID)"), lambda i: i.panel.selection_round.pk)
+    return _table(
+        qs, first=[round_id], exclude=["position", "panel", "key"], joins=["panel__selection_round"]
+    )
 
 
 def _candidates(ctx: ExportContext) -> Table:
@@ -424,22 +413,27 @@ def _candidates(ctx: ExportContext) -> Table:
 def _selection_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(SelectionRound, "school")
     qs = (
-        Score.objects.filter(sheet__round__in=rounds)
-        .exclude(sheet__round_id__in=ctx.hidden_selection_rounds)
-        .order_by("sheet__round_id", "sheet_id", "candidate_id", "criterion__position")
+        Mark.objects.filter(sheet__panel__selection_round__in=rounds)
+        .exclude(sheet__panel__selection_round__in=ctx.hidden_selection_rounds)
+        .order_by("sheet__panel_id", "sheet_id", "entrant_id", "item__position")
     )
     first = [
-        Column(_("Selection round (ID)"), lambda s: s.sheet.round_id),
+        Column(_("Selection round (ID)"), lambda s: s.sheet.panel.selection_round.pk),
         Column(_("Member"), lambda s: _name(s.sheet.member)),
         Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
-        Column(_("Candidate"), lambda s: _teacher(s.candidate.teacher)),
-        Column(_("Criterion"), lambda s: s.criterion.name),
+        Column(_("Candidate"), lambda s: _teacher(s.entrant.candidate.teacher)),
+        Column(_("Criterion"), lambda s: s.item.name),
     ]
     return _table(
         qs,
         first=first,
-        exclude=["sheet", "candidate", "criterion"],
-        joins=["sheet__member", "candidate__teacher", "criterion"],
+        exclude=["sheet", "entrant", "item"],
+        joins=[
+            "sheet__member",
+            "sheet__panel__selection_round",
+            "entrant__candidate__teacher",
+            "item",
+        ],
     )
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
+from scoring.models import Entrant, Panel
+from scoring.services.panels import entrants_add, panel_open
 
 # The annual grade is the roster's (backbone reads it too); imported from here it still works.
 from teachers.models import AnnualGrade, AnnualGradeQuerySet, Grade  # noqa: F401
@@ -201,6 +203,13 @@ class AssessmentTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    def panel_items(self) -> list[dict]:
+        """The components as the items of a round's panel, which remember the component."""
+        return [
+            {"name": c.name, "weight": c.weight, "max_score": c.max_score, "key": c.pk}
+            for c in self.components.all()
+        ]
+
 
 class AssessmentComponent(models.Model):
     template = models.ForeignKey(
@@ -250,8 +259,13 @@ class AssessmentRound(models.Model):
     year = models.PositiveSmallIntegerField(_("school year"))
     semester = models.PositiveSmallIntegerField(_("semester"), null=True, blank=True)
     all_teachers = models.BooleanField(_("all teachers, not only backbone teachers"), default=False)
-    committee = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="assessment_rounds", verbose_name=_("committee")
+    # The committee, the components scored and the score sheets: the scoring engine's panel.
+    panel = models.OneToOneField(
+        Panel,
+        on_delete=models.CASCADE,
+        related_name="assessment_round",
+        editable=False,
+        verbose_name=_("scoring panel"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCORING
@@ -286,6 +300,18 @@ class AssessmentRound(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.panel_id is None:
+            self.panel = panel_open(
+                items=self.template.panel_items(), members=[], school=self.school
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def committee(self):
+        """The committee members (the panel's, recused ones and leavers included)."""
+        return self.panel.members
+
 
 class AssessmentEntryQuerySet(ScopedQuerySet):
     school_path = "round__school"
@@ -314,6 +340,13 @@ class AssessmentEntry(models.Model):
         _("grade"), choices=Grade.choices, null=True, blank=True
     )
     explanation = models.TextField(_("how the grade was reached"), blank=True)
+    entrant = models.OneToOneField(
+        Entrant,
+        on_delete=models.CASCADE,
+        related_name="assessment_entry",
+        editable=False,
+        verbose_name=_("entrant"),
+    )
 
     objects = AssessmentEntryQuerySet.as_manager()
 
@@ -328,53 +361,7 @@ class AssessmentEntry(models.Model):
     def __str__(self):
         return f"{self.teacher} @ {self.round}"
 
-
-class AssessmentSheet(models.Model):
-    round = models.ForeignKey(
-        AssessmentRound, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("round")
-    )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("member"),
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("assessment score sheet")
-        verbose_name_plural = _("assessment score sheets")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "member"], name="assessment_sheet_once")
-        ]
-
-    def __str__(self):
-        return f"{self.member} @ {self.round}"
-
-
-class AssessmentScore(models.Model):
-    sheet = models.ForeignKey(
-        AssessmentSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("sheet")
-    )
-    entry = models.ForeignKey(
-        AssessmentEntry, on_delete=models.CASCADE, related_name="scores", verbose_name=_("entry")
-    )
-    component = models.ForeignKey(
-        AssessmentComponent,
-        on_delete=models.CASCADE,
-        related_name="scores",
-        verbose_name=_("component"),
-    )
-    value = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
-
-    class Meta:
-        verbose_name = _("assessment score")
-        verbose_name_plural = _("assessment scores")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sheet", "entry", "component"], name="assessment_score_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.entry} · {self.component}: {self.value}"
+    def save(self, *args, **kwargs):
+        if self.entrant_id is None:
+            (self.entrant,) = entrants_add(panel=self.round.panel, users=[None])
+        super().save(*args, **kwargs)

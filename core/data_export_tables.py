@@ -28,12 +28,11 @@ from assessment.models import (
     AssessmentComponent,
     AssessmentEntry,
     AssessmentRound,
-    AssessmentScore,
-    AssessmentSheet,
     AssessmentTemplate,
     DutyReport,
     DutyTemplate,
 )
+from assessment.selectors import hidden_score_rounds as hidden_assessment_rounds
 from backbone.models import (
     Candidate,
     Designation,
@@ -297,22 +296,8 @@ class ExportContext:
         return hidden_score_rounds(user=self.user, rounds=rounds)
 
     def _hidden_assessment_rounds(self) -> set[int]:
-        scope = self.user.scope
-        member_of = set(self.user.assessment_rounds.values_list("pk", flat=True))
-        submitted = set(
-            AssessmentSheet.objects.filter(
-                member=self.user, submitted_at__isnull=False
-            ).values_list("round_id", flat=True)
-        )
-        hidden = set()
-        running = AssessmentRound.objects.filter(
-            school_id__in=self.schools, status=AssessmentRound.Status.SCORING
-        )
-        for pk, school_id in running.values_list("pk", "school_id"):
-            sees = pk in submitted if pk in member_of else scope.can_manage_school(school_id)
-            if not sees:
-                hidden.add(pk)
-        return hidden
+        rounds = AssessmentRound.objects.filter(school_id__in=self.schools)
+        return hidden_assessment_rounds(user=self.user, rounds=rounds)
 
 
 def _table(queryset, model=None, *, first=(), last=(), joins=(), prefetch=(), **options) -> Table:
@@ -588,7 +573,7 @@ def _assessment_components(ctx: ExportContext) -> Table:
 def _assessment_rounds(ctx: ExportContext) -> Table:
     qs = ctx.visible(AssessmentRound, "school").order_by("year", "pk")
     committee = Column(_("Committee"), _committee)
-    return _table(qs, last=[committee], prefetch=["committee"])
+    return _table(qs, last=[committee], joins=["panel"], prefetch=["panel__members"])
 
 
 def _assessment_entries(ctx: ExportContext) -> Table:
@@ -609,22 +594,27 @@ def _assessment_entries(ctx: ExportContext) -> Table:
 def _assessment_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(AssessmentRound, "school")
     qs = (
-        AssessmentScore.objects.filter(sheet__round__in=rounds)
-        .exclude(sheet__round_id__in=ctx.hidden_assessment_rounds)
-        .order_by("sheet__round_id", "sheet_id", "entry_id", "component__position")
+        Mark.objects.filter(sheet__panel__assessment_round__in=rounds)
+        .exclude(sheet__panel__assessment_round__in=ctx.hidden_assessment_rounds)
+        .order_by("sheet__panel_id", "sheet_id", "entrant_id", "item__position")
     )
     first = [
-        Column(_("Assessment round (ID)"), lambda s: s.sheet.round_id),
+        Column(_("Assessment round (ID)"), lambda s: s.sheet.panel.assessment_round.pk),
         Column(_("Member"), lambda s: _name(s.sheet.member)),
         Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
-        Column(_("Teacher"), lambda s: _teacher(s.entry.teacher)),
-        Column(_("Component"), lambda s: s.component.name),
+        Column(_("Teacher"), lambda s: _teacher(s.entrant.assessment_entry.teacher)),
+        Column(_("Component"), lambda s: s.item.name),
     ]
     return _table(
         qs,
         first=first,
-        exclude=["sheet", "entry", "component"],
-        joins=["sheet__member", "entry__teacher", "component"],
+        exclude=["sheet", "entrant", "item"],
+        joins=[
+            "sheet__member",
+            "sheet__panel__assessment_round",
+            "entrant__assessment_entry__teacher",
+            "item",
+        ],
     )
 
 

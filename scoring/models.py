@@ -122,8 +122,8 @@ class Item(models.Model):
 
 
 class Entrant(models.Model):
-    """Who is scored: a candidate, an assessed teacher. ``user`` is their login, if any, so
-    that they never score themselves (回避)."""
+    """Who is scored: a candidate, an assessed teacher. ``user`` is their login when the
+    owner's rules keep them from scoring themselves (回避: a candidate on the committee)."""
 
     panel = models.ForeignKey(
         Panel, on_delete=models.CASCADE, related_name="entrants", verbose_name=_("panel")

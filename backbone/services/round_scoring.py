@@ -11,16 +11,11 @@ from django.utils.translation import ngettext
 
 from core.models import User
 from scoring.models import Sheet
-from scoring.services.marks import marks_save, sheet_submit
+from scoring.services.marks import keyed, marks_save, sheet_submit
 
 from ..models import Candidate, SelectionRound
 from ..selectors import rounds as selectors
 from .round_common import Status, _lock
-
-
-def _require_scoring(round: SelectionRound) -> None:
-    if round.status != Status.SCORING:
-        raise ValidationError(_("Scores can be entered only while the committee is scoring."))
 
 
 @transaction.atomic
@@ -32,22 +27,14 @@ def score_sheet_save(
 ) -> Sheet:
     """Save a draft: values by (candidate id, criterion id); None clears a cell."""
     round = _lock(round)
-    _require_scoring(round)
     candidates = {c.entrant_id: c for c in round.candidates.select_related("teacher")}
-    entrant_of = {c.pk: entrant_id for entrant_id, c in candidates.items()}
     return marks_save(
         panel=round.panel,
         member=member,
-        values={(entrant_of.get(c), k): v for (c, k), v in values.items()},
-        invalid=lambda entrant, criterion: (
-            _("%(name)s, %(criterion)s: give a score from 0 to %(max)d (one decimal place).")
-            % {
-                "name": candidates[entrant.pk].teacher.name,
-                "criterion": criterion.name,
-                "max": criterion.max_score,
-            }
-        ),
+        values=keyed(values, rows={c.pk: e for e, c in candidates.items()}),
+        name=lambda entrant: candidates[entrant.pk].teacher.name,
         unknown=_("A score refers to a candidate or criterion not in this round."),
+        scoring_open=round.status == Status.SCORING,
     )
 
 
@@ -55,20 +42,20 @@ def score_sheet_save(
 def score_sheet_submit(*, round: SelectionRound, member: User) -> Sheet:
     """Submit a complete sheet; it is final, and the round is ranked again."""
     round = _lock(round)
-    _require_scoring(round)
     sheet = sheet_submit(
         panel=round.panel,
         member=member,
-        incomplete=lambda missing: (
+        incomplete=lambda n: (
             ngettext(
                 "Score every candidate on every criterion before submitting: %(n)d score is "
                 "missing.",
                 "Score every candidate on every criterion before submitting: %(n)d scores are "
                 "missing.",
-                missing,
+                n,
             )
-            % {"n": missing}
+            % {"n": n}
         ),
+        scoring_open=round.status == Status.SCORING,
     )
     _rank(round)
     return sheet

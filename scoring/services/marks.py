@@ -11,8 +11,19 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 
-from ..models import Entrant, Item, Mark, Panel, Sheet
+from ..models import Entrant, Mark, Panel, Sheet
 from ..selectors import membership_of, scored_by
+
+
+def keyed(
+    values: Mapping[tuple[int, int], object], *, rows: Mapping[int, int], columns=None
+) -> dict[tuple[int | None, int | None], object]:
+    """Values by the owner's (row id, column id) as values by (entrant id, item id): ``rows``
+    maps a row (candidate, entry) to its entrant, ``columns`` a column to its item (none: the
+    columns are the items). Unknown ids become None, which ``marks_save`` refuses."""
+    return {
+        (rows.get(r), c if columns is None else columns.get(c)): v for (r, c), v in values.items()
+    }
 
 
 def _score_value(raw, max_score: int) -> Decimal | None:
@@ -28,9 +39,11 @@ def _score_value(raw, max_score: int) -> Decimal | None:
     return value
 
 
-def sheet_for_writing(*, panel: Panel, member: User) -> Sheet:
-    """The member's draft sheet, created on first use; refuses recused members, members who
-    left and submitted sheets."""
+def sheet_for_writing(*, panel: Panel, member: User, scoring_open: bool = True) -> Sheet:
+    """The member's draft sheet, created on first use; refuses while the owner's round is not
+    scoring, and refuses recused members, members who left and submitted sheets."""
+    if not scoring_open:
+        raise ValidationError(_("Scores can be entered only while the committee is scoring."))
     membership = membership_of(panel=panel, user=member)
     if membership is None or not membership.is_active:
         raise PermissionDenied(_("Only members of this round's committee can score."))
@@ -46,14 +59,15 @@ def marks_save(
     *,
     panel: Panel,
     member: User,
-    values: Mapping[tuple[int, int], object],
-    invalid: Callable[[Entrant, Item], str],
+    values: Mapping[tuple[int | None, int | None], object],
+    name: Callable[[Entrant], str],
     unknown: str,
+    scoring_open: bool = True,
 ) -> Sheet:
     """Write a draft: ``values`` by (entrant id, item id); an empty value clears its cell.
-    Every bad cell is reported (``invalid`` words the message) and nothing is written unless
-    all are good. Entrants the member does not score (themselves, recused) are unknown."""
-    sheet = sheet_for_writing(panel=panel, member=member)
+    Every bad cell is reported (``name`` names the entrant) and nothing is written unless all
+    are good. Entrants the member does not score (themselves, recused) are unknown."""
+    sheet = sheet_for_writing(panel=panel, member=member, scoring_open=scoring_open)
     entrants = {e.pk: e for e in scored_by(panel=panel, member=member)}
     items = {i.pk: i for i in panel.items.all()}
     existing = {(m.entrant_id, m.item_id): m for m in sheet.marks.all()}
@@ -68,7 +82,10 @@ def marks_save(
             continue
         value = _score_value(raw, item.max_score)
         if value is None:
-            errors.append(invalid(entrant, item))
+            errors.append(
+                _("%(name)s, %(item)s: give a score from 0 to %(max)d (one decimal place).")
+                % {"name": name(entrant), "item": item.name, "max": item.max_score}
+            )
         elif key not in existing:
             to_create.append(Mark(sheet=sheet, entrant=entrant, item=item, value=value))
         elif existing[key].value != value:
@@ -83,10 +100,12 @@ def marks_save(
 
 
 @transaction.atomic
-def sheet_submit(*, panel: Panel, member: User, incomplete: Callable[[int], str]) -> Sheet:
+def sheet_submit(
+    *, panel: Panel, member: User, incomplete: Callable[[int], str], scoring_open: bool = True
+) -> Sheet:
     """Submit a complete sheet (every entrant the member scores, on every item); it is final.
     ``incomplete`` words the refusal from the number of missing marks."""
-    sheet = sheet_for_writing(panel=panel, member=member)
+    sheet = sheet_for_writing(panel=panel, member=member, scoring_open=scoring_open)
     entrant_ids = set(scored_by(panel=panel, member=member).values_list("pk", flat=True))
     item_count = panel.items.count()
     filled = sheet.marks.filter(entrant_id__in=entrant_ids).count()

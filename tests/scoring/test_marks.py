@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from scoring.models import Mark
 from scoring.selectors import aggregate, own_sheet, scored_by
-from scoring.services.marks import marks_save, sheet_submit
+from scoring.services.marks import keyed, marks_save, sheet_submit
 from scoring.services.panels import entrants_add, member_leave, member_recuse
 
 from .conftest import cells
@@ -18,7 +18,7 @@ def save(panel, member, rows):
         panel=panel,
         member=member,
         values=cells(panel, rows),
-        invalid=lambda entrant, item: f"bad {entrant.pk} {item.name}",
+        name=lambda entrant: f"entrant {entrant.pk}",
         unknown="unknown",
     )
 
@@ -62,7 +62,7 @@ def test_nobody_scores_themselves(panel, committee_member, member2):
     with pytest.raises(ValidationError, match="unknown"):
         marks_save(
             panel=panel, member=committee_member, values={(own.pk, panel.items.first().pk): 5},
-            invalid=lambda e, i: "bad", unknown="unknown",
+            name=str, unknown="unknown",
         )  # fmt: skip
 
 
@@ -103,3 +103,30 @@ def test_a_member_who_leaves_scores_no_more_but_their_submitted_sheet_counts(
     result = aggregate(panel=panel)
     assert [s.member for s in result.sheets] == [committee_member]
     assert set(result.totals.values()) == {Decimal("100.00")}
+
+
+def test_nothing_is_written_or_submitted_once_the_owner_stops_the_scoring(panel, committee_member):
+    values = cells(panel, [(80, 8), (70, 7), (60, 6)])
+    with pytest.raises(ValidationError):
+        marks_save(
+            panel=panel, member=committee_member, values=values, name=str, unknown="unknown",
+            scoring_open=False,
+        )  # fmt: skip
+    save(panel, committee_member, [(80, 8), (70, 7), (60, 6)])
+    with pytest.raises(ValidationError):
+        sheet_submit(panel=panel, member=committee_member, incomplete=str, scoring_open=False)
+    assert not own_sheet(panel=panel, member=committee_member)[0].is_submitted
+
+
+def test_the_owners_ids_map_to_entrants_and_items_and_unknown_ones_are_refused(
+    panel, committee_member
+):
+    entrant = panel.entrants.order_by("pk").first()
+    item = panel.items.first()
+    values = keyed({(7, 70): 5}, rows={7: entrant.pk}, columns={70: item.pk})
+    assert values == {(entrant.pk, item.pk): 5}
+    with pytest.raises(ValidationError, match="unknown"):
+        marks_save(
+            panel=panel, member=committee_member, values=keyed({(8, 70): 5}, rows={7: 1}),
+            name=str, unknown="unknown",
+        )  # fmt: skip

@@ -1,0 +1,47 @@
+"""Every assessment round's committee, components (copied from its template, remembering
+which), score sheets (with their submission times) and scores move to a panel of the scoring
+engine."""
+
+from django.db import migrations
+from django.utils import timezone
+
+from scoring.migrating import copy_panel
+
+
+def forward(apps, schema_editor):
+    AssessmentRound = apps.get_model("assessment", "AssessmentRound")
+    AssessmentEntry = apps.get_model("assessment", "AssessmentEntry")
+    AssessmentScore = apps.get_model("assessment", "AssessmentScore")
+    for round in AssessmentRound.objects.filter(panel__isnull=True).order_by("pk"):
+        entries = list(round.entries.order_by("pk"))
+        components = round.template.components.order_by("position", "pk")
+        panel, entrants = copy_panel(
+            apps,
+            school_id=round.school_id,
+            revealed_at=(
+                None if round.status == "scoring" else round.finalised_at or timezone.now()
+            ),
+            member_ids=round.committee.order_by("pk").values_list("pk", flat=True),
+            items=[
+                (pk, name, weight, max_score, position, pk)
+                for pk, name, weight, max_score, position in components.values_list(
+                    "pk", "name", "weight", "max_score", "position"
+                )
+            ],
+            entrants=[(e.pk, None, True) for e in entries],  # no 回避 in assessments
+            sheets=round.sheets.order_by("pk").values_list("pk", "member_id", "submitted_at"),
+            marks=AssessmentScore.objects.filter(sheet__round=round).values_list(
+                "sheet_id", "entry_id", "component_id", "value"
+            ),
+        )
+        round.panel = panel
+        round.save(update_fields=["panel"])
+        for entry in entries:
+            entry.entrant_id = entrants[entry.pk]
+        AssessmentEntry.objects.bulk_update(entries, ["entrant"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assessment", "0005_round_panel_entry_entrant")]
+
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

@@ -268,7 +268,10 @@ def round_detail(*, round: AssessmentRound, user: User) -> dict:
         "components": components,
         "entries": entries,
         "committee": committee,
-        "submitted_count": sum(1 for _m, s in committee if s and s.submitted_at),
+        "any_submitted": any(s.submitted_at for s in sheets.values()),
+        "submitted_count": (
+            sum(1 for _m, s in committee if s and s.submitted_at) if seen.progress else None
+        ),
         "is_member": member,
         "own_sheet": sheet,
         "sight": seen,

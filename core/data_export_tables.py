@@ -390,8 +390,11 @@ def _criteria(ctx: ExportContext) -> Table:
 
 def _candidates(ctx: ExportContext) -> Table:
     hidden = ctx.hidden_selection_rounds
-    qs = ctx.visible(Candidate, "round__school").order_by("round_id", "rank", "pk")
-    override = {"score": lambda c: None if c.round_id in hidden else c.score}
+    qs = ctx.visible(Candidate, "round__school").order_by("round_id", "pk")  # never by rank
+    override = {
+        "score": lambda c: None if c.round_id in hidden else c.score,
+        "rank": lambda c: None if c.round_id in hidden else c.rank,
+    }
     return _table(qs, override=override)
 
 

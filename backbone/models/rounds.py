@@ -154,7 +154,8 @@ class Candidate(models.Model):
     class Meta:
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
-        ordering = ["round", "rank", "teacher__name"]
+        # Not by rank: while scoring is secret an order made from the scores would tell them.
+        ordering = ["round", "teacher__name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["round", "teacher"], name="candidate_once_per_round")
         ]

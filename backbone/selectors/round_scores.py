@@ -101,11 +101,14 @@ def own_sheet(*, round: SelectionRound, member: User) -> tuple[Sheet | None, dic
     return sheet, {(candidate_of[e], item): v for (e, item), v in values.items()}
 
 
-def candidate_rows(*, round: SelectionRound) -> list[Candidate]:
+def candidate_rows(*, round: SelectionRound, seen: visibility.Sight) -> list[Candidate]:
+    """The candidates in rank order where the ranks may be seen, else by name: while the
+    scores are secret, an order made from them would tell them."""
+    order = visibility.rank_order(
+        seen, by_rank=[F("rank").asc(nulls_last=True)], neutral=["teacher__name", "pk"]
+    )
     return list(
-        round.candidates.select_related("teacher__group", "added_by").order_by(
-            "withdrawn", F("rank").asc(nulls_last=True), "teacher__name", "pk"
-        )
+        round.candidates.select_related("teacher__group", "added_by").order_by("withdrawn", *order)
     )
 
 
@@ -122,7 +125,7 @@ def round_detail(*, round: SelectionRound, user: User) -> dict:
     seen = visibility.sight(user=user, panel=round.panel, membership=mine, sheet=own)
     show_scores = seen.totals
     manage = can_manage_round(user, round)
-    candidates = candidate_rows(round=round)
+    candidates = candidate_rows(round=round, seen=seen)
     table = score_table(round=round) if show_scores else None
     if table is not None:
         for c in candidates:
@@ -140,7 +143,9 @@ def round_detail(*, round: SelectionRound, user: User) -> dict:
         "candidates": candidates,
         "active_count": sum(1 for c in candidates if not c.withdrawn),
         "proposed_count": sum(1 for c in candidates if c.proposed and not c.withdrawn),
-        "submitted_count": sum(1 for s in sheets.values() if s.submitted_at),
+        "submitted_count": (
+            sum(1 for s in sheets.values() if s.submitted_at) if seen.progress else None
+        ),
         "is_member": mine is not None and mine.is_active,
         "own_sheet": own,
         "can_manage": manage and not round.is_read_only,

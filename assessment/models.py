@@ -6,8 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
-from scoring.models import Entrant, Panel
-from scoring.services.panels import entrants_add, panel_open
+from scoring.models import PanelOwner, Scored
 
 # The annual grade is the roster's (backbone reads it too); imported from here it still works.
 from teachers.models import AnnualGrade, AnnualGradeQuerySet, Grade  # noqa: F401
@@ -232,11 +231,9 @@ class AssessmentComponent(models.Model):
         return f"{self.name} ({self.weight}%)"
 
 
-class AssessmentRoundQuerySet(ScopedQuerySet):
-    pass
+class AssessmentRound(PanelOwner):
+    # Its committee, the components it scores and their sheets: ``panel``.
 
-
-class AssessmentRound(models.Model):
     class Status(models.TextChoices):
         SCORING = "scoring", _("Committee scoring")
         FINALISED = "finalised", _("Finalised")
@@ -259,14 +256,6 @@ class AssessmentRound(models.Model):
     year = models.PositiveSmallIntegerField(_("school year"))
     semester = models.PositiveSmallIntegerField(_("semester"), null=True, blank=True)
     all_teachers = models.BooleanField(_("all teachers, not only backbone teachers"), default=False)
-    # The committee, the components scored and the score sheets: the scoring engine's panel.
-    panel = models.OneToOneField(
-        Panel,
-        on_delete=models.CASCADE,
-        related_name="assessment_round",
-        editable=False,
-        verbose_name=_("scoring panel"),
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCORING
     )
@@ -290,7 +279,7 @@ class AssessmentRound(models.Model):
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
-    objects = AssessmentRoundQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment round")
@@ -300,24 +289,15 @@ class AssessmentRound(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.panel_id is None:
-            self.panel = panel_open(
-                items=self.template.panel_items(), members=[], school=self.school
-            )
-        super().save(*args, **kwargs)
-
-    @property
-    def committee(self):
-        """The committee members (the panel's, recused ones and leavers included)."""
-        return self.panel.members
+    def new_panel(self) -> dict:
+        return {**super().new_panel(), "items": self.template.panel_items()}
 
 
 class AssessmentEntryQuerySet(ScopedQuerySet):
     school_path = "round__school"
 
 
-class AssessmentEntry(models.Model):
+class AssessmentEntry(Scored):
     """One teacher in a round: the prefilled facts, the committee's result and the grade."""
 
     round = models.ForeignKey(
@@ -340,13 +320,6 @@ class AssessmentEntry(models.Model):
         _("grade"), choices=Grade.choices, null=True, blank=True
     )
     explanation = models.TextField(_("how the grade was reached"), blank=True)
-    entrant = models.OneToOneField(
-        Entrant,
-        on_delete=models.CASCADE,
-        related_name="assessment_entry",
-        editable=False,
-        verbose_name=_("entrant"),
-    )
 
     objects = AssessmentEntryQuerySet.as_manager()
 
@@ -360,8 +333,3 @@ class AssessmentEntry(models.Model):
 
     def __str__(self):
         return f"{self.teacher} @ {self.round}"
-
-    def save(self, *args, **kwargs):
-        if self.entrant_id is None:
-            (self.entrant,) = entrants_add(panel=self.round.panel, users=[None])
-        super().save(*args, **kwargs)

@@ -101,7 +101,7 @@ def can_see_scores(user: User, round: AssessmentRound, *, member: bool, sheet) -
 def hidden_score_rounds(*, user: User, rounds: QuerySet[AssessmentRound]) -> set[int]:
     """Of ``rounds``, the ids whose scores (and grades) ``user`` may not see yet."""
     panels = visibility.hidden_panels(
-        user=user, panels=Panel.objects.filter(assessment_round__in=rounds)
+        user=user, panels=Panel.objects.filter(assessmentround__in=rounds)
     )
     return set(rounds.filter(panel_id__in=panels).values_list("pk", flat=True))
 

@@ -379,12 +379,12 @@ def _selection_rounds(ctx: ExportContext) -> Table:
 
 def _criteria(ctx: ExportContext) -> Table:
     rounds = ctx.visible(SelectionRound, "school")
-    qs = Item.objects.filter(panel__selection_round__in=rounds).order_by(
+    qs = Item.objects.filter(panel__selectionround__in=rounds).order_by(
         "panel_id", "position", "pk"
     )
-    round_id = Column(_("Selection round (ID)"), lambda i: i.panel.selection_round.pk)
+    round_id = Column(_("Selection round (ID)"), lambda i: i.panel.selectionround.pk)
     return _table(
-        qs, first=[round_id], exclude=["position", "panel", "key"], joins=["panel__selection_round"]
+        qs, first=[round_id], exclude=["position", "panel", "key"], joins=["panel__selectionround"]
     )
 
 
@@ -401,12 +401,12 @@ def _candidates(ctx: ExportContext) -> Table:
 def _selection_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(SelectionRound, "school")
     qs = (
-        Mark.objects.filter(sheet__panel__selection_round__in=rounds)
-        .exclude(sheet__panel__selection_round__in=ctx.hidden_selection_rounds)
+        Mark.objects.filter(sheet__panel__selectionround__in=rounds)
+        .exclude(sheet__panel__selectionround__in=ctx.hidden_selection_rounds)
         .order_by("sheet__panel_id", "sheet_id", "entrant_id", "item__position")
     )
     first = [
-        Column(_("Selection round (ID)"), lambda s: s.sheet.panel.selection_round.pk),
+        Column(_("Selection round (ID)"), lambda s: s.sheet.panel.selectionround.pk),
         Column(_("Member"), lambda s: _name(s.sheet.member)),
         Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
         Column(_("Candidate"), lambda s: _teacher(s.entrant.candidate.teacher)),
@@ -418,7 +418,7 @@ def _selection_scores(ctx: ExportContext) -> Table:
         exclude=["sheet", "entrant", "item"],
         joins=[
             "sheet__member",
-            "sheet__panel__selection_round",
+            "sheet__panel__selectionround",
             "entrant__candidate__teacher",
             "item",
         ],
@@ -597,15 +597,15 @@ def _assessment_entries(ctx: ExportContext) -> Table:
 def _assessment_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(AssessmentRound, "school")
     qs = (
-        Mark.objects.filter(sheet__panel__assessment_round__in=rounds)
-        .exclude(sheet__panel__assessment_round__in=ctx.hidden_assessment_rounds)
+        Mark.objects.filter(sheet__panel__assessmentround__in=rounds)
+        .exclude(sheet__panel__assessmentround__in=ctx.hidden_assessment_rounds)
         .order_by("sheet__panel_id", "sheet_id", "entrant_id", "item__position")
     )
     first = [
-        Column(_("Assessment round (ID)"), lambda s: s.sheet.panel.assessment_round.pk),
+        Column(_("Assessment round (ID)"), lambda s: s.sheet.panel.assessmentround.pk),
         Column(_("Member"), lambda s: _name(s.sheet.member)),
         Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
-        Column(_("Teacher"), lambda s: _teacher(s.entrant.assessment_entry.teacher)),
+        Column(_("Teacher"), lambda s: _teacher(s.entrant.assessmententry.teacher)),
         Column(_("Component"), lambda s: s.item.name),
     ]
     return _table(
@@ -614,8 +614,8 @@ def _assessment_scores(ctx: ExportContext) -> Table:
         exclude=["sheet", "entrant", "item"],
         joins=[
             "sheet__member",
-            "sheet__panel__assessment_round",
-            "entrant__assessment_entry__teacher",
+            "sheet__panel__assessmentround",
+            "entrant__assessmententry__teacher",
             "item",
         ],
     )

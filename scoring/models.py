@@ -197,3 +197,63 @@ class Mark(models.Model):
 
     def __str__(self):
         return f"{self.entrant} · {self.item}: {self.value}"
+
+
+# -- what an owner app's models inherit ----------------------------------------------------------
+class PanelOwner(models.Model):
+    """A domain object whose committee scores on a panel: a selection round, an assessment
+    round. The panel is made on first save (``new_panel`` says with what)."""
+
+    panel = models.OneToOneField(
+        Panel,
+        on_delete=models.CASCADE,
+        related_name="%(class)s",
+        editable=False,
+        verbose_name=_("scoring panel"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.panel_id is None:
+            from .services.panels import panel_open
+
+            self.panel = panel_open(**self.new_panel())
+        super().save(*args, **kwargs)
+
+    def new_panel(self) -> dict:
+        """The arguments of ``panel_open`` for this object's panel."""
+        return {"items": [], "members": [], "school": self.school}
+
+    @property
+    def committee(self):
+        """The members (the panel's, recused ones and leavers included)."""
+        return self.panel.members
+
+
+class Scored(models.Model):
+    """A domain object that is scored on its owner's panel: a candidate, an assessed teacher.
+    The entrant is made on first save."""
+
+    entrant = models.OneToOneField(
+        Entrant,
+        on_delete=models.CASCADE,
+        related_name="%(class)s",
+        editable=False,
+        verbose_name=_("entrant"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.entrant_id is None:
+            self.entrant = Entrant.objects.create(
+                panel_id=self.round.panel_id, user_id=self.entrant_user_id()
+            )
+        super().save(*args, **kwargs)
+
+    def entrant_user_id(self) -> int | None:
+        """The login that must not score this entrant (回避); none by default."""
+        return None

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(
                 editable=False,
                 on_delete=django.db.models.deletion.CASCADE,
-                related_name="selection_round",
+                related_name="%(class)s",
                 to="scoring.panel",
                 verbose_name="scoring panel",
             ),
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(
                 editable=False,
                 on_delete=django.db.models.deletion.CASCADE,
-                related_name="candidate",
+                related_name="%(class)s",
                 to="scoring.entrant",
                 verbose_name="entrant",
             ),

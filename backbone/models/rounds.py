@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import School, school_year_label
 from core.scoping import ScopedQuerySet
-from scoring.models import Entrant, Panel
+from scoring.models import PanelOwner, Scored
 from teachers.models import Teacher
 
 from .designations import Tier
@@ -18,7 +18,9 @@ class RoundQuerySet(ScopedQuerySet):
     pass
 
 
-class SelectionRound(models.Model):
+class SelectionRound(PanelOwner):
+    """The committee, the criteria and the score sheets are its panel's (``panel``)."""
+
     class Status(models.TextChoices):
         OPEN = "open", _("Accepting applications")
         SCORING = "scoring", _("Committee scoring")
@@ -36,14 +38,6 @@ class SelectionRound(models.Model):
     quota = models.PositiveSmallIntegerField(_("quota"))
     apply_from = models.DateField(_("applications open"))
     apply_until = models.DateField(_("applications close"))
-    # The committee, the criteria and the score sheets: the scoring engine's panel.
-    panel = models.OneToOneField(
-        Panel,
-        on_delete=models.CASCADE,
-        related_name="selection_round",
-        editable=False,
-        verbose_name=_("scoring panel"),
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -83,16 +77,6 @@ class SelectionRound(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.panel_id is None:
-            self.panel = Panel.objects.create(school_id=self.school_id)
-        super().save(*args, **kwargs)
-
-    @property
-    def committee(self):
-        """The committee members (the panel's, recused ones and leavers included)."""
-        return self.panel.members
-
     @property
     def criteria(self):
         return self.panel.items
@@ -110,7 +94,7 @@ class CandidateQuerySet(ScopedQuerySet):
     school_path = "round__school"
 
 
-class Candidate(models.Model):
+class Candidate(Scored):
     class Source(models.TextChoices):
         APPLIED = "applied", _("Applied")
         NOMINATED = "nominated", _("Nominated by the principal")
@@ -139,13 +123,6 @@ class Candidate(models.Model):
         _("weighted score"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
-    entrant = models.OneToOneField(
-        Entrant,
-        on_delete=models.CASCADE,
-        related_name="candidate",
-        editable=False,
-        verbose_name=_("entrant"),
-    )
     proposed = models.BooleanField(_("proposed"), default=False)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
 
@@ -163,12 +140,8 @@ class Candidate(models.Model):
     def __str__(self):
         return f"{self.teacher.name} @ {self.round}"
 
-    def save(self, *args, **kwargs):
-        if self.entrant_id is None:
-            self.entrant = Entrant.objects.create(
-                panel_id=self.round.panel_id, user_id=self.teacher.user_id
-            )
-        super().save(*args, **kwargs)
+    def entrant_user_id(self) -> int | None:
+        return self.teacher.user_id  # a candidate on the committee does not score themselves
 
 
 class ObjectionQuerySet(ScopedQuerySet):

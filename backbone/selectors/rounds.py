@@ -108,7 +108,7 @@ def can_see_scores(user: User, round: SelectionRound, *, member: bool | None = N
 def hidden_score_rounds(*, user: User, rounds: QuerySet[SelectionRound]) -> set[int]:
     """Of ``rounds``, the ids whose scores (and ranks) ``user`` may not see; a few queries."""
     panels = visibility.hidden_panels(
-        user=user, panels=Panel.objects.filter(selection_round__in=rounds)
+        user=user, panels=Panel.objects.filter(selectionround__in=rounds)
     )
     return set(rounds.filter(panel_id__in=panels).values_list("pk", flat=True))
 

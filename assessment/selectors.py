@@ -98,8 +98,9 @@ def can_see_scores(user: User, round: AssessmentRound, *, member: bool, sheet) -
     return visibility.sight(user=user, panel=round.panel, sheet=sheet).totals
 
 
-def hidden_score_rounds(*, user: User, rounds: QuerySet[AssessmentRound]) -> set[int]:
-    """Of ``rounds``, the ids whose scores (and grades) ``user`` may not see yet."""
+def hidden_score_rounds(*, user: User | None, rounds: QuerySet[AssessmentRound]) -> set[int]:
+    """Of ``rounds``, the ids whose scores (and grades) ``user`` may not see yet.
+    ``user=None``: for a file shared with the school's managers or the district office."""
     panels = visibility.hidden_panels(
         user=user, panels=Panel.objects.filter(assessmentround__in=rounds)
     )

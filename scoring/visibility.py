@@ -98,9 +98,12 @@ def shared_sight(*, panel: Panel) -> Sight:
     return NOTHING if panel.is_secret else EVERYTHING
 
 
-def hidden_panels(*, user: User, panels) -> set[int]:
-    """Of ``panels`` (a queryset), the ids whose totals ``user`` may not see; three queries."""
+def hidden_panels(*, user: User | None, panels) -> set[int]:
+    """Of ``panels`` (a queryset), the ids whose totals ``user`` may not see; three queries.
+    ``user=None``: a file shared with a school's managers or a district (``shared_sight``)."""
     panels = list(panels.select_related("school"))
+    if user is None:
+        return {p.pk for p in panels if not shared_sight(panel=p).totals}
     secret = [p for p in panels if p.is_secret]
     memberships = {m.panel_id: m for m in PanelMember.objects.filter(panel__in=secret, user=user)}
     sheets = {s.panel_id: s for s in Sheet.objects.filter(panel__in=secret, member=user)}

@@ -16,8 +16,6 @@ viewer of the round sees them. Teachers never see the committee's scores, only t
 public notice.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -34,7 +32,6 @@ from ..models import Candidate, Objection, ReserveEntry, SelectionRound, Tier
 
 # Roles at the school from which committee members are chosen.
 COMMITTEE_ROLES = (Role.COMMITTEE, Role.PRINCIPAL, Role.TRAINING_OFFICE)
-TWO_PLACES = Decimal("0.01")
 
 
 # -- named predicates ----------------------------------------------------------------------------
@@ -105,8 +102,9 @@ def can_see_scores(user: User, round: SelectionRound, *, member: bool | None = N
     return score_sight(user, round).totals
 
 
-def hidden_score_rounds(*, user: User, rounds: QuerySet[SelectionRound]) -> set[int]:
-    """Of ``rounds``, the ids whose scores (and ranks) ``user`` may not see; a few queries."""
+def hidden_score_rounds(*, user: User | None, rounds: QuerySet[SelectionRound]) -> set[int]:
+    """Of ``rounds``, the ids whose scores (and ranks) ``user`` may not see; a few queries.
+    ``user=None``: for a file shared with the school's managers or the district office."""
     panels = visibility.hidden_panels(
         user=user, panels=Panel.objects.filter(selectionround__in=rounds)
     )

@@ -264,6 +264,14 @@ def round_close_applications(*, round: SelectionRound, by: User) -> SelectionRou
         raise ValidationError(_("Applications for this round are already closed."))
     if not round.candidates.filter(withdrawn=False).exists():
         raise ValidationError(_("There are no candidates to score yet."))
+    # 回避 follows the candidates' logins as they are when scoring starts.
+    for candidate in round.candidates.select_related("teacher", "entrant"):
+        if candidate.entrant.user_id != candidate.teacher.user_id:
+            entrant_update(
+                entrant=candidate.entrant,
+                active=candidate.entrant.active,
+                user=candidate.teacher.user_id,
+            )
     round.status = Status.SCORING
     round.save(update_fields=["status"])
     return round

@@ -113,3 +113,10 @@ def test_the_order_follows_the_ranks_only_where_they_may_be_seen():
         "name",
     ]
     assert visibility.rank_order(OWN_ONLY, by_rank=["rank"], neutral=["name"]) == ["name"]
+
+
+def test_a_file_shared_with_a_school_or_district_hides_every_secret_panel(panel, roles):
+    panels = Panel.objects.filter(pk=panel.pk)
+    assert visibility.hidden_panels(user=None, panels=panels) == {panel.pk}
+    panel_reveal(panel=panel)
+    assert visibility.hidden_panels(user=None, panels=panels) == set()

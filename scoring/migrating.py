@@ -53,3 +53,33 @@ def copy_panel(
         if item in item_ids and entrant in entrant_ids
     )
     return panel, entrant_ids
+
+
+def panel_rows(apps, panel_id: int) -> dict:
+    """The rows of a panel, for a migration that moves them back to its owner's old tables:
+    member ids; items (id, name, weight, max_score, position, key); sheets (id, member id,
+    submitted at); marks (sheet id, entrant id, item id, value)."""
+    PanelMember = apps.get_model("scoring", "PanelMember")
+    Item = apps.get_model("scoring", "Item")
+    Sheet = apps.get_model("scoring", "Sheet")
+    Mark = apps.get_model("scoring", "Mark")
+    return {
+        "member_ids": list(
+            PanelMember.objects.filter(panel_id=panel_id).values_list("user_id", flat=True)
+        ),
+        "items": list(
+            Item.objects.filter(panel_id=panel_id)
+            .order_by("position", "pk")
+            .values_list("pk", "name", "weight", "max_score", "position", "key")
+        ),
+        "sheets": list(
+            Sheet.objects.filter(panel_id=panel_id)
+            .order_by("pk")
+            .values_list("pk", "member_id", "submitted_at")
+        ),
+        "marks": list(
+            Mark.objects.filter(sheet__panel_id=panel_id).values_list(
+                "sheet_id", "entrant_id", "item_id", "value"
+            )
+        ),
+    }

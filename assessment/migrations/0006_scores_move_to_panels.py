@@ -5,7 +5,7 @@ engine."""
 from django.db import migrations
 from django.utils import timezone
 
-from scoring.migrating import copy_panel
+from scoring.migrating import copy_panel, panel_rows
 
 
 def forward(apps, schema_editor):
@@ -41,7 +41,34 @@ def forward(apps, schema_editor):
         AssessmentEntry.objects.bulk_update(entries, ["entrant"])
 
 
+def backward(apps, schema_editor):
+    """The panels' rows back into the old tables, for a rollback (components stay in their
+    template: the items remember them)."""
+    AssessmentRound = apps.get_model("assessment", "AssessmentRound")
+    AssessmentSheet = apps.get_model("assessment", "AssessmentSheet")
+    AssessmentScore = apps.get_model("assessment", "AssessmentScore")
+    for round in AssessmentRound.objects.filter(panel__isnull=False).order_by("pk"):
+        rows = panel_rows(apps, round.panel_id)
+        round.committee.set(rows["member_ids"])
+        components = {pk: key for pk, *_fields, key in rows["items"]}
+        sheets = {
+            pk: AssessmentSheet.objects.create(round=round, member_id=member, submitted_at=at).pk
+            for pk, member, at in rows["sheets"]
+        }
+        entries = dict(round.entries.values_list("entrant_id", "pk"))
+        AssessmentScore.objects.bulk_create(
+            AssessmentScore(
+                sheet_id=sheets[s], entry_id=entries[e], component_id=components[i], value=v
+            )
+            for s, e, i, v in rows["marks"]
+        )
+        round.entries.update(entrant=None)
+        panel_id, round.panel = round.panel_id, None
+        round.save(update_fields=["panel"])
+        apps.get_model("scoring", "Panel").objects.filter(pk=panel_id).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("assessment", "0005_round_panel_entry_entrant")]
 
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, backward)]

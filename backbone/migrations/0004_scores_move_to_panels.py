@@ -6,7 +6,7 @@ import datetime
 from django.db import migrations
 from django.utils import timezone
 
-from scoring.migrating import copy_panel
+from scoring.migrating import copy_panel, panel_rows
 
 REVEALED = ("announced", "confirmed")
 
@@ -49,7 +49,37 @@ def forward(apps, schema_editor):
         Candidate.objects.bulk_update(candidates, ["entrant"])
 
 
+def backward(apps, schema_editor):
+    """The panels' rows back into the old tables, for a rollback."""
+    SelectionRound = apps.get_model("backbone", "SelectionRound")
+    Criterion = apps.get_model("backbone", "Criterion")
+    ScoreSheet = apps.get_model("backbone", "ScoreSheet")
+    Score = apps.get_model("backbone", "Score")
+    for round in SelectionRound.objects.filter(panel__isnull=False).order_by("pk"):
+        rows = panel_rows(apps, round.panel_id)
+        round.committee.set(rows["member_ids"])
+        criteria = {
+            pk: Criterion.objects.create(
+                round=round, name=name, weight=weight, max_score=max_score, position=position
+            ).pk
+            for pk, name, weight, max_score, position, _key in rows["items"]
+        }
+        sheets = {
+            pk: ScoreSheet.objects.create(round=round, member_id=member, submitted_at=at).pk
+            for pk, member, at in rows["sheets"]
+        }
+        candidates = dict(round.candidates.values_list("entrant_id", "pk"))
+        Score.objects.bulk_create(
+            Score(sheet_id=sheets[s], candidate_id=candidates[e], criterion_id=criteria[i], value=v)
+            for s, e, i, v in rows["marks"]
+        )
+        round.candidates.update(entrant=None)
+        panel_id, round.panel = round.panel_id, None
+        round.save(update_fields=["panel"])
+        apps.get_model("scoring", "Panel").objects.filter(pk=panel_id).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("backbone", "0003_round_panel_candidate_entrant")]
 
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, backward)]

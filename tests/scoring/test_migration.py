@@ -174,6 +174,10 @@ def test_scores_totals_ranks_and_submission_times_are_the_same_after_the_move():
         executor.migrate(latest)
         _check_selection(expected["selection"])
         _check_assessment(expected["assessment"])
+        # and back, for a rollback: the old tables hold the same sheets and scores again
+        executor = MigrationExecutor(connection)
+        executor.migrate(BEFORE)
+        _check_rolled_back(executor.loader.project_state(BEFORE).apps, expected)
     finally:
         MigrationExecutor(connection).migrate(_latest(MigrationExecutor(connection)))
 
@@ -239,3 +243,33 @@ def _check_assessment(expected):
         assert {entry_of[e]: t for e, t in result.totals.items()} == old["totals"]
         assert {entry_of[e]: r for e, r in result.ranks.items()} == old["ranks"]
         assert round.panel.is_secret is (round.status == "scoring")
+
+
+def _check_rolled_back(apps, expected):
+    ScoreSheet = apps.get_model("backbone", "ScoreSheet")
+    AssessmentSheet = apps.get_model("assessment", "AssessmentSheet")
+    from scoring.models import Panel  # its table stays: only the owners' migrations went back
+
+    assert not Panel.objects.exists()
+    for pk, old in expected["selection"].items():
+        old_criteria = sorted({k[1] for s in old["sheets"] for k in s["scores"]})
+        sheets = []
+        for sheet in ScoreSheet.objects.filter(round_id=pk).order_by("pk"):
+            scores = {
+                (s.candidate_id, old_criteria[s.criterion.position]): s.value
+                for s in sheet.scores.select_related("criterion")
+            }
+            sheets.append(
+                {"member": sheet.member_id, "submitted_at": sheet.submitted_at, "scores": scores}
+            )
+        assert sheets == old["sheets"]
+    for pk, old in expected["assessment"].items():
+        sheets = [
+            {
+                "member": sheet.member_id,
+                "submitted_at": sheet.submitted_at,
+                "scores": {(s.entry_id, s.component_id): s.value for s in sheet.scores.all()},
+            }
+            for sheet in AssessmentSheet.objects.filter(round_id=pk).order_by("pk")
+        ]
+        assert sheets == old["sheets"]

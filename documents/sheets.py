@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 
 from assessment.duties import DutyState
 from assessment.models import AssessmentComponent, AssessmentEntry, AssessmentRound, Grade
-from assessment.selectors import can_print_sheets, decorate_facts, effective_status, scores
+from assessment.selectors import can_print_sheets, decorate_facts, scores
 from backbone.models import Designation, Tier
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label
 from core.pdf import html_to_pdf, render_html, require_cjk_font
+from scoring import visibility
 from scoring.selectors import competition_ranks
 
 NOTICE_TEMPLATE = "documents/sheets/notice.html"
@@ -149,7 +150,9 @@ class RoundSheets:
 
 def sheets_problem(round: AssessmentRound) -> str | None:
     """Why the round's sheets cannot be printed yet, in words; None when they can."""
-    if effective_status(round) == AssessmentRound.Status.SCORING:
+    # A printed sheet is shared with the school's managers and the district office: it holds
+    # scores only once they are no longer secret for any of them.
+    if not visibility.shared_sight(panel=round.panel).totals:
         return _(
             "The round has no scored teachers yet: the result sheets can be printed once the "
             "principal has finalised the round."

@@ -17,14 +17,13 @@ from core.export_tables import (
     table,
 )
 from core.job_files import register_score_rule
+from scoring.models import Mark, Sheet
 
 from .models import (
     AnnualGrade,
     AssessmentComponent,
     AssessmentEntry,
     AssessmentRound,
-    AssessmentScore,
-    AssessmentSheet,
     AssessmentTemplate,
     DutyReport,
     DutyTemplate,
@@ -33,7 +32,7 @@ from .selectors import can_see_scores, is_committee_member
 
 
 def sees_scores(user, round: AssessmentRound) -> bool:
-    sheet = AssessmentSheet.objects.filter(round=round, member_id=user.pk).first()
+    sheet = Sheet.objects.filter(panel_id=round.panel_id, member_id=user.pk).first()
     return can_see_scores(user, round, member=is_committee_member(user, round), sheet=sheet)
 
 
@@ -68,7 +67,7 @@ def _assessment_components(ctx: ExportContext) -> Table:
 def _assessment_rounds(ctx: ExportContext) -> Table:
     qs = ctx.visible(AssessmentRound, "school").order_by("year", "pk")
     committee = Column(_("Committee"), committee_names)
-    return table(qs, last=[committee], prefetch=["committee"])
+    return table(qs, last=[committee], joins=["panel"], prefetch=["panel__members"])
 
 
 def _assessment_entries(ctx: ExportContext) -> Table:
@@ -88,11 +87,13 @@ def _assessment_entries(ctx: ExportContext) -> Table:
 
 def _assessment_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(AssessmentRound, "school")
-    qs = AssessmentScore.objects.filter(sheet__round__in=rounds).exclude(
-        sheet__round_id__in=hidden_rounds(ctx)
+    qs = Mark.objects.filter(sheet__panel__assessmentround__in=rounds).exclude(
+        sheet__panel__assessmentround__in=hidden_rounds(ctx)
     )
     headers = (_("Assessment round (ID)"), _("Teacher"), _("Component"))
-    return committee_scores_table(qs, subject="entry", item="component", headers=headers)
+    return committee_scores_table(
+        qs, owner="assessmentround", subject="assessmententry", headers=headers
+    )
 
 
 def _annual_grades(ctx: ExportContext) -> Table:

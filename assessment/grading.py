@@ -15,15 +15,14 @@ read how the grade was reached.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from records.hours import REQUIRED_SCHOOL_BASED, REQUIRED_TOTAL
+from scoring.selectors import weighted_total
 
 from .models import Grade
-
-TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,10 @@ class Component:
     name: str
     weight: int
     max_score: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 @dataclass(frozen=True)
@@ -71,19 +74,12 @@ def weighted_score(
     *, components: Iterable[Component], sheets: Iterable[Mapping[int, Decimal]]
 ) -> Decimal | None:
     """Σ avg(component) / max × weight over the submitted sheets (values by component id).
-    None when no sheet scores any component."""
+    None when no sheet scores any component. The scoring engine's total."""
     components, sheets = list(components), list(sheets)
-    total, scored = Decimal(0), False
-    for component in components:
-        values = [Decimal(s[component.id]) for s in sheets if s.get(component.id) is not None]
-        if not values:
-            continue
-        scored = True
-        average = sum(values) / len(values)
-        total += average / component.max_score * component.weight
-    if not scored:
-        return None
-    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    values = {
+        c.pk: [Decimal(s[c.id]) for s in sheets if s.get(c.id) is not None] for c in components
+    }
+    return weighted_total(items=components, values_by_item=values)
 
 
 def grade_for_score(score: Decimal, thresholds: Thresholds) -> Grade:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import LONG_TEXT, LimitedTextField
 from core.scoping import ScopedQuerySet
+from scoring.models import PanelOwner, Scored
 
 # The annual grade is the roster's (backbone reads it too); imported from here it still works.
 from teachers.models import AnnualGrade, AnnualGradeQuerySet, Grade  # noqa: F401
@@ -202,6 +203,13 @@ class AssessmentTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    def panel_items(self) -> list[dict]:
+        """The components as the items of a round's panel, which remember the component."""
+        return [
+            {"name": c.name, "weight": c.weight, "max_score": c.max_score, "key": c.pk}
+            for c in self.components.all()
+        ]
+
 
 class AssessmentComponent(models.Model):
     template = models.ForeignKey(
@@ -224,11 +232,9 @@ class AssessmentComponent(models.Model):
         return f"{self.name} ({self.weight}%)"
 
 
-class AssessmentRoundQuerySet(ScopedQuerySet):
-    pass
+class AssessmentRound(PanelOwner):
+    # Its committee, the components it scores and their sheets: ``panel``.
 
-
-class AssessmentRound(models.Model):
     class Status(models.TextChoices):
         SCORING = "scoring", _("Committee scoring")
         FINALISED = "finalised", _("Finalised")
@@ -251,9 +257,6 @@ class AssessmentRound(models.Model):
     year = models.PositiveSmallIntegerField(_("school year"))
     semester = models.PositiveSmallIntegerField(_("semester"), null=True, blank=True)
     all_teachers = models.BooleanField(_("all teachers, not only backbone teachers"), default=False)
-    committee = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="assessment_rounds", verbose_name=_("committee")
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCORING
     )
@@ -277,7 +280,7 @@ class AssessmentRound(models.Model):
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
-    objects = AssessmentRoundQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment round")
@@ -287,12 +290,15 @@ class AssessmentRound(models.Model):
     def __str__(self):
         return self.title
 
+    def new_panel(self) -> dict:
+        return {**super().new_panel(), "items": self.template.panel_items()}
+
 
 class AssessmentEntryQuerySet(ScopedQuerySet):
     school_path = "round__school"
 
 
-class AssessmentEntry(models.Model):
+class AssessmentEntry(Scored):
     """One teacher in a round: the prefilled facts, the committee's result and the grade."""
 
     round = models.ForeignKey(
@@ -328,54 +334,3 @@ class AssessmentEntry(models.Model):
 
     def __str__(self):
         return f"{self.teacher} @ {self.round}"
-
-
-class AssessmentSheet(models.Model):
-    round = models.ForeignKey(
-        AssessmentRound, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("round")
-    )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("member"),
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("assessment score sheet")
-        verbose_name_plural = _("assessment score sheets")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "member"], name="assessment_sheet_once")
-        ]
-
-    def __str__(self):
-        return f"{self.member} @ {self.round}"
-
-
-class AssessmentScore(models.Model):
-    sheet = models.ForeignKey(
-        AssessmentSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("sheet")
-    )
-    entry = models.ForeignKey(
-        AssessmentEntry, on_delete=models.CASCADE, related_name="scores", verbose_name=_("entry")
-    )
-    component = models.ForeignKey(
-        AssessmentComponent,
-        on_delete=models.CASCADE,
-        related_name="scores",
-        verbose_name=_("component"),
-    )
-    value = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
-
-    class Meta:
-        verbose_name = _("assessment score")
-        verbose_name_plural = _("assessment scores")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sheet", "entry", "component"], name="assessment_score_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.entry} · {self.component}: {self.value}"

@@ -19,11 +19,10 @@ printed form the committee's average per component, never a scorer's name.
 """
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,16 +31,12 @@ from core.models import Role, School, User
 from core.scoping import get_for_user
 from core.selectors import current_school_year  # noqa: F401  (used as selectors.current_school_year)
 from records.models import Kind as RecordKind
+from scoring import selectors as scoring
+from scoring import visibility
+from scoring.models import Panel
 from teachers.models import Teacher
 
-from .models import (
-    AssessmentEntry,
-    AssessmentRound,
-    AssessmentScore,
-    AssessmentSheet,
-    DutyKind,
-    DutyReport,
-)
+from .models import AssessmentEntry, AssessmentRound, DutyKind, DutyReport
 
 Status = AssessmentRound.Status
 DUTY_STATUS_CLASSES = {
@@ -63,9 +58,8 @@ def is_principal_of(user: User, school_id: int) -> bool:
 
 
 def is_committee_member(user: User, round: AssessmentRound) -> bool:
-    if "committee" in getattr(round, "_prefetched_objects_cache", {}):
-        return any(m.pk == user.pk for m in round.committee.all())
-    return round.committee.filter(pk=user.pk).exists()
+    """On the committee and scoring: not recused from it, not gone from it."""
+    return scoring.is_active_member(panel=round.panel, user=user)
 
 
 def effective_status(round: AssessmentRound, today: datetime.date | None = None) -> str:
@@ -99,11 +93,18 @@ def can_print_sheets(user: User, round: AssessmentRound) -> bool:
 
 
 def can_see_scores(user: User, round: AssessmentRound, *, member: bool, sheet) -> bool:
-    if round.status != Status.SCORING:
-        return True  # the caller could already see the round
-    if member:
-        return sheet is not None and sheet.submitted_at is not None
-    return can_manage_round(user, round)
+    """The committee's scores; see ``scoring.visibility``. ``sheet`` is the user's own (or
+    None), ``member`` is kept for the callers that pass it."""
+    return visibility.sight(user=user, panel=round.panel, sheet=sheet).totals
+
+
+def hidden_score_rounds(*, user: User | None, rounds: QuerySet[AssessmentRound]) -> set[int]:
+    """Of ``rounds``, the ids whose scores (and grades) ``user`` may not see yet.
+    ``user=None``: for a file shared with the school's managers or the district office."""
+    panels = visibility.hidden_panels(
+        user=user, panels=Panel.objects.filter(assessmentround__in=rounds)
+    )
+    return set(rounds.filter(panel_id__in=panels).values_list("pk", flat=True))
 
 
 # -- lookups -------------------------------------------------------------------------------------
@@ -189,23 +190,35 @@ def decorate_facts(entry: AssessmentEntry) -> AssessmentEntry:
     return entry
 
 
+def _keys(round: AssessmentRound) -> tuple[dict[int, int], dict[int, int]]:
+    """{entrant id: entry id} and {item id: component id}: the panel's rows by this app's."""
+    entries = dict(round.entries.values_list("entrant_id", "pk"))
+    components = dict(round.panel.items.values_list("pk", "key"))
+    return entries, components
+
+
+def scores(*, round: AssessmentRound) -> tuple[scoring.Aggregate, dict, dict]:
+    """The panel's aggregate, with the maps from its rows to this app's."""
+    entries, components = _keys(round)
+    return scoring.aggregate(panel=round.panel), entries, components
+
+
 def submitted_values(*, round: AssessmentRound) -> dict[int, list[dict[int, Decimal]]]:
-    """Entry id -> one {component id: value} per submitted sheet; one query."""
-    by_entry: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    rows = AssessmentScore.objects.filter(
-        sheet__round=round, sheet__submitted_at__isnull=False
-    ).values_list("entry_id", "sheet_id", "component_id", "value")
-    for entry_id, sheet_id, component_id, value in rows:
-        by_entry[entry_id][sheet_id][component_id] = value
-    return {entry_id: list(sheets.values()) for entry_id, sheets in by_entry.items()}
+    """Entry id -> one {component id: value} per submitted sheet that counts."""
+    result, entries, components = scores(round=round)
+    return {
+        entries[entrant_id]: [
+            {components[item]: v for item, v in values.items()}
+            for values in result.values_by_sheet(entrant_id)
+        ]
+        for entrant_id in {e for m in result.marks.values() for e in m}
+    }
 
 
 def own_sheet(*, round: AssessmentRound, member: User):
-    sheet = AssessmentSheet.objects.filter(round=round, member=member).first()
-    if sheet is None:
-        return None, {}
-    values = {(s.entry_id, s.component_id): s.value for s in sheet.scores.all()}
-    return sheet, values
+    sheet, values = scoring.own_sheet(panel=round.panel, member=member)
+    entries, components = _keys(round)
+    return sheet, {(entries[e], components[i]): v for (e, i), v in values.items()}
 
 
 def _tier_labels(teacher_ids) -> dict[int, str]:
@@ -229,29 +242,25 @@ def round_entries(*, round: AssessmentRound) -> list[AssessmentEntry]:
 
 def round_detail(*, round: AssessmentRound, user: User) -> dict:
     """Everything the round page shows, in a fixed number of queries."""
-    round = (
-        AssessmentRound.objects.select_related("school__district", "template", "opened_by")
-        .prefetch_related("committee")
-        .get(pk=round.pk)
-    )
+    round = AssessmentRound.objects.select_related(
+        "school__district", "template", "opened_by", "panel"
+    ).get(pk=round.pk)
     components = list(round.template.components.all())
-    member = is_committee_member(user, round)
-    sheets = {s.member_id: s for s in AssessmentSheet.objects.filter(round=round)}
+    memberships = list(round.panel.memberships.select_related("user").order_by("pk"))
+    mine = next((m for m in memberships if m.user_id == user.pk), None)
+    member = mine is not None and mine.is_active
+    sheets = scoring.sheets_by_member(panel=round.panel)
     sheet = sheets.get(user.pk)
-    see_scores = can_see_scores(user, round, member=member, sheet=sheet)
+    seen = visibility.sight(user=user, panel=round.panel, membership=mine, sheet=sheet)
+    see_scores = seen.totals
     entries = round_entries(round=round)
     if see_scores:
-        averages = {
-            (row["entry_id"], row["component_id"]): row["avg"]
-            for row in AssessmentScore.objects.filter(
-                sheet__round=round, sheet__submitted_at__isnull=False
-            )
-            .values("entry_id", "component_id")
-            .annotate(avg=Avg("value"))
-        }
+        result, _entries, item_keys = scores(round=round)
+        item_of = {component: item for item, component in item_keys.items()}
         for entry in entries:
-            entry.averages = [averages.get((entry.pk, c.pk)) for c in components]
-    committee = [(m, sheets.get(m.pk)) for m in round.committee.all()]
+            averages = result.averages.get(entry.entrant_id, {})
+            entry.averages = [averages.get(item_of.get(c.pk)) for c in components]
+    committee = [(m.user, sheets.get(m.user_id)) for m in memberships]
     status = effective_status(round)
     return {
         "round": round,
@@ -260,9 +269,13 @@ def round_detail(*, round: AssessmentRound, user: User) -> dict:
         "components": components,
         "entries": entries,
         "committee": committee,
-        "submitted_count": sum(1 for _m, s in committee if s and s.submitted_at),
+        "any_submitted": any(s.submitted_at for s in sheets.values()),
+        "submitted_count": (
+            sum(1 for _m, s in committee if s and s.submitted_at) if seen.progress else None
+        ),
         "is_member": member,
         "own_sheet": sheet,
+        "sight": seen,
         "see_scores": see_scores,
         "can_manage": can_manage_round(user, round),
         "is_principal": is_principal_of(user, round.school_id),

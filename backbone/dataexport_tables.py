@@ -2,7 +2,7 @@
 scores, weighted scores and ranks of a round stay out while its rules keep them from anyone
 who may download the file (core.job_files)."""
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,16 +18,15 @@ from core.export_tables import (
     table,
 )
 from core.job_files import register_score_rule
+from scoring.models import Item, Mark
 from teachers.dataexport_tables import teacher_label
 
 from .models import (
     Candidate,
-    Criterion,
     Designation,
     EligibilityRuleSet,
     Objection,
     ReserveEntry,
-    Score,
     SelectionRound,
     Target,
     Tier,
@@ -78,21 +77,24 @@ def _reserve(ctx: ExportContext) -> Table:
 def _selection_rounds(ctx: ExportContext) -> Table:
     qs = ctx.visible(SelectionRound, "school").order_by("pk")
     committee = Column(_("Committee"), committee_names)
-    return table(qs, last=[committee], prefetch=["committee"])
+    return table(qs, last=[committee], joins=["panel"], prefetch=["panel__members"])
 
 
 def _criteria(ctx: ExportContext) -> Table:
-    qs = Criterion.objects.filter(round__in=ctx.visible(SelectionRound, "school")).order_by(
-        "round_id", "position", "pk"
+    rounds = ctx.visible(SelectionRound, "school")
+    qs = Item.objects.filter(panel__selectionround__in=rounds).order_by(
+        "panel_id", "position", "pk"
     )
-    return table(qs, exclude=["position"])
+    round_id = Column(_("Selection round (ID)"), lambda i: i.panel.selectionround.pk)
+    return table(
+        qs, first=[round_id], exclude=["position", "panel", "key"], joins=["panel__selectionround"]
+    )
 
 
 def _candidates(ctx: ExportContext) -> Table:
     hidden = hidden_rounds(ctx)
-    # While the scores are secret the rank is too, and so is the order it gives.
-    rank = Case(When(round_id__in=hidden, then=None), default=F("rank"))
-    qs = ctx.visible(Candidate, "round__school").order_by("round_id", rank, "pk")
+    # While the scores are secret the rank is too, and so is the order it gives: never by rank.
+    qs = ctx.visible(Candidate, "round__school").order_by("round_id", "pk")
     override = {
         "score": lambda c: None if c.round_id in hidden else c.score,
         "rank": lambda c: None if c.round_id in hidden else c.rank,
@@ -102,11 +104,11 @@ def _candidates(ctx: ExportContext) -> Table:
 
 def _selection_scores(ctx: ExportContext) -> Table:
     rounds = ctx.visible(SelectionRound, "school")
-    qs = Score.objects.filter(sheet__round__in=rounds).exclude(
-        sheet__round_id__in=hidden_rounds(ctx)
+    qs = Mark.objects.filter(sheet__panel__selectionround__in=rounds).exclude(
+        sheet__panel__selectionround__in=hidden_rounds(ctx)
     )
     headers = (_("Selection round (ID)"), _("Candidate"), _("Criterion"))
-    return committee_scores_table(qs, subject="candidate", item="criterion", headers=headers)
+    return committee_scores_table(qs, owner="selectionround", subject="candidate", headers=headers)
 
 
 def _objections(ctx: ExportContext) -> Table:

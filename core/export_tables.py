@@ -214,27 +214,28 @@ def committee_names(obj) -> str:
     return "、".join(str(u) for u in obj.committee.all())
 
 
-def committee_scores_table(scores, *, subject: str, item: str, headers: tuple) -> Table:
-    """A panel's scores (selection, assessment): one row per member, who is scored and on
-    what; ``headers`` name the round, the one scored and the item, in that order."""
+def committee_scores_table(marks, *, owner: str, subject: str, headers: tuple) -> Table:
+    """A panel's marks (scoring.Mark of a selection or assessment round): one row per member,
+    who is scored and on what. ``owner`` is the panel's owner (``selectionround``), ``subject``
+    the scored object (``candidate``); ``headers`` name the round, the one scored and the item."""
     round_header, subject_header, item_header = headers
 
-    def scored(score) -> str:
-        teacher = getattr(score, subject).teacher
+    def scored(mark) -> str:
+        teacher = getattr(mark.entrant, subject).teacher
         return NAMED_MODELS.get(type(teacher), name_of)(teacher)
 
     first = [
-        Column(round_header, lambda s: s.sheet.round_id),
-        Column(_("Member"), lambda s: name_of(s.sheet.member)),
-        Column(_("Submitted at"), lambda s: s.sheet.submitted_at),
+        Column(round_header, lambda m: getattr(m.sheet.panel, owner).pk),
+        Column(_("Member"), lambda m: name_of(m.sheet.member)),
+        Column(_("Submitted at"), lambda m: m.sheet.submitted_at),
         Column(subject_header, scored),
-        Column(item_header, lambda s: getattr(s, item).name),
+        Column(item_header, lambda m: m.item.name),
     ]
     return table(
-        scores.order_by("sheet__round_id", "sheet_id", f"{subject}_id", f"{item}__position"),
+        marks.order_by("sheet__panel_id", "sheet_id", "entrant_id", "item__position"),
         first=first,
-        exclude=["sheet", subject, item],
-        joins=["sheet__member", f"{subject}__teacher", item],
+        exclude=["sheet", "entrant", "item"],
+        joins=["sheet__member", f"sheet__panel__{owner}", f"entrant__{subject}__teacher", "item"],
     )
 
 

@@ -19,24 +19,20 @@ import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.duties import DutyState
-from assessment.models import (
-    AssessmentComponent,
-    AssessmentEntry,
-    AssessmentRound,
-    AssessmentScore,
-    Grade,
-)
-from assessment.selectors import can_print_sheets, decorate_facts, effective_status
+from assessment.models import AssessmentComponent, AssessmentEntry, AssessmentRound, Grade
+from assessment.selectors import can_print_sheets, decorate_facts, scores
 from backbone.models import Designation, Tier
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label
 from core.pdf import html_to_pdf, render_html, require_cjk_font
+from scoring import visibility
+from scoring.selectors import competition_ranks
 
 NOTICE_TEMPLATE = "documents/sheets/notice.html"
 FORM_TEMPLATE = "documents/sheets/form.html"
@@ -154,7 +150,9 @@ class RoundSheets:
 
 def sheets_problem(round: AssessmentRound) -> str | None:
     """Why the round's sheets cannot be printed yet, in words; None when they can."""
-    if effective_status(round) == AssessmentRound.Status.SCORING:
+    # A printed sheet is shared with the school's managers and the district office: it holds
+    # scores only once they are no longer secret for any of them.
+    if not visibility.shared_sight(panel=round.panel).totals:
         return _(
             "The round has no scored teachers yet: the result sheets can be printed once the "
             "principal has finalised the round."
@@ -182,19 +180,12 @@ def _tiers_held(teacher_ids: list[int], round: AssessmentRound) -> dict[int, Tie
 
 def _ranked(entries: list[AssessmentEntry]) -> list[tuple[AssessmentEntry, int | None]]:
     """Highest score first; equal scores share a rank (1, 2, 2, 4); no score, no rank."""
+    ranks = competition_ranks({e.pk: e.score for e in entries})
     entries = sorted(
         entries,
         key=lambda e: (e.score is None, -(e.score or 0), e.teacher.staff_no),
     )
-    ranked, previous, rank = [], None, 0
-    for position, entry in enumerate(entries, start=1):
-        if entry.score is None:
-            ranked.append((entry, None))
-            continue
-        if entry.score != previous:
-            rank, previous = position, entry.score
-        ranked.append((entry, rank))
-    return ranked
+    return [(entry, ranks.get(entry.pk)) for entry in entries]
 
 
 def round_sheets(*, round: AssessmentRound) -> RoundSheets:
@@ -203,17 +194,15 @@ def round_sheets(*, round: AssessmentRound) -> RoundSheets:
     components = list(round.template.components.all())
     entries = list(round.entries.select_related("teacher__group"))
     tiers = _tiers_held([e.teacher_id for e in entries], round)
-    submitted = AssessmentScore.objects.filter(
-        sheet__round=round, sheet__submitted_at__isnull=False
-    ).order_by()
+    result, _entries, item_keys = scores(round=round)
+    item_of = {component: item for item, component in item_keys.items()}
     averages = {
-        # str(): SQLite averages are floats, and 78.45 must round as written, to 78.5
-        (row["entry_id"], row["component_id"]): Decimal(str(row["avg"])).quantize(
-            ONE_PLACE, rounding=ROUND_HALF_UP
-        )
-        for row in submitted.values("entry_id", "component_id").annotate(avg=Avg("value"))
+        (entry.pk, c.pk): average.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+        for entry in entries
+        for c in components
+        if (average := result.averages.get(entry.entrant_id, {}).get(item_of.get(c.pk))) is not None
     }
-    sheets = dict(submitted.values_list("entry_id").annotate(n=Count("sheet", distinct=True)))
+    sheets = {e.pk: result.sheet_counts.get(e.entrant_id, 0) for e in entries}
     rows = []
     for entry, rank in _ranked(entries):
         decorate_facts(entry)

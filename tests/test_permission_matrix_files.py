@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from backbone.models import Candidate, Criterion, Score, ScoreSheet, SelectionRound
+from backbone.models import Candidate, SelectionRound
 from backbone.selectors.rounds import can_see_scores
 from core import jobs
 from core.job_files import owner_choices
@@ -32,6 +32,7 @@ from dataexport.targets import export_choices
 from documents.views.yearly import default_year
 from documents.views.yearly import owner_choices as yearly_owner_choices
 from mentoring.models import Pairing
+from scoring.models import Mark, Sheet
 from teachers.models import Teacher
 from tests.assessment.test_round_views import make_round, posted, score
 from tests.factories import (
@@ -109,15 +110,15 @@ def world(db, settings, tmp_path) -> World:
         apply_from="2025-09-01", apply_until="2025-09-30", status=SelectionRound.Status.SCORING,
     )  # fmt: skip
     round.committee.add(users["principal"], users["committee"])
-    criterion = Criterion.objects.create(round=round, name="课堂教学", weight=100)
+    criterion = round.criteria.create(name="课堂教学", weight=100)
     candidate = Candidate.objects.create(
         round=round, teacher=Teacher.objects.get(staff_no="TA"), source="applied",
         score=SECRET, rank=1,
     )  # fmt: skip
-    sheet = ScoreSheet.objects.create(
-        round=round, member=users["committee"], submitted_at=timezone.now()
+    sheet = Sheet.objects.create(
+        panel=round.panel, member=users["committee"], submitted_at=timezone.now()
     )
-    Score.objects.create(sheet=sheet, candidate=candidate, criterion=criterion, value=SECRET)
+    Mark.objects.create(sheet=sheet, entrant=candidate.entrant, item=criterion, value=SECRET)
     # A posted assessment round at A, for the result sheets.
     assessment_round = make_round(a, users["principal"], [users["committee"]], n=1)
     score(assessment_round, users["committee"], 90)

@@ -2,14 +2,19 @@
 the results (公示), lock; flagged designations; the teacher's duty report (述职). Views scope the
 lookup, call a selector or a service, and render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
+
+from core.actions import post_action
+from scoring.pages import sheet_post
 
 from .. import selectors
 from ..forms import rounds as forms
@@ -140,32 +145,36 @@ def round_score(request, pk: int):
         disabled=final,
     )
     if request.method == "POST" and not final and form.is_valid():
-        try:
-            services.score_sheet_save(round=round, member=request.user, values=form.values)
-            if "submit" in request.POST:
-                services.score_sheet_submit(round=round, member=request.user)
-        except ValidationError as exc:
-            _error(request, exc)
-            return redirect("assessment:round_score", pk=round.pk)
-        if "submit" in request.POST:
-            messages.success(request, _("Your score sheet was submitted."))
-            return redirect("assessment:round", pk=round.pk)
-        messages.success(request, _("Draft saved. Submit the sheet when every score is in."))
-        return redirect("assessment:round_score", pk=round.pk)
+        save, submit = services.score_sheet_save, services.score_sheet_submit
+        to = ("assessment:round_score", "assessment:round")
+        return sheet_post(request, round=round, values=form.values, save=save, submit=submit, to=to)
     context = {"round": round, "form": form, "sheet": sheet, "final": final}
     return render(request, "assessment/rounds/score.html", context)
 
 
-@require_POST
-def round_refresh(request, pk: int):
-    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    try:
-        services.round_refresh_facts(round=round, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The facts were read again."))
-    return redirect("assessment:round", pk=round.pk)
+round_refresh = post_action(
+    lookup=partial(selectors.get_round_for_user, write=True),
+    run=services.round_refresh_facts,
+    success=gettext_lazy("The facts were read again."),
+    to="assessment:round",
+)
+FINALISED = ngettext_lazy(
+    "The round is finalised: %(n)d teacher graded.",
+    "The round is finalised: %(n)d teachers graded.",
+    "n",
+)
+round_finalise = post_action(
+    lookup=selectors.get_round_for_principal,
+    run=services.round_finalise,
+    success=FINALISED,
+    to="assessment:round",
+)
+round_lock = post_action(
+    lookup=selectors.get_round_for_principal,
+    run=services.round_lock,
+    success=gettext_lazy("The round is locked and read-only."),
+    to="assessment:round",
+)
 
 
 @require_POST
@@ -181,26 +190,6 @@ def entry_absence(request, pk: int):
 
 
 @require_POST
-def round_finalise(request, pk: int):
-    round = selectors.get_round_for_principal(user=request.user, pk=pk)
-    try:
-        entries = services.round_finalise(round=round, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "The round is finalised: %(n)d teacher graded.",
-                "The round is finalised: %(n)d teachers graded.",
-                len(entries),
-            )
-            % {"n": len(entries)},
-        )
-    return redirect("assessment:round", pk=round.pk)
-
-
-@require_POST
 def round_post(request, pk: int):
     round = selectors.get_round_for_principal(user=request.user, pk=pk)
     form = forms.PostForm(request.POST, round=round)
@@ -213,18 +202,6 @@ def round_post(request, pk: int):
         _error(request, exc)
     else:
         messages.success(request, _("The results are posted for the school's staff."))
-    return redirect("assessment:round", pk=round.pk)
-
-
-@require_POST
-def round_lock(request, pk: int):
-    round = selectors.get_round_for_principal(user=request.user, pk=pk)
-    try:
-        services.round_lock(round=round, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The round is locked and read-only."))
     return redirect("assessment:round", pk=round.pk)
 
 

@@ -16,10 +16,6 @@ viewer of the round sees them. Teachers never see the committee's scores, only t
 public notice.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -27,22 +23,15 @@ from django.utils import timezone
 
 from core.models import Role, RoleAssignment, School, User
 from core.scoping import get_for_user
+from scoring import selectors as scoring
+from scoring import visibility
+from scoring.models import Panel
 from teachers.models import Teacher
 
-from ..models import (
-    Candidate,
-    Criterion,
-    Objection,
-    ReserveEntry,
-    Score,
-    ScoreSheet,
-    SelectionRound,
-    Tier,
-)
+from ..models import Candidate, Objection, ReserveEntry, SelectionRound, Tier
 
 # Roles at the school from which committee members are chosen.
 COMMITTEE_ROLES = (Role.COMMITTEE, Role.PRINCIPAL, Role.TRAINING_OFFICE)
-TWO_PLACES = Decimal("0.01")
 
 
 # -- named predicates ----------------------------------------------------------------------------
@@ -60,9 +49,8 @@ def can_view_round(user: User, round: SelectionRound) -> bool:
 
 
 def is_committee_member(user: User, round: SelectionRound) -> bool:
-    if "committee" in getattr(round, "_prefetched_objects_cache", {}):
-        return any(m.pk == user.pk for m in round.committee.all())
-    return round.committee.filter(pk=user.pk).exists()
+    """On the committee and scoring: not recused from it, not gone from it."""
+    return scoring.is_active_member(panel=round.panel, user=user)
 
 
 def is_school_staff(user: User, school: School | int) -> bool:
@@ -99,18 +87,28 @@ def announcement_running(round: SelectionRound, today=None) -> bool:
 
 
 def has_submitted(user: User, round: SelectionRound) -> bool:
-    return ScoreSheet.objects.filter(round=round, member=user, submitted_at__isnull=False).exists()
+    sheet, _values = scoring.own_sheet(panel=round.panel, member=user)
+    return sheet is not None and sheet.is_submitted
+
+
+def score_sight(user: User, round: SelectionRound) -> visibility.Sight:
+    """What the user may see of the committee's scores now (``scoring.visibility``)."""
+    return visibility.sight(user=user, panel=round.panel)
 
 
 def can_see_scores(user: User, round: SelectionRound, *, member: bool | None = None) -> bool:
-    """See the module docstring. ``member`` saves a query when the caller already knows."""
-    if round.status in (SelectionRound.Status.ANNOUNCED, SelectionRound.Status.CONFIRMED):
-        return can_view_round(user, round)
-    if member is None:
-        member = is_committee_member(user, round)
-    if member:
-        return has_submitted(user, round)
-    return can_manage_round(user, round)
+    """The weighted scores and the committee's marks; see ``scoring.visibility``. ``member``
+    is kept for the callers that pass it; the predicate reads the membership itself."""
+    return score_sight(user, round).totals
+
+
+def hidden_score_rounds(*, user: User | None, rounds: QuerySet[SelectionRound]) -> set[int]:
+    """Of ``rounds``, the ids whose scores (and ranks) ``user`` may not see; a few queries.
+    ``user=None``: for a file shared with the school's managers or the district office."""
+    panels = visibility.hidden_panels(
+        user=user, panels=Panel.objects.filter(selectionround__in=rounds)
+    )
+    return set(rounds.filter(panel_id__in=panels).values_list("pk", flat=True))
 
 
 def can_see_objections(user: User, round: SelectionRound) -> bool:
@@ -168,7 +166,7 @@ def my_candidacies(*, user: User) -> dict[int, Candidate]:
 def get_round_for_user(*, user: User, pk: int, write: bool = False) -> SelectionRound:
     """404 for users who may not see the round, 403 for those who may not manage it."""
     return get_for_user(
-        SelectionRound.objects.select_related("school__district", "tier", "opened_by"),
+        SelectionRound.objects.select_related("school__district", "tier", "opened_by", "panel"),
         user,
         write=write,
         pk=pk,
@@ -177,12 +175,7 @@ def get_round_for_user(*, user: User, pk: int, write: bool = False) -> Selection
 
 def get_round_for_teacher(*, user: User, pk: int) -> tuple[SelectionRound, Teacher]:
     """A round of the teacher's own school, with their roster profile; 404 otherwise."""
-    round = (
-        SelectionRound.objects.select_related("school", "tier")
-        .prefetch_related("criteria")
-        .filter(pk=pk)
-        .first()
-    )
+    round = SelectionRound.objects.select_related("school", "tier").filter(pk=pk).first()
     teacher = is_teacher_of(user, round.school_id) if round else None
     if teacher is None:
         raise Http404
@@ -246,14 +239,6 @@ def get_candidate_for_withdrawal(*, user: User, pk: int) -> Candidate:
     return candidate
 
 
-def candidate_rows(*, round: SelectionRound) -> list[Candidate]:
-    return list(
-        round.candidates.select_related("teacher__group", "added_by").order_by(
-            "withdrawn", F("rank").asc(nulls_last=True), "teacher__name", "pk"
-        )
-    )
-
-
 def proposed_candidates(*, round: SelectionRound) -> list[Candidate]:
     return list(
         round.candidates.filter(proposed=True, withdrawn=False, is_eligible=True)
@@ -312,224 +297,18 @@ def nomination_choices(*, round: SelectionRound):
     return teachers, reserve_ids
 
 
-# -- scores --------------------------------------------------------------------------------------
-@dataclass
-class ScoreTable:
-    """Scores of one round from submitted sheets, computed in one query."""
-
-    criteria: list[Criterion]
-    # candidate id -> criterion id -> average raw score over submitted sheets
-    averages: dict[int, dict[int, Decimal]] = field(default_factory=dict)
-    # candidate id -> weighted score (0..100)
-    weighted: dict[int, Decimal] = field(default_factory=dict)
-    # sheet id -> candidate id -> criterion id -> value
-    sheets: dict[int, dict[int, dict[int, Decimal]]] = field(default_factory=dict)
-    submitted_sheets: list[ScoreSheet] = field(default_factory=list)
-
-
-def weighted_score(
-    *, criteria: list[Criterion], values_by_criterion: dict[int, list[Decimal]]
-) -> Decimal | None:
-    """For each criterion the average over sheets of value / max_score × weight, summed and
-    rounded to two places. None when nobody scored the candidate."""
-    if not any(values_by_criterion.get(c.pk) for c in criteria):
-        return None
-    total = Decimal(0)
-    for c in criteria:
-        values = values_by_criterion.get(c.pk) or []
-        if values and c.max_score:
-            average = sum(values, Decimal(0)) / len(values)
-            total += average / c.max_score * c.weight
-    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def score_table(*, round: SelectionRound) -> ScoreTable:
-    criteria = list(round.criteria.all())
-    sheets = [
-        s
-        for s in ScoreSheet.objects.filter(round=round).select_related("member")
-        if s.submitted_at is not None
-    ]
-    table = ScoreTable(criteria=criteria, submitted_sheets=sheets)
-    collected: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
-    rows = Score.objects.filter(sheet__round=round, sheet__submitted_at__isnull=False).values_list(
-        "sheet_id", "candidate_id", "criterion_id", "value"
-    )
-    for sheet_id, candidate_id, criterion_id, value in rows:
-        value = Decimal(str(value))
-        collected[candidate_id][criterion_id].append(value)
-        table.sheets.setdefault(sheet_id, {}).setdefault(candidate_id, {})[criterion_id] = value
-    for candidate_id, by_criterion in collected.items():
-        table.averages[candidate_id] = {
-            cid: (sum(vals, Decimal(0)) / len(vals)).quantize(Decimal("0.1"))
-            for cid, vals in by_criterion.items()
-        }
-        score = weighted_score(criteria=criteria, values_by_criterion=by_criterion)
-        if score is not None:
-            table.weighted[candidate_id] = score
-    return table
-
-
-def rank(scored: list[tuple[Candidate, Decimal | None]]) -> list[tuple[Candidate, int | None]]:
-    """Competition ranking by weighted score, highest first: equal scores share a rank and are
-    listed by name (1, 1, 3). Unscored candidates get no rank and come last."""
-    with_score = sorted(
-        ((c, s) for c, s in scored if s is not None),
-        key=lambda cs: (-cs[1], cs[0].teacher.name, cs[0].pk),
-    )
-    ranked: list[tuple[Candidate, int | None]] = []
-    previous, previous_rank = None, 0
-    for position, (candidate, score) in enumerate(with_score, start=1):
-        current = previous_rank if score == previous else position
-        ranked.append((candidate, current))
-        previous, previous_rank = score, current
-    unscored = sorted((c for c, s in scored if s is None), key=lambda c: (c.teacher.name, c.pk))
-    ranked.extend((c, None) for c in unscored)
-    return ranked
-
-
-def default_proposal(*, ranked: list[Candidate], quota: int) -> list[Candidate]:
-    """The top-ranked eligible candidates up to the quota."""
-    return [c for c in ranked if c.is_eligible and not c.withdrawn and c.rank is not None][:quota]
-
-
-def proposal_selection(
-    *, candidates: list[Candidate], quota: int, data: list[str] | None = None
-) -> set[int]:
-    """The ticked boxes of the proposal form: what was posted, else the current proposal,
-    else the top-ranked eligible candidates up to the quota."""
-    if data is not None:
-        return {int(v) for v in data if str(v).isdigit()}
-    active = [c for c in candidates if not c.withdrawn]
-    proposed = {c.pk for c in active if c.proposed}
-    if proposed:
-        return proposed
-    ranked = sorted(active, key=lambda c: (c.rank is None, c.rank or 0, c.teacher.name))
-    return {c.pk for c in default_proposal(ranked=ranked, quota=quota)}
-
-
-def own_sheet(*, round: SelectionRound, member: User) -> tuple[ScoreSheet | None, dict]:
-    """A member's sheet and its values as {(candidate id, criterion id): value}."""
-    sheet = ScoreSheet.objects.filter(round=round, member=member).first()
-    if sheet is None:
-        return None, {}
-    values = {
-        (candidate_id, criterion_id): value
-        for candidate_id, criterion_id, value in sheet.scores.values_list(
-            "candidate_id", "criterion_id", "value"
-        )
-    }
-    return sheet, values
-
-
-def round_detail(*, round: SelectionRound, user: User) -> dict:
-    """Everything the round page shows, in a constant number of queries."""
-    committee = list(round.committee.order_by("display_name", "username"))
-    member = any(m.pk == user.pk for m in committee)
-    sheets = {s.member_id: s for s in ScoreSheet.objects.filter(round=round)}
-    own = sheets.get(user.pk)
-    # can_see_scores, from the rows already loaded; the viewer came through the round's scope.
-    if round.status in (SelectionRound.Status.ANNOUNCED, SelectionRound.Status.CONFIRMED):
-        show_scores = True
-    elif member:
-        show_scores = bool(own and own.submitted_at)
-    else:
-        show_scores = can_manage_round(user, round)
-    manage = can_manage_round(user, round)
-    candidates = candidate_rows(round=round)
-    table = score_table(round=round) if show_scores else None
-    if table is not None:
-        for c in candidates:
-            c.criterion_averages = [
-                table.averages.get(c.pk, {}).get(cr.pk) for cr in table.criteria
-            ]
-        sheet_rows = _sheet_rows(table, candidates)
-    else:
-        sheet_rows = []
-    show_objections = can_see_objections(user, round)
-    return {
-        "round": round,
-        "criteria": list(round.criteria.all()),
-        "committee": [(m, sheets.get(m.pk)) for m in committee],
-        "candidates": candidates,
-        "active_count": sum(1 for c in candidates if not c.withdrawn),
-        "proposed_count": sum(1 for c in candidates if c.proposed and not c.withdrawn),
-        "submitted_count": sum(1 for s in sheets.values() if s.submitted_at),
-        "is_member": member,
-        "own_sheet": own,
-        "can_manage": manage and not round.is_read_only,
-        "show_scores": show_scores,
-        "score_table": table,
-        "sheet_rows": sheet_rows,
-        "objections": objection_list(round=round) if show_objections else [],
-        "show_objections": show_objections,
-        "pending_objections": (
-            round.objections.filter(outcome=Objection.Outcome.PENDING).count() if manage else 0
-        ),
-        "designations": list(round.designations.select_related("teacher", "tier"))
-        if round.status == SelectionRound.Status.CONFIRMED
-        else [],
-        "today": timezone.localdate(),
-        "steps": [
-            (s, s.label)
-            for s in (
-                SelectionRound.Status.OPEN,
-                SelectionRound.Status.SCORING,
-                SelectionRound.Status.ANNOUNCED,
-                SelectionRound.Status.CONFIRMED,
-            )
-        ],
-        "applications_open": applications_open(round),
-        "announcement_running": announcement_running(round),
-        "announcement_over": (
-            round.announce_until is not None and timezone.localdate() > round.announce_until
-        ),
-    }
-
-
-def notice_detail(*, round: SelectionRound, user: User) -> dict:
-    """The public notice: the proposed list with ranks, never the committee's scores."""
-    running = announcement_running(round)
-    return {
-        "round": round,
-        "proposed": proposed_candidates(round=round),
-        "running": running,
-        "can_object": running and is_school_staff(user, round.school_id),
-        "can_manage": can_manage_round(user, round) and not round.is_read_only,
-        "my_objections": objection_list(round=round, user=user),
-        "objections": objection_list(round=round) if can_see_objections(user, round) else None,
-        "today": timezone.localdate(),
-    }
-
-
-def _sheet_rows(table: ScoreTable, candidates: list[Candidate]):
-    """Each submitted sheet as rows: (member, candidate, [values per criterion])."""
-    by_id = {c.pk: c for c in candidates}
-    rows = []
-    for sheet in table.submitted_sheets:
-        for candidate_id, values in table.sheets.get(sheet.pk, {}).items():
-            candidate = by_id.get(candidate_id)
-            if candidate is None or candidate.withdrawn:
-                continue
-            rows.append((sheet.member, candidate, [values.get(cr.pk) for cr in table.criteria]))
-    rows.sort(key=lambda r: (str(r[0]), r[1].teacher.name))
-    return rows
-
-
-def scored_by(*, round: SelectionRound, member: User):
-    """Candidates ``member`` scores: everyone still in the round but the member's own
-    candidacy, which they leave to the other members (回避)."""
-    return round.candidates.filter(withdrawn=False).exclude(teacher__user=member)
-
-
-def recused(*, round: SelectionRound, member: User) -> bool:
-    """The member is themselves a candidate in the round they score."""
-    return round.candidates.filter(withdrawn=False, teacher__user=member).exists()
-
-
-def scoring_candidates(*, round: SelectionRound, member: User) -> list[Candidate]:
-    return list(
-        scored_by(round=round, member=member)
-        .select_related("teacher__group")
-        .order_by("teacher__name", "pk")
-    )
+from .round_scores import (  # noqa: E402, F401  (the score pages' reads, by their old names)
+    ScoreTable,
+    candidate_rows,
+    default_proposal,
+    notice_detail,
+    own_sheet,
+    proposal_selection,
+    rank,
+    recused,
+    round_detail,
+    score_table,
+    scored_by,
+    scoring_candidates,
+    weighted_score,
+)

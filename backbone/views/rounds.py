@@ -1,14 +1,19 @@
 """Selection rounds in the browser: open, apply or nominate, score, propose, announce (公示),
 object, confirm. Views scope the lookup, call a selector or a service, and render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
+
+from core.actions import post_action
+from scoring.pages import sheet_post
 
 from ..forms import rounds as forms
 from ..models import SelectionRound
@@ -150,16 +155,25 @@ def round_check_eligibility(request, pk: int):
     return redirect("backbone:round", pk=round.pk)
 
 
-@require_POST
-def round_close(request, pk: int):
-    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    try:
-        services.round_close_applications(round=round, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Applications are closed; the committee can score now."))
-    return redirect("backbone:round", pk=round.pk)
+_manage = partial(selectors.get_round_for_user, write=True)
+round_close = post_action(
+    lookup=_manage,
+    run=services.round_close_applications,
+    success=gettext_lazy("Applications are closed; the committee can score now."),
+    to="backbone:round",
+)
+CONFIRMED = ngettext_lazy(
+    "The round is confirmed: %(n)d teacher designated.",
+    "The round is confirmed: %(n)d teachers designated.",
+    "n",
+)
+round_confirm = post_action(
+    lookup=_manage, run=services.round_confirm, success=CONFIRMED, to="backbone:round"
+)
+CANCELLED = gettext_lazy("The round was cancelled.")
+round_cancel = post_action(
+    lookup=_manage, run=services.round_cancel, success=CANCELLED, to="backbone:round"
+)
 
 
 def round_score(request, pk: int):
@@ -176,18 +190,9 @@ def round_score(request, pk: int):
         disabled=final,
     )
     if request.method == "POST" and not final and form.is_valid():
-        try:
-            services.score_sheet_save(round=round, member=request.user, values=form.values)
-            if "submit" in request.POST:
-                services.score_sheet_submit(round=round, member=request.user)
-        except ValidationError as exc:
-            _error(request, exc)
-            return redirect("backbone:round_score", pk=round.pk)
-        if "submit" in request.POST:
-            messages.success(request, _("Your score sheet was submitted."))
-            return redirect("backbone:round", pk=round.pk)
-        messages.success(request, _("Draft saved. Submit the sheet when every score is in."))
-        return redirect("backbone:round_score", pk=round.pk)
+        save, submit = services.score_sheet_save, services.score_sheet_submit
+        to = ("backbone:round_score", "backbone:round")
+        return sheet_post(request, round=round, values=form.values, save=save, submit=submit, to=to)
     context = {
         "round": round,
         "form": form,
@@ -241,38 +246,6 @@ def round_announce(request, pk: int):
         "proposed": selectors.proposed_candidates(round=round),
     }
     return render(request, "backbone/rounds/announce.html", context)
-
-
-@require_POST
-def round_confirm(request, pk: int):
-    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    try:
-        designations = services.round_confirm(round=round, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "The round is confirmed: %(n)d teacher designated.",
-                "The round is confirmed: %(n)d teachers designated.",
-                len(designations),
-            )
-            % {"n": len(designations)},
-        )
-    return redirect("backbone:round", pk=round.pk)
-
-
-@require_POST
-def round_cancel(request, pk: int):
-    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    try:
-        services.round_cancel(round=round, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The round was cancelled."))
-    return redirect("backbone:round", pk=round.pk)
 
 
 # -- public notice (公示) and objections ----------------------------------------------------------

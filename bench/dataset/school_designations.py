@@ -9,7 +9,6 @@ from django.utils import timezone
 from assessment.models import AnnualGrade, DutyReport, Grade
 from backbone.models import (
     Candidate,
-    Criterion,
     Designation,
     ReserveEntry,
     SelectionRound,
@@ -18,6 +17,7 @@ from backbone.models import (
     term_end_date,
 )
 from core.models import school_year_label
+from scoring.models import Entrant, Item, Panel, PanelMember
 from teachers.models import Teacher, Title
 
 from .constants import BACKBONE_SHARE, BUREAUS, DUTY_REPORT, GRADE_WEIGHTS, TIER_SHARES, TZ
@@ -153,14 +153,16 @@ class DesignationSteps:
             )
             for year, rows in by_year.items()
         }
-        SelectionRound.objects.bulk_create(rounds.values())
-        committee = SelectionRound.committee.through
-        committee.objects.bulk_create(
-            committee(selectionround_id=r.pk, user_id=self.office.pk) for r in rounds.values()
+        panels = Panel.objects.bulk_create(
+            Panel(school=self.school, revealed_at=timezone.now()) for _round in rounds.values()
         )
-        Criterion.objects.bulk_create(
-            Criterion(round=r, name=name, weight=weight, position=i)
-            for r in rounds.values()
+        for round, panel in zip(rounds.values(), panels, strict=True):
+            round.panel = panel
+        SelectionRound.objects.bulk_create(rounds.values())
+        PanelMember.objects.bulk_create(PanelMember(panel=p, user=self.office) for p in panels)
+        Item.objects.bulk_create(
+            Item(panel=p, name=name, weight=weight, position=i)
+            for p in panels
             for i, (name, weight) in enumerate(
                 (("师德表现", 20), ("教学业绩", 50), ("教研能力", 30))
             )
@@ -187,6 +189,11 @@ class DesignationSteps:
                         added_by=self.office,
                     )
                 )
+        entrants = Entrant.objects.bulk_create(
+            Entrant(panel_id=c.round.panel_id, user_id=c.teacher.user_id) for c in candidates
+        )
+        for candidate, entrant in zip(candidates, entrants, strict=True):
+            candidate.entrant = entrant
         Candidate.objects.bulk_create(candidates)
 
     def reserve_and_targets(self) -> None:

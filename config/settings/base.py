@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "core",
+    "scoring",
     "teachers",
     "backbone",
     "records",

@@ -111,9 +111,9 @@ def test_a_committee_member_scores_only_their_own_sheet(
     data = {f"s_{entry.pk}_{c.pk}": "80" for c in components}
     response = client.post(reverse("assessment:round_score", args=[round.pk]), data | {"save": ""})
     assert response.status_code == 302
-    sheets = {s.member_id: s for s in round.sheets.all()}
+    sheets = {s.member_id: s for s in round.panel.sheets.all()}
     assert list(sheets) == [committee_member.pk]
-    assert sheets[committee_member.pk].scores.count() == len(components)
+    assert sheets[committee_member.pk].marks.count() == len(components)
     assert sheets[committee_member.pk].submitted_at is None
     client.post(reverse("assessment:round_score", args=[round.pk]), data | {"submit": ""})
     sheets[committee_member.pk].refresh_from_db()

@@ -808,3 +808,17 @@ def test_a_member_who_is_a_candidate_leaves_their_own_scores_to_the_others(
     page = login(committee_member).get(reverse("backbone:round_score", args=[round.pk])).text
     assert "回避" in page and "刘洋" in page  # the recusal notice, in either language
     assert "王芳" not in page.split('id="score-sheet"')[1]
+
+
+def test_a_candidate_given_a_login_before_scoring_starts_does_not_score_themselves(
+    school, principal, committee_member, member2, staff
+):
+    round = open_round(school=school, by=principal, committee=[committee_member, member2])
+    services.candidate_nominate(round=round, teacher=staff["wang"], by=principal)
+    services.candidate_nominate(round=round, teacher=staff["liu"], by=principal)
+    staff["wang"].user = committee_member  # the login comes after the nomination
+    staff["wang"].save(update_fields=["user"])
+    services.round_close_applications(round=round, by=principal)
+    scored = selectors.scoring_candidates(round=round, member=committee_member)
+    assert [c.teacher.name for c in scored] == ["刘洋"]
+    assert selectors.recused(round=round, member=committee_member)

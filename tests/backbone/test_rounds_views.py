@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from backbone.models import Candidate, Designation, Objection, ScoreSheet, SelectionRound
+from backbone.models import Candidate, Designation, Objection, SelectionRound
 from backbone.services import rounds as services
 from core.models import Role
+from scoring.models import Sheet
 from tests.backbone import test_rounds_services as shared
 from tests.backbone.test_rounds_services import (
     candidates_of,
@@ -104,8 +105,8 @@ def test_a_principal_runs_a_round_end_to_end_in_the_browser(
     c = candidates_of(round)
     scores = {c["李老师"]: [90, 90, 90, 90], c["王芳"]: [80, 80, 80, 80]}
     client.post(reverse("backbone:round_score", args=[round.pk]), sheet_post(round, scores, "save"))
-    sheet = ScoreSheet.objects.get(round=round, member=committee_member)
-    assert sheet.submitted_at is None and sheet.scores.count() == 8
+    sheet = Sheet.objects.get(panel=round.panel, member=committee_member)
+    assert sheet.submitted_at is None and sheet.marks.count() == 8
     response = client.post(
         reverse("backbone:round_score", args=[round.pk]), sheet_post(round, scores, "submit")
     )
@@ -331,7 +332,7 @@ def test_a_submitted_sheet_cannot_be_changed_through_the_page(
         reverse("backbone:round_score", args=[scoring_round.pk]),
         sheet_post(scoring_round, changed, "save"),
     )
-    values = ScoreSheet.objects.get(member=committee_member).scores.values_list("value", flat=True)
+    values = Sheet.objects.get(member=committee_member).marks.values_list("value", flat=True)
     assert 1 not in {int(v) for v in values}
 
 
@@ -345,8 +346,8 @@ def test_submitting_an_incomplete_sheet_keeps_the_draft_and_says_what_is_missing
         sheet_post(scoring_round, {c["王芳"]: [9, 90]}, "submit"),
         follow=True,
     )
-    sheet = ScoreSheet.objects.get(member=committee_member)
-    assert sheet.submitted_at is None and sheet.scores.count() == 2
+    sheet = Sheet.objects.get(member=committee_member)
+    assert sheet.submitted_at is None and sheet.marks.count() == 2
     assert "alert-danger" in text(response)
 
 

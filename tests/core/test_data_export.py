@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from backbone.models import Candidate, Criterion, Score, ScoreSheet, SelectionRound
+from backbone.models import Candidate, SelectionRound
 from core.models import Job, Role
 from mentoring.models import GuidanceSession, Pairing
 from records.services.files import attachment_add
 from records.services.workflow import record_submit
+from scoring.models import Mark, Sheet
 from tests.factories import (
     DesignationFactory,
     SchoolFactory,
@@ -278,14 +279,14 @@ def test_committee_scores_still_secret_to_anyone_who_may_download_are_left_out(
         status=SelectionRound.Status.SCORING,
     )
     round.committee.add(principal, committee_member)
-    criterion = Criterion.objects.create(round=round, name="课堂教学", weight=100)
+    criterion = round.criteria.create(name="课堂教学", weight=100)
     candidate = Candidate.objects.create(
         round=round, teacher=teacher_user.teacher, source="applied"
     )
-    sheet = ScoreSheet.objects.create(
-        round=round, member=committee_member, submitted_at=timezone.now()
+    sheet = Sheet.objects.create(
+        panel=round.panel, member=committee_member, submitted_at=timezone.now()
     )
-    Score.objects.create(sheet=sheet, candidate=candidate, criterion=criterion, value="88.5")
+    Mark.objects.create(sheet=sheet, entrant=candidate.entrant, item=criterion, value="88.5")
 
     # The principal sits on the committee and has not submitted: nobody's scores yet.
     archive = export(login, principal, f"school={school.pk}", django_capture_on_commit_callbacks)

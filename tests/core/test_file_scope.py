@@ -13,11 +13,12 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from openpyxl import load_workbook
 
-from assessment.models import AssessmentEntry, AssessmentScore
+from assessment.models import AssessmentEntry
 from assessment.services import rounds as assessment_services
-from backbone.models import Candidate, Criterion, Score, ScoreSheet, SelectionRound
+from backbone.models import Candidate, SelectionRound
 from core.jobs import job_create
 from core.models import Job, Role, RoleAssignment
+from scoring.models import Mark, Sheet
 from tests.factories import (
     DesignationFactory,
     DistrictFactory,
@@ -194,14 +195,14 @@ def selection_round(school, principal, committee_member, our_teacher):
         status=SelectionRound.Status.SCORING,
     )  # fmt: skip
     round.committee.add(principal, committee_member)
-    criterion = Criterion.objects.create(round=round, name="课堂教学", weight=100)
+    criterion = round.criteria.create(name="课堂教学", weight=100)
     candidate = Candidate.objects.create(
         round=round, teacher=our_teacher, source="applied", score="88.5", rank=1
     )
-    sheet = ScoreSheet.objects.create(
-        round=round, member=committee_member, submitted_at=timezone.now()
+    sheet = Sheet.objects.create(
+        panel=round.panel, member=committee_member, submitted_at=timezone.now()
     )
-    Score.objects.create(sheet=sheet, candidate=candidate, criterion=criterion, value="88.5")
+    Mark.objects.create(sheet=sheet, entrant=candidate.entrant, item=criterion, value="88.5")
     return round
 
 
@@ -259,7 +260,7 @@ def test_once_the_result_is_announced_the_shared_export_holds_the_scores_and_ran
         django_capture_on_commit_callbacks,
     )
     data = download(login(principal), job)
-    assert [row[header(Score, "value")] for row in csv_of(data, "selection_scores")] == ["88.5"]
+    assert [row[header(Mark, "value")] for row in csv_of(data, "selection_scores")] == ["88.5"]
     (candidate,) = csv_of(data, "candidates")
     assert candidate[header(Candidate, "score")] == "88.50"
     assert candidate[header(Candidate, "rank")] == "1"
@@ -278,7 +279,7 @@ def test_scores_are_visible_to_a_files_audience_only_if_everyone_in_it_may_see_t
     assert scores_visible_to_audience(alone, assessment_round)
     assert not scores_visible_to_audience(shared, selection_round)
     assert not scores_visible_to_audience(shared, assessment_round)
-    assert AssessmentScore.objects.exists()
+    assert Mark.objects.filter(sheet__panel__assessmentround=assessment_round).exists()
 
 
 def test_a_shared_file_holds_neither_the_requesters_drafts_nor_their_profile_elsewhere(

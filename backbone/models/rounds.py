@@ -1,0 +1,201 @@
+"""Selection rounds: candidates, the committee's scores (a panel of the scoring engine), the
+public announcement (公示) and its objections."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
+from core.models import School, school_year_label
+from core.scoping import ScopedQuerySet
+from scoring.models import PanelOwner, Scored
+from teachers.models import Teacher
+
+from .designations import Tier
+
+
+class RoundQuerySet(ScopedQuerySet):
+    pass
+
+
+class SelectionRound(PanelOwner):
+    """The committee, the criteria and the score sheets are its panel's (``panel``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Accepting applications")
+        SCORING = "scoring", _("Committee scoring")
+        ANNOUNCED = "announced", _("Public announcement")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("school")
+    )
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, verbose_name=_("tier"))
+    title = models.CharField(_("title"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("school year (start year)"))
+    term_years = models.PositiveSmallIntegerField(_("term (years)"))
+    quota = models.PositiveSmallIntegerField(_("quota"))
+    apply_from = models.DateField(_("applications open"))
+    apply_until = models.DateField(_("applications close"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    announce_from = models.DateField(_("announcement starts"), null=True, blank=True)
+    announce_until = models.DateField(_("announcement ends"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("selection round")
+        verbose_name_plural = _("selection rounds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(apply_until__gte=models.F("apply_from")),
+                name="round_application_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def criteria(self):
+        return self.panel.items
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status in (self.Status.CONFIRMED, self.Status.CANCELLED)
+
+    @property
+    def year_label(self) -> str:
+        return school_year_label(self.year)
+
+
+class CandidateQuerySet(ScopedQuerySet):
+    school_path = "round__school"
+
+
+class Candidate(Scored):
+    class Source(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        NOMINATED = "nominated", _("Nominated by the principal")
+        RESERVE = "reserve", _("From the reserve pool")
+
+    round = models.ForeignKey(
+        SelectionRound, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("round")
+    )
+    teacher = models.ForeignKey(
+        Teacher, on_delete=models.CASCADE, related_name="candidacies", verbose_name=_("teacher")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    statement = LimitedTextField(_("application statement"), blank=True, max_length=LONG_TEXT)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    # The eligibility check as of the last evaluation: (met, [reasons]).
+    is_eligible = models.BooleanField(_("eligible"), default=False)
+    eligibility_summary = models.CharField(_("eligibility"), max_length=300, blank=True)
+    score = models.DecimalField(
+        _("weighted score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    proposed = models.BooleanField(_("proposed"), default=False)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        # Not by rank: while scoring is secret an order made from the scores would tell them.
+        ordering = ["round", "teacher__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "teacher"], name="candidate_once_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.teacher.name} @ {self.round}"
+
+    def entrant_user_id(self) -> int | None:
+        return self.teacher.user_id  # a candidate on the committee does not score themselves
+
+
+class ObjectionQuerySet(ScopedQuerySet):
+    school_path = "round__school"
+
+
+class Objection(models.Model):
+    """A written objection lodged during the public announcement (公示)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    round = models.ForeignKey(
+        SelectionRound, on_delete=models.CASCADE, related_name="objections", verbose_name=_("round")
+    )
+    candidate = models.ForeignKey(
+        Candidate,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("concerning"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = LimitedTextField(_("objection"), max_length=SHORT_TEXT)
+    lodged_at = models.DateTimeField(_("lodged at"), auto_now_add=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    response = LimitedTextField(_("how it was handled"), blank=True, max_length=SHORT_TEXT)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["lodged_at"]
+
+    def __str__(self):
+        return f"{self.round} · {self.author}"

@@ -18,6 +18,7 @@ from core.export_tables import (
 )
 from core.job_files import register_score_rule
 from scoring.models import Mark, Sheet
+from scoring.visibility import shared_sight
 
 from .models import (
     AnnualGrade,
@@ -101,7 +102,9 @@ def _annual_grades(ctx: ExportContext) -> Table:
     return table(qs)
 
 
-register_score_rule(AssessmentRound, sees_scores)
+register_score_rule(
+    AssessmentRound, sees_scores, shared=lambda r: shared_sight(panel=r.panel).totals
+)
 register_tables(
     TableSpec("duty_templates", gettext_lazy("Duty settings"), _duty_templates),
     TableSpec("duty_reports", gettext_lazy("Duty reports"), _duty_reports),

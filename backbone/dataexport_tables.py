@@ -19,6 +19,7 @@ from core.export_tables import (
 )
 from core.job_files import register_score_rule
 from scoring.models import Item, Mark
+from scoring.visibility import shared_sight
 from teachers.dataexport_tables import teacher_label
 
 from .models import (
@@ -118,7 +119,9 @@ def _objections(ctx: ExportContext) -> Table:
 
 
 register_named(Tier)
-register_score_rule(SelectionRound, can_see_scores)
+register_score_rule(
+    SelectionRound, can_see_scores, shared=lambda r: shared_sight(panel=r.panel).totals
+)
 register_tables(
     TableSpec("tiers", gettext_lazy("Backbone tiers"), _tiers),
     TableSpec("eligibility_rules", gettext_lazy("Eligibility rules"), _eligibility_rules),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import Form
 from .jobs import job_create
 from .models import District, Job, Role, RoleAssignment, School, User
-from .scoping import MANAGER_ROLES, Scope
+from .scoping import MANAGER_ROLES
 
 
 @dataclass(frozen=True)
@@ -83,25 +83,21 @@ class FileAudience:
         others = list(User.objects.filter(pk__in=ids - {self.requester.pk}).order_by("pk"))
         return [self.requester, *others]
 
-    def office(self) -> User:
-        """The district office as a role rather than a person: it may download every shared
-        file of its district, including those of people who join it later."""
-        district_id = self.district.pk if self.district else self.school.district_id
-        office = User(username="")
-        office.__dict__["scope"] = Scope(user_id=None, district_ids=frozenset({district_id}))
-        return office
-
 
 # -- secret committee scores ---------------------------------------------------------------------
 
-# Round model -> "may this user see the scores of this round now" (the apps' own rules).
-_SCORE_RULES: dict[type, Callable[[User, object], bool]] = {}
+# Round model -> (may this user see the scores of this round now; may a shared file hold
+# them now): the apps' own rules, which ask the scoring engine's predicate.
+_SCORE_RULES: dict[type, tuple[Callable[[User, object], bool], Callable[[object], bool]]] = {}
 
 
-def register_score_rule(model, sees: Callable[[User, object], bool]) -> None:
+def register_score_rule(
+    model, sees: Callable[[User, object], bool], *, shared: Callable[[object], bool]
+) -> None:
     """A panel that scores (backbone's selection rounds, assessment's rounds) says here who
-    may see its committee scores; files ask only scores_visible_to_audience."""
-    _SCORE_RULES[model] = sees
+    may see its committee scores, and when a file shared with a school's managers or a
+    district office may hold them; files ask only scores_visible_to_audience."""
+    _SCORE_RULES[model] = (sees, shared)
 
 
 def scores_visible_to_audience(audience: FileAudience, round) -> bool:
@@ -111,8 +107,8 @@ def scores_visible_to_audience(audience: FileAudience, round) -> bool:
     The one place a file asks the rounds' secrecy rules: a shared file shows the scores only
     once the round's rules show them to every manager and to the district office, not because
     the requester alone may see them."""
-    sees = _SCORE_RULES[type(round)]
-    if audience.shared and not sees(audience.office(), round):
+    sees, shared = _SCORE_RULES[type(round)]
+    if audience.shared and not shared(round):
         return False  # while scoring runs: no query for each person
     return all(sees(user, round) for user in audience.members())
 

@@ -5,6 +5,7 @@ member submits, and the data export blanks the rank exactly when it blanks the s
 from django.urls import reverse
 
 from backbone.services import rounds as services
+from scoring.services.panels import panel_reveal
 from tests.backbone import test_rounds_services as shared
 from tests.backbone.test_rounds_services import candidates_of, open_round, score
 from tests.core.test_data_export import csv_rows, export
@@ -65,5 +66,9 @@ def test_the_export_blanks_the_rank_with_the_score_while_they_are_secret(
 
     # the principal sits on the committee and has not submitted: no score, no rank
     assert ranks_and_scores(principal) == [("", "")] * 3
-    seen = ranks_and_scores(training_office)  # off the committee
+    # The office is off the committee and sees them on the round page, but its export is shared
+    # with the principal: neither in the file.
+    assert ranks_and_scores(training_office) == [("", "")] * 3
+    panel_reveal(panel=round.panel)  # the result announced: every downloader may see them
+    seen = ranks_and_scores(training_office)
     assert sorted(seen) == [("1", "90.00"), ("2", "50.00"), ("3", "10.00")]

@@ -18,6 +18,7 @@ from mentoring.models import GuidanceSession, Pairing
 from records.services.files import attachment_add
 from records.services.workflow import record_submit
 from scoring.models import Mark, Sheet
+from scoring.services.panels import panel_reveal
 from tests.factories import (
     DesignationFactory,
     SchoolFactory,
@@ -300,6 +301,7 @@ def test_committee_scores_still_secret_to_anyone_who_may_download_are_left_out(
     assert "88.5" not in text_of(archive, "selection_scores")
     # Once the result is announced everyone who downloads the file may see the scores.
     SelectionRound.objects.filter(pk=round.pk).update(status=SelectionRound.Status.ANNOUNCED)
+    panel_reveal(panel=round.panel)  # what announcing the result does
     archive = export(
         login, training_office, f"school={school.pk}", django_capture_on_commit_callbacks
     )

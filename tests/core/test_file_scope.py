@@ -19,6 +19,7 @@ from backbone.models import Candidate, SelectionRound
 from core.jobs import job_create
 from core.models import Job, Role, RoleAssignment
 from scoring.models import Mark, Sheet
+from scoring.services.panels import panel_reveal
 from tests.factories import (
     DesignationFactory,
     DistrictFactory,
@@ -253,6 +254,7 @@ def test_once_the_result_is_announced_the_shared_export_holds_the_scores_and_ran
     SelectionRound.objects.filter(pk=selection_round.pk).update(
         status=SelectionRound.Status.ANNOUNCED
     )
+    panel_reveal(panel=selection_round.panel)  # what announcing the result does
     job = run(
         login(training_office),
         reverse("data_export"),

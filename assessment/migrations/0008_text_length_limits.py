@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_annual_grade_moves_to_teachers'),
+        ('assessment', '0007_old_score_tables_go'),
     ]
 
     operations = [

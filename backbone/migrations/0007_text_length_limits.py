@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('backbone', '0002_designation_flag_reason_designation_flagged_at'),
+        ('backbone', '0006_candidate_neutral_order'),
     ]
 
     operations = [

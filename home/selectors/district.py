@@ -6,13 +6,13 @@ from collections import defaultdict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from assessment.duties import DutyState, backbone_teachers, duty_counts
 from core.models import Role, school_year_start
 from teachers.models import Teacher
 
-from .todos import Line, Section, Todo, lines_and_more
+from .todos import Line, Section, counted
 
 BEHIND = {DutyState.MISSED, DutyState.AT_RISK}
 
@@ -27,18 +27,26 @@ def district_section(*, user) -> Section:
         )
     )
     schools = {t.school_id: t.school for t in teachers}
-    counted = duty_counts(teachers=teachers, year=year, today=today)
+    duties = duty_counts(teachers=teachers, year=year, today=today)
     backbone, behind = defaultdict(int), defaultdict(int)
     for teacher in teachers:
         backbone[teacher.school_id] += 1
-        if any(d.status in BEHIND for d in counted.get(teacher.pk, ())):
+        if any(d.status in BEHIND for d in duties.get(teacher.pk, ())):
             behind[teacher.school_id] += 1
     late = sorted(
         (s for s in schools.values() if behind[s.pk]),
         key=lambda s: (-behind[s.pk] / backbone[s.pk], s.code),
     )
-    lines, more = lines_and_more(
-        [
+    todo = counted(
+        ngettext_lazy(
+            "%(count)d school behind on its backbone teachers' duties",
+            "%(count)d schools behind on their backbone teachers' duties",
+            "count",
+        ),
+        total=len(late),
+        url=reverse("documents:district"),
+        icon="buildings",
+        lines=[
             Line(
                 s.name,
                 reverse("assessment:duties_grid") + f"?school={s.pk}",
@@ -47,19 +55,5 @@ def district_section(*, user) -> Section:
             )
             for s in late
         ],
-        len(late),
-    )
-    todo = Todo(
-        label=ngettext(
-            "%(count)d school behind on its backbone teachers' duties",
-            "%(count)d schools behind on their backbone teachers' duties",
-            len(late),
-        )
-        % {"count": len(late)},
-        url=reverse("documents:district"),
-        count=len(late),
-        icon="buildings",
-        lines=lines,
-        more=more,
     )
     return Section(role=Role.DISTRICT_OFFICE, title=_("District office"), todos=[todo])

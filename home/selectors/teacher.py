@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from assessment.duties import DutyState, duty_statuses
 from assessment.models import AssessmentRound
@@ -16,7 +16,7 @@ from records.models import Kind, Status
 from records.selectors.entries import teacher_records
 from teachers.models import Teacher
 
-from .todos import Action, Line, Section, Todo, head_and_total, lines_and_more
+from .todos import LINES_SHOWN, Action, Line, Section, Todo, counted, head_and_total
 
 
 def own_teacher(user) -> Teacher | None:
@@ -54,8 +54,16 @@ def teacher_section(*, user) -> Section | None:
 def _returned(user, teacher: Teacher) -> Todo:
     returned = teacher_records(user=user, teacher=teacher).filter(status=Status.RETURNED)
     rows, total = head_and_total(returned.order_by("-updated_at", "-pk"))
-    lines, more = lines_and_more(
-        [
+    return counted(
+        ngettext_lazy(
+            "%(count)d record returned to you: correct and submit it again",
+            "%(count)d records returned to you: correct and submit them again",
+            "count",
+        ),
+        total=total,
+        url=reverse("records:growth") + f"?status={Status.RETURNED}",
+        icon="arrow-return-left",
+        lines=[
             Line(
                 f"{r.get_kind_display()} · {r.title}",
                 reverse("records:edit", kwargs={"pk": r.pk}),
@@ -63,28 +71,22 @@ def _returned(user, teacher: Teacher) -> Todo:
             )
             for r in rows
         ],
-        total,
-    )
-    return Todo(
-        label=ngettext(
-            "%(count)d record returned to you: correct and submit it again",
-            "%(count)d records returned to you: correct and submit them again",
-            total,
-        )
-        % {"count": total},
-        url=reverse("records:growth") + f"?status={Status.RETURNED}",
-        count=total,
-        icon="arrow-return-left",
-        lines=lines,
-        more=more,
     )
 
 
 def _rounds(user) -> Todo:
     applied = my_candidacies(user=user)
     rounds = [r for r in rounds_open_to_apply(user=user) if r.pk not in applied]
-    lines, more = lines_and_more(
-        [
+    return counted(
+        ngettext_lazy(
+            "%(count)d selection round open to apply",
+            "%(count)d selection rounds open to apply",
+            "count",
+        ),
+        total=len(rounds),
+        url=reverse("backbone:rounds"),
+        icon="megaphone",
+        lines=[
             Line(
                 f"{r.title}（{r.tier.label}）",
                 reverse("backbone:round_apply", kwargs={"pk": r.pk}),
@@ -92,27 +94,13 @@ def _rounds(user) -> Todo:
             )
             for r in rounds
         ],
-        len(rounds),
-    )
-    return Todo(
-        label=ngettext(
-            "%(count)d selection round open to apply",
-            "%(count)d selection rounds open to apply",
-            len(rounds),
-        )
-        % {"count": len(rounds)},
-        url=reverse("backbone:rounds"),
-        count=len(rounds),
-        icon="megaphone",
-        lines=lines,
-        more=more,
     )
 
 
 def _notices(user, teacher: Teacher, today) -> Todo:
     """Public notices running now that name the teacher: a selection round's proposed list,
     an assessment's posted results."""
-    selection = list(
+    selection = (
         notice_list(user=user)
         .filter(
             candidates__teacher=teacher,
@@ -120,9 +108,9 @@ def _notices(user, teacher: Teacher, today) -> Todo:
             announce_from__lte=today,
             announce_until__gte=today,
         )
-        .distinct()[:6]
+        .distinct()[: LINES_SHOWN + 1]
     )
-    assessment = list(
+    assessment = (
         AssessmentRound.objects.filter(
             Q(notice_until__isnull=True) | Q(notice_until__gte=today),
             entries__teacher=teacher,
@@ -130,9 +118,9 @@ def _notices(user, teacher: Teacher, today) -> Todo:
             notice_from__lte=today,
         )
         .select_related("school")
-        .distinct()[:6]
+        .distinct()[: LINES_SHOWN + 1]
     )
-    rows = [
+    lines = [
         Line(
             r.title,
             reverse("backbone:notice", kwargs={"pk": r.pk}),
@@ -149,32 +137,35 @@ def _notices(user, teacher: Teacher, today) -> Todo:
         )
         for r in assessment
     ]
-    lines, more = lines_and_more(rows, len(rows))
-    return Todo(
-        label=ngettext(
-            "%(count)d public notice names you",
-            "%(count)d public notices name you",
-            len(rows),
-        )
-        % {"count": len(rows)},
+    return counted(
+        ngettext_lazy(
+            "%(count)d public notice names you", "%(count)d public notices name you", "count"
+        ),
+        total=len(lines),
         url=reverse("backbone:notices"),
-        count=len(rows),
         icon="clipboard-check",
         lines=lines,
-        more=more,
     )
 
 
 def _duties(teacher: Teacher, year: int) -> Todo:
-    """This week's duty to-dos: every duty not met yet, missed and at risk first."""
+    """The duty to-dos: every duty not met yet, missed and at risk first, nearest end first."""
     statuses = duty_statuses(teachers=[teacher], year=year)[teacher.pk]
     rank = {DutyState.MISSED: 0, DutyState.AT_RISK: 1, DutyState.ON_TRACK: 2}
     open_ = sorted(
         (s for s in statuses if s.status != DutyState.MET),
         key=lambda s: (rank.get(s.status, 3), s.period_end),
     )
-    lines, more = lines_and_more(
-        [
+    return counted(
+        ngettext_lazy(
+            "%(count)d duty still to fulfil this year",
+            "%(count)d duties still to fulfil this year",
+            "count",
+        ),
+        total=len(open_),
+        url=reverse("assessment:my_duties"),
+        icon="list-check",
+        lines=[
             Line(
                 f"{s.label}（{DutyState(s.status).label}）",
                 reverse("assessment:my_duties"),
@@ -183,20 +174,6 @@ def _duties(teacher: Teacher, year: int) -> Todo:
             )
             for s in open_
         ],
-        len(open_),
-    )
-    return Todo(
-        label=ngettext(
-            "%(count)d duty still to fulfil this year",
-            "%(count)d duties still to fulfil this year",
-            len(open_),
-        )
-        % {"count": len(open_)},
-        url=reverse("assessment:my_duties"),
-        count=len(open_),
-        icon="list-check",
-        lines=lines,
-        more=more,
     )
 
 

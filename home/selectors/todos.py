@@ -61,6 +61,21 @@ class Section:
 LINES_SHOWN = 5
 
 
+def counted(text, *, total: int, url: str, icon: str, lines=(), params=None, **extra) -> Todo:
+    """A to-do from a lazy plural text keyed on "count" (``ngettext_lazy(..., "count")``), its
+    total and the lines under it (the first LINES_SHOWN of them, the rest counted as more)."""
+    shown, more = lines_and_more(list(lines), total)
+    return Todo(
+        label=text % {"count": total, **(params or {})},
+        url=url,
+        count=total,
+        icon=icon,
+        lines=shown,
+        more=extra.pop("more", more),
+        **extra,
+    )
+
+
 def lines_and_more(lines: list[Line], total: int) -> tuple[list[Line], int]:
     return lines[:LINES_SHOWN], max(0, total - LINES_SHOWN)
 

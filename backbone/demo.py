@@ -32,7 +32,9 @@ def seed_backbone(demo: Demo) -> None:
             continue
         # The most experienced, best-titled active teachers hold the higher tiers.
         pool = list(
-            Teacher.objects.filter(school=school, is_active=True, title__gte=Title.SECOND)
+            Teacher.objects.filter(
+                school=school, is_active=True, title__gte=Title.SECOND, pk__in=demo.teacher_ids
+            )
             .exclude(user__isnull=False)
             .order_by("-title", "career_start", "staff_no")
         )

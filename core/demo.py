@@ -2,8 +2,9 @@
 
 `seed_demo_data()` runs the registered steps in order on one shared `Demo` context. Each step
 is idempotent: it looks rows up by their natural keys and creates only what is missing, so
-running the command again changes nothing. The data is built with a fixed random seed, so
-every run (and every machine) gets the same teachers.
+running the command again changes nothing. Steps touch only what the demo made itself
+(`Demo.teacher_ids`): rows users made are never given invented grades or records. The data
+is built with a fixed random seed, so every run (and every machine) gets the same teachers.
 
 Other apps add their own steps in a `demo.py` module of their own, which `seed_demo_data()`
 imports (like admin.py); steps run in the order of INSTALLED_APPS, core's first::
@@ -57,6 +58,9 @@ class Demo:
     schools: dict[str, School] = field(default_factory=dict)  # by School.Kind
     school_years: list[SchoolYear] = field(default_factory=list)  # current first
     logins: list[DemoLogin] = field(default_factory=list)
+    # The teachers the demo made itself (ids). Later steps give grades, records, designations
+    # and pairings only to them: a teacher a user added is never given invented data.
+    teacher_ids: set[int] = field(default_factory=set)
 
     @property
     def current_year(self) -> SchoolYear:

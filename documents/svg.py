@@ -91,3 +91,85 @@ def bar_chart(
             x += 24 + 11 * len(str(s.name))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text above is escaped
+
+
+# -- schools side by side (the district overview) ---------------------------------------------
+ROW_H, LABEL_W, VALUE_W = 22, 112, 40
+
+
+def _clip(text: str, size: int = 8) -> str:
+    text = str(text)
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _frame(title: str, rows: int, width: int, extra: int = 0) -> tuple[list[str], int]:
+    height = 24 + rows * ROW_H + extra
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(str(title))}" '
+        f'font-family="{escape(FONT)}" font-size="12">',
+        f"<title>{escape(str(title))}</title>",
+        f'<text x="0" y="14" font-weight="bold">{escape(str(title))}</text>',
+    ]
+    return parts, height
+
+
+def percent_bars(
+    *, title: str, rows: list[tuple[str, int | None]], color: str, width: int = 360
+) -> SafeString:
+    """One horizontal bar per school, 0–100 %; a school without the number shows —. Each bar
+    carries its school and value as a tooltip (<title>)."""
+    parts, _height = _frame(title, len(rows), width)
+    plot = width - LABEL_W - VALUE_W
+    for i, (label, value) in enumerate(rows):
+        y = 24 + i * ROW_H
+        tip = f"{label}: {'—' if value is None else f'{value}%'}"
+        parts.append(f"<g><title>{escape(tip)}</title>")
+        parts.append(f'<text x="0" y="{y + 15}">{escape(_clip(label))}</text>')
+        parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{plot}" height="14" fill="#eef1f4"/>')
+        if value is not None:
+            w = plot * max(0, min(100, value)) / 100
+            parts.append(
+                f'<rect x="{LABEL_W}" y="{y + 4}" width="{w:.1f}" height="14" '
+                f'fill="{escape(color)}"/>'
+            )
+        text = "—" if value is None else f"{value}%"
+        parts.append(f'<text x="{width}" y="{y + 15}" text-anchor="end">{escape(text)}</text></g>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every interpolated text above is escaped
+
+
+def stacked_bars(
+    *, title: str, names: list[str], rows: list[tuple[str, list[int]]], width: int = 360
+) -> SafeString:
+    """One 100 % bar per school split into parts (the grades), with a legend under it."""
+    parts, height = _frame(title, len(rows), width, extra=22)
+    plot = width - LABEL_W - VALUE_W
+    colors = ["#4c9a5b", "#2f6fb3", "#e0a030", "#c0504d"]
+    for i, (label, counts) in enumerate(rows):
+        y = 24 + i * ROW_H
+        total = sum(counts)
+        tip = f"{label}: " + "，".join(f"{n} {c}" for n, c in zip(names, counts, strict=True))
+        parts.append(f"<g><title>{escape(tip)}</title>")
+        parts.append(f'<text x="0" y="{y + 15}">{escape(_clip(label))}</text>')
+        parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{plot}" height="14" fill="#eef1f4"/>')
+        x = float(LABEL_W)
+        for j, count in enumerate(counts):
+            if not total or not count:
+                continue
+            w = plot * count / total
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="14" '
+                f'fill="{colors[j % len(colors)]}"/>'
+            )
+            x += w
+        parts.append(f'<text x="{width}" y="{y + 15}" text-anchor="end">{total or "—"}</text></g>')
+    x, y = 0, height - 6
+    for j, name in enumerate(names):
+        parts.append(
+            f'<rect x="{x}" y="{y - 10}" width="10" height="10" fill="{colors[j % len(colors)]}"/>'
+        )
+        parts.append(f'<text x="{x + 13}" y="{y}">{escape(str(name))}</text>')
+        x += 22 + 13 * len(str(name))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every interpolated text above is escaped

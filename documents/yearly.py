@@ -136,6 +136,11 @@ class SchoolYearly:
     def hours_met_percent(self) -> int | None:
         return round(100 * self.hours_met / self.teachers) if self.teachers else None
 
+    @property
+    def backbone_percent(self) -> int | None:
+        """Backbone teachers (any tier) as a share of the teachers on staff."""
+        return round(100 * self.backbone_total / self.teachers) if self.teachers else None
+
 
 @dataclass
 class YearlyReport:
@@ -231,6 +236,25 @@ class YearlyReport:
 
     def compliance_rows(self) -> list[dict]:
         return [{"light": light.label, "count": self.total.compliance[light]} for light in LIGHTS]
+
+    def school_rows(self) -> list[dict]:
+        """One row per school of a district, in the order of ``tiers`` and of the grades from
+        excellent down: what the overview, the PDF and the xlsx show side by side."""
+        return [
+            {
+                "school": s.school,
+                "teachers": s.teachers,
+                "tiers": [s.backbone(t.pk) for t in self.tiers],
+                "backbone": s.backbone_total,
+                "backbone_percent": s.backbone_percent,
+                "duty_percent": s.duty_percent,
+                "grades": [s.grades[g.value] for g in reversed(Grade)],
+                "graded": s.graded,
+                "hours_met_percent": s.hours_met_percent,
+                "targets": [(s.backbone(t.pk), s.targets.get(t.pk)) for t in self.tiers],
+            }
+            for s in self.schools
+        ]
 
     def target_rows(self) -> list[dict]:
         rows = []

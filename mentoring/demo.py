@@ -123,24 +123,28 @@ def ensure_national_day(demo: Demo) -> None:
         )
 
 
-def _mentors(school: School, today: datetime.date) -> list[Teacher]:
-    """Active backbone teachers of the school, the highest tier first."""
+def _mentors(school: School, today: datetime.date, ours: set[int]) -> list[Teacher]:
+    """Active backbone teachers of the school the demo made, the highest tier first."""
     designations = (
         Designation.objects.current(today)
         .tiers()
-        .filter(teacher__school=school, teacher__is_active=True)
+        .filter(teacher__school=school, teacher__is_active=True, teacher__in=ours)
         .select_related("teacher")
         .order_by("-tier__level", "teacher__staff_no")
     )
     return list(dict.fromkeys(d.teacher for d in designations))
 
 
-def _young_teachers(school: School, today: datetime.date, exclude: set[int]) -> list[Teacher]:
-    """Teachers in their first years (adaptation and stable stages) without a designation."""
+def _young_teachers(
+    school: School, today: datetime.date, exclude: set[int], ours: set[int]
+) -> list[Teacher]:
+    """Teachers the demo made in their first years (adaptation and stable stages) without a
+    designation."""
     since = years_ago(today, school.district.stage_innovation_from)
     return list(
         school.teachers.active()
         .filter(career_start__gt=since, user__isnull=True, designations__isnull=True)
+        .filter(pk__in=ours)
         .exclude(pk__in=exclude)
         .order_by("-career_start", "staff_no")
     )
@@ -289,13 +293,13 @@ def seed_mentoring(demo: Demo) -> None:
         demo.log(f"{school.name}: mentoring pairings already there")
         return
     login = Teacher.objects.filter(school=school, user__username="teacher").first()
-    mentors = _mentors(school, demo.today)
+    mentors = _mentors(school, demo.today, demo.teacher_ids)
     if login:
         # The login's mentor: the most senior backbone teacher of the same subject.
         same = [m for m in mentors if m.subject == login.subject][:1]
         mentors = same + [m for m in mentors if m not in same]
     exclude = {t.pk for t in mentors} | ({login.pk} if login else set())
-    young = _young_teachers(school, demo.today, exclude)
+    young = _young_teachers(school, demo.today, exclude, demo.teacher_ids)
     seeder = PairingSeeder(
         demo=demo, school=school, office=User.objects.filter(username="office").first()
     )

@@ -232,18 +232,30 @@ def seed_teachers(demo: Demo) -> None:
         roster = RosterBuilder(
             plan=plan, school=school, groups=groups, current_year=demo.current_year.start_year
         )
-        existing = set(school.teachers.values_list("staff_no", flat=True))
-        new = [t for t in roster.build() if t.staff_no not in existing]
+        existing = dict(school.teachers.values_list("staff_no", "name"))
+        planned = roster.build()
+        new = [t for t in planned if t.staff_no not in existing]
         Teacher.objects.bulk_create(new)
+        # The demo's own: its staff numbers with the names it gave them (a user who took one
+        # of these numbers for someone else keeps that teacher to themselves).
+        ours = {t.staff_no for t in planned if existing.get(t.staff_no, t.name) == t.name}
+        demo.teacher_ids |= set(
+            school.teachers.filter(staff_no__in=ours).values_list("pk", flat=True)
+        )
         demo.log(f"{school.name}: {len(new)} teachers created, {len(existing)} already there")
 
 
-def backbone_aged_teacher(school: School, today: datetime.date) -> Teacher | None:
-    """An active teacher in the young-backbone stage who meets the usual eligibility rules."""
+def backbone_aged_teacher(
+    school: School, today: datetime.date, among: set[int] | None = None
+) -> Teacher | None:
+    """An active teacher in the young-backbone stage who meets the usual eligibility rules
+    (only one of `among`, the ids of the demo's own teachers, when given)."""
     after, until = career_start_range(GrowthStage.YOUNG_BACKBONE, school.district, today)
+    teachers = school.teachers.active()
+    if among is not None:
+        teachers = teachers.filter(pk__in=among)
     return (
-        school.teachers.active()
-        .filter(
+        teachers.filter(
             user__isnull=True,
             career_start__gt=after,
             career_start__lte=until,
@@ -260,7 +272,7 @@ def seed_teacher_login(demo: Demo) -> None:
     school = demo.schools[School.Kind.PRIMARY]
     existing = User.objects.filter(username="teacher").first()
     teacher = Teacher.objects.filter(user=existing).first() if existing else None
-    teacher = teacher or backbone_aged_teacher(school, demo.today)
+    teacher = teacher or backbone_aged_teacher(school, demo.today, demo.teacher_ids)
     if teacher is None:
         raise CommandError(f"{school.name} has no backbone-aged teacher for the teacher login.")
     user = ensure_user("teacher", display_name=teacher.name, email=teacher.email)

@@ -1,7 +1,6 @@
 """Every read of teachers a page needs, already scoped to the user."""
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from .models import Teacher
 
@@ -22,22 +21,6 @@ def get_teacher(*, user, pk: int, write: bool = False) -> Teacher:
         user,
         write=write,
         pk=pk,
-    )
-
-
-def teacher_counts_for_home(*, user) -> dict:
-    """Roster numbers for the home page, in one query."""
-    today = timezone.localdate()
-    young_cutoff = today.replace(year=today.year - 35)
-    return (
-        Teacher.objects.visible_to(user)
-        .filter(is_active=True)
-        .aggregate(
-            total=Count("pk"),
-            young=Count("pk", filter=Q(birth_date__gt=young_cutoff)),
-            senior_title=Count("pk", filter=Q(title__gte=4)),
-            schools=Count("school", distinct=True),
-        )
     )
 
 

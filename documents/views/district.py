@@ -14,6 +14,7 @@ from backbone.selectors.planning import default_grade_year
 from core.jobs import job_create
 from core.models import District, school_year_label, school_year_start
 
+from ..overview import overview_charts, overview_rows
 from ..yearly import YearlyReport, yearly_report
 
 
@@ -68,24 +69,14 @@ def district_overview(request):
     district = get_district_for_user(request.user, request.GET.get("district"))
     report, counted_at = cached_overview_report(district=district, refresh="refresh" in request.GET)
     grades = list(reversed(Grade))
-    rows = [
-        {
-            "school": s.school,
-            "teachers": s.teachers,
-            "tiers": [s.backbone(t.pk) for t in report.tiers],
-            "backbone": s.backbone_total,
-            "duty_percent": s.duty_percent,
-            "grades": [s.grades[g.value] for g in grades],
-            "hours_met_percent": s.hours_met_percent,
-            "targets": [(s.backbone(t.pk), s.targets.get(t.pk)) for t in report.tiers],
-        }
-        for s in report.schools
-    ]
+    rows, district_cells = overview_rows(report)
     context = {
         "district": district,
         "report": report,
         "counted_at": counted_at,
         "rows": rows,
+        "district_cells": district_cells,
+        "charts": overview_charts(report),
         "grades": grades,
         "grade_year_label": school_year_label(default_grade_year()),
         "other_districts": _other_districts(request.user, district),

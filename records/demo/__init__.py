@@ -21,9 +21,10 @@ from .seeder import RecordSeeder
 __all__ = ["HOURS_PLANS", "HoursPlan", "RecordSeeder", "seed_records"]
 
 
-def _demo_teachers(school: School) -> list[Teacher]:
-    """The teacher login's teacher, then backbone teachers, then others, all on staff."""
-    active = Teacher.objects.filter(school=school, is_active=True)
+def _demo_teachers(school: School, ours: set[int]) -> list[Teacher]:
+    """The teacher login's teacher, then backbone teachers, then others, all on staff and all
+    made by the demo (`ours`)."""
+    active = Teacher.objects.filter(school=school, is_active=True, pk__in=ours)
     chosen = list(active.filter(user__username="teacher"))
     backbone = active.filter(designations__isnull=False).exclude(user__username="teacher")
     chosen += [t for t in backbone.distinct().order_by("staff_no") if t not in chosen]
@@ -36,7 +37,7 @@ def seed_records(demo: Demo) -> None:
     school = demo.schools[School.Kind.PRIMARY]
     office = User.objects.filter(username="office").first()
     created = 0
-    for index, teacher in enumerate(_demo_teachers(school)):
+    for index, teacher in enumerate(_demo_teachers(school, demo.teacher_ids)):
         if Record.objects.filter(teacher=teacher).exists():
             continue
         seeder = RecordSeeder(

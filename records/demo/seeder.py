@@ -25,7 +25,7 @@ class RecordSeeder(KindSteps):
         self.rng = random.Random(f"records-{teacher.staff_no}")
         self.is_login = teacher.user_id is not None
         self.colleagues = list(
-            Teacher.objects.filter(school=teacher.school, is_active=True)
+            Teacher.objects.filter(school=teacher.school, is_active=True, pk__in=demo.teacher_ids)
             .exclude(pk=teacher.pk)
             .order_by("staff_no")
         )

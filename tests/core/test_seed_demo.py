@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -140,3 +141,80 @@ def test_seeding_again_keeps_a_changed_password():
     seed()
 
     assert authenticate(username="principal", password="changed-by-the-user") is not None
+
+
+def user_made_rows(teacher: Teacher) -> dict[str, int]:
+    from assessment.models import AnnualGrade
+    from backbone.models import Designation
+    from mentoring.models import Pairing
+    from records.models import Record
+
+    return {
+        "grades": AnnualGrade.objects.filter(teacher=teacher).count(),
+        "records": Record.objects.filter(teacher=teacher).count(),
+        "designations": Designation.objects.filter(teacher=teacher).count(),
+        "pairings": Pairing.objects.filter(apprentice=teacher).count()
+        + Pairing.objects.filter(mentor=teacher).count(),
+    }
+
+
+@pytest.mark.django_db
+def test_seeding_again_invents_nothing_for_a_teacher_a_user_added():
+    seed()
+    school = School.objects.get(code="GLXX01")
+    added = Teacher.objects.create(
+        school=school,
+        staff_no="X9001",
+        name="新老师",
+        gender="F",
+        birth_date=datetime.date(1990, 3, 1),
+        career_start=datetime.date(2012, 9, 1),
+        education=Education.BACHELOR,
+        title=Title.FIRST,
+        subject="语文",
+    )
+    # One of the demo's own staff numbers, taken by a user for someone else before seeding.
+    Teacher.objects.filter(school=school, staff_no="X0002").delete()
+    clash = Teacher.objects.create(
+        school=school,
+        staff_no="X0002",
+        name="另一位老师",
+        gender="M",
+        birth_date=datetime.date(1980, 3, 1),
+        career_start=datetime.date(2003, 9, 1),
+        education=Education.MASTER,
+        title=Title.SENIOR,
+        subject="数学",
+    )
+
+    seed()
+
+    for teacher in (added, clash):
+        assert user_made_rows(teacher) == {
+            "grades": 0,
+            "records": 0,
+            "designations": 0,
+            "pairings": 0,
+        }
+
+
+@pytest.mark.django_db
+def test_seeding_only_into_an_empty_database_leaves_a_used_one_alone():
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory()
+
+    output = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=output)
+
+    assert School.objects.get() == school
+    assert not User.objects.exists()
+    assert "not empty" in output.getvalue()
+
+
+@pytest.mark.django_db
+def test_seeding_into_an_empty_database_with_if_empty_seeds():
+    output = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=output)
+
+    assert School.objects.filter(code="GLXX01").exists()

@@ -212,3 +212,50 @@ def test_the_overview_query_count_does_not_grow_with_duties_and_records(
     for _ in range(3):
         busy_school()
     assert count_queries(client, URL, {"refresh": 1}) == few
+
+
+# -- the schools side by side, the targets, the buttons -----------------------------------------
+def test_the_overview_charts_every_school_side_by_side(school, district_office, login):
+    from tests.html import visible_text
+
+    second = _school_with_data(school.district)  # 1 backbone teacher of 2 on staff
+    response = login(district_office).get(URL, HTTP_ACCEPT_LANGUAGE="en")
+
+    charts = response.context["charts"]
+    assert len(charts) == 4  # backbone share, duties, hours, grades
+    share = str(charts[0])
+    assert share.startswith("<svg") and "Backbone teachers, share of staff" in share
+    assert f"{second.name}: 50%" in share  # the bar's tooltip
+    assert f"{school.name}: —" in share  # no teacher on staff: no share
+    assert "Schools side by side" in visible_text(response.content.decode())
+
+
+def test_the_overview_shows_each_schools_nearest_target_with_its_year(
+    school, district_office, login
+):
+    from backbone.models import Target
+    from core.models import school_year_label, school_year_start
+    from tests.factories import tier
+
+    current = school_year_start(datetime.date.today())
+    school_tier = tier(school.district, "school")
+    Target.objects.create(school=school, tier=school_tier, by_year=current + 2, count=9)
+    Target.objects.create(school=school, tier=school_tier, by_year=current + 1, count=6)
+    Target.objects.create(school=school, tier=school_tier, by_year=current - 1, count=1)  # past
+
+    response = login(district_office).get(URL)
+
+    row = next(r for r in response.context["rows"] if r["school"] == school)
+    codes = [t.code for t in response.context["report"].tiers]
+    cell = row["cells"][codes.index("school")]
+    assert cell["target"] == {"count": 6, "year": school_year_label(current + 1)}
+    assert "/ 6" in response.text and school_year_label(current + 1) in response.text
+
+
+def test_the_overviews_icon_buttons_are_labelled(school, district_office, login):
+    response = login(district_office).get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    for label in ("Teachers", "Roster", "Duties", "Targets", "Yearly report"):
+        assert f'title="{label}" aria-label="{label}"' in page
+    assert "Buttons of each school:" in page  # the legend, readable without hovering
+    assert "table-sticky-first" in page  # on a phone the name column stays while it scrolls

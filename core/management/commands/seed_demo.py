@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from core.demo import DEMO_PASSWORD, format_table, seed_demo_data
-from core.models import Role, User
+from core.models import Role, School, User
 
 
 class Command(BaseCommand):
@@ -10,7 +10,20 @@ class Command(BaseCommand):
         "Running it again changes nothing."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only a database that has no school yet (what `make run` does).",
+        )
+
     def handle(self, *args, **options) -> None:
+        if options["if_empty"] and School.objects.exists():
+            self.stdout.write(
+                "The database is not empty (it has schools): no demo data added. "
+                "Run seed_demo without --if-empty to add the demo district anyway."
+            )
+            return
         demo = seed_demo_data(log=self.stdout.write)
         roles = dict(Role.choices)
         users = User.objects.in_bulk(

@@ -1,0 +1,59 @@
+"""The district office's to-do: the schools that are behind on their backbone teachers'
+duties, worst first, each linking to that school's duties grid."""
+
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+
+from assessment.duties import DutyState, backbone_teachers, duty_counts
+from core.models import Role, school_year_start
+from teachers.models import Teacher
+
+from .todos import Line, Section, counted
+
+BEHIND = {DutyState.MISSED, DutyState.AT_RISK}
+
+
+def district_section(*, user) -> Section:
+    today = timezone.localdate()
+    year = school_year_start(today)
+    teachers = list(
+        backbone_teachers(
+            year=year,
+            teachers=Teacher.objects.filter(school__district_id__in=user.scope.district_ids),
+        )
+    )
+    schools = {t.school_id: t.school for t in teachers}
+    duties = duty_counts(teachers=teachers, year=year, today=today)
+    backbone, behind = defaultdict(int), defaultdict(int)
+    for teacher in teachers:
+        backbone[teacher.school_id] += 1
+        if any(d.status in BEHIND for d in duties.get(teacher.pk, ())):
+            behind[teacher.school_id] += 1
+    late = sorted(
+        (s for s in schools.values() if behind[s.pk]),
+        key=lambda s: (-behind[s.pk] / backbone[s.pk], s.code),
+    )
+    todo = counted(
+        ngettext_lazy(
+            "%(count)d school behind on its backbone teachers' duties",
+            "%(count)d schools behind on their backbone teachers' duties",
+            "count",
+        ),
+        total=len(late),
+        url=reverse("documents:district"),
+        icon="buildings",
+        lines=[
+            Line(
+                s.name,
+                reverse("assessment:duties_grid") + f"?school={s.pk}",
+                _("%(behind)d of %(backbone)d backbone teachers behind on their duties")
+                % {"behind": behind[s.pk], "backbone": backbone[s.pk]},
+            )
+            for s in late
+        ],
+    )
+    return Section(role=Role.DISTRICT_OFFICE, title=_("District office"), todos=[todo])

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.models import User
 
@@ -24,6 +24,18 @@ def membership_of(*, panel: Panel, user: User) -> PanelMember | None:
     if "memberships" in cache:
         return next((m for m in panel.memberships.all() if m.user_id == user.pk), None)
     return PanelMember.objects.filter(panel=panel, user=user).first()
+
+
+def owing_a_sheet(owners: QuerySet, *, user: User) -> QuerySet:
+    """Of ``owners`` (rounds holding a panel), those where ``user`` is an active member (not
+    recused, still on the panel) who has not submitted a sheet yet."""
+    active = PanelMember.objects.filter(
+        panel=OuterRef("panel"), user=user, recused=False, left_at__isnull=True
+    )
+    submitted = Sheet.objects.filter(
+        panel=OuterRef("panel"), member=user, submitted_at__isnull=False
+    )
+    return owners.filter(Exists(active)).exclude(Exists(submitted))
 
 
 def is_active_member(*, panel: Panel, user: User) -> bool:

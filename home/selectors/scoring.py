@@ -1,19 +1,19 @@
 """Score sheets due: the one place the home page asks the rounds for them.
 
-Selection rounds (backbone) and assessment rounds (assessment) each keep their committee's
-score sheets today; when both move to one scoring engine, only this function changes."""
+Selection rounds (backbone) and assessment rounds (assessment) both score on panels of the
+scoring engine, which says who still owes a sheet."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessment import selectors as assessment_selectors
-from assessment.models import AssessmentRound, AssessmentSheet
-from backbone.models import ScoreSheet, SelectionRound
+from assessment.models import AssessmentRound
+from backbone.models import SelectionRound
 from backbone.selectors import rounds as selection_selectors
+from scoring.selectors import owing_a_sheet
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,14 @@ class SheetDue:
 def score_sheets_due(*, user) -> list[SheetDue]:
     """Rounds being scored where the user sits on the committee and has not submitted their
     sheet, oldest first. Two queries."""
-    submitted = {"member": user, "submitted_at__isnull": False, "round": OuterRef("pk")}
-    selection = (
-        selection_selectors.round_list(user=user)
-        .filter(status=SelectionRound.Status.SCORING, committee=user)
-        .exclude(Exists(ScoreSheet.objects.filter(**submitted)))
-        .order_by("apply_until", "pk")
-    )
-    assessment = (
-        assessment_selectors.round_list(user=user)
-        .filter(status=AssessmentRound.Status.SCORING, committee=user)
-        .exclude(Exists(AssessmentSheet.objects.filter(**submitted)))
-        .order_by("created_at", "pk")
-    )
+    selection = owing_a_sheet(
+        selection_selectors.round_list(user=user).filter(status=SelectionRound.Status.SCORING),
+        user=user,
+    ).order_by("apply_until", "pk")
+    assessment = owing_a_sheet(
+        assessment_selectors.round_list(user=user).filter(status=AssessmentRound.Status.SCORING),
+        user=user,
+    ).order_by("created_at", "pk")
     due = [
         SheetDue(
             title=r.title,

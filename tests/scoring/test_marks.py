@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from scoring.models import Mark
 from scoring.selectors import aggregate, own_sheet, scored_by
@@ -46,7 +47,7 @@ def test_a_sheet_is_submitted_only_complete_and_is_final(panel, committee_member
         submit(panel, committee_member)
     save(panel, committee_member, [(80, 8), (70, 7), (60, 6)])
     assert submit(panel, committee_member).is_submitted
-    with pytest.raises(ValidationError, match="评分表已提交"):
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="评分表已提交"):
         save(panel, committee_member, [(1, 1), (1, 1), (1, 1)])
 
 

@@ -4,7 +4,6 @@ goes through records.services.workflow."""
 
 import datetime
 
-from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
@@ -94,21 +93,11 @@ class RecordForm(ModelForm):
                 self.fields["date"].help_text = self.date_help
         if self.instance.pk is None:
             self.set_defaults()
+        # The page wraps the fields in one form with the files and the two buttons
+        # ("Save draft", "Save and submit"), so both are saved in one request.
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            *self.layout(),
-            FormActions(
-                StrictButton(
-                    _("Save draft"), type="submit", name="save", css_class="btn-outline-primary"
-                ),
-                StrictButton(
-                    _("Save and submit"),
-                    type="submit",
-                    name=SUBMIT_BUTTON,
-                    css_class="btn-primary",
-                ),  # fmt: skip
-            ),
-        )
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout())
 
     def set_defaults(self) -> None:
         """Initial values for a new record of this kind."""

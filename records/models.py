@@ -502,6 +502,8 @@ class Attachment(models.Model):
         CERTIFICATE = "certificate", _("Certificate")
         REPORT = "report", _("Report")
         MATERIALS = "materials", _("Materials")
+        PHOTO = "photo", _("Classroom photo (课堂照片)")
+        VIDEO = "video", _("Classroom recording (课堂实录)")
         OTHER = "other", _("Other")
 
     record = models.ForeignKey(
@@ -516,6 +518,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # The content's SHA-256, so the same file is not attached twice under another name.
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -542,6 +546,7 @@ class AuditEntry(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
         SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
         VERIFIED = "verified", _("Verified")
         RETURNED = "returned", _("Returned")
         ARCHIVED = "archived", _("Archived")

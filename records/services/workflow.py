@@ -122,6 +122,23 @@ def record_submit(*, record: Record, by) -> Record:
     return record
 
 
+@transaction.atomic
+def record_withdraw(*, record: Record, by) -> Record:
+    """The author takes back a submitted record nobody has verified yet: it is a draft again,
+    to change and submit anew. The audit trail keeps the withdrawal."""
+    if record.teacher.user_id is None or record.teacher.user_id != by.pk:
+        raise PermissionDenied
+    if not _transition(record, allowed_from=[Status.SUBMITTED], to=Status.DRAFT, submitted_at=None):
+        if record.status == Status.DRAFT:
+            return record  # a second click
+        raise ValidationError(
+            _("This record is %(status)s: only records awaiting verification can be withdrawn.")
+            % {"status": record.get_status_display()}
+        )
+    audit_log(record=record, actor=by, action=AuditEntry.Action.WITHDRAWN)
+    return record
+
+
 def _require_verifier(record: Record, by) -> None:
     if not Record.objects.verifiable_by(by).filter(pk=record.pk).exists():
         raise PermissionDenied

@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    # An open class announced ahead on the calendar; submitted for verification once held.
+    PLANNED = "planned", _("Planned")
     SUBMITTED = "submitted", _("Awaiting verification")
     VERIFIED = "verified", _("Verified")
     RETURNED = "returned", _("Returned")
@@ -124,7 +126,7 @@ class Record(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status in (Status.SUBMITTED, Status.VERIFIED, Status.ARCHIVED)
+        return self.status in (Status.PLANNED, Status.SUBMITTED, Status.VERIFIED, Status.ARCHIVED)
 
     def summary(self) -> str:
         """The title shown in lists; each kind says what matters most about it."""
@@ -546,6 +548,7 @@ class AuditEntry(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
         SUBMITTED = "submitted", _("Submitted")
+        PLANNED = "planned", _("Announced as planned")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         VERIFIED = "verified", _("Verified")
         RETURNED = "returned", _("Returned")

@@ -19,7 +19,7 @@ from teachers.models import Teacher
 from ..forms import SUBMIT_BUTTON, GrowthFilterForm, RecordForm, form_class_for
 from ..forms_files import EntryFilesForm
 from ..hours import hours_for
-from ..models import Kind, Record
+from ..models import Kind, Record, Status
 from ..selectors import entries as selectors
 from ..selectors.workflow import record_attachments
 from ..services.entry import record_save_with_files
@@ -80,7 +80,14 @@ def _save(request, form: RecordForm, files_form: EntryFilesForm) -> Record | Non
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            done = _("Saved and submitted for verification.")
+            done = (
+                _(
+                    "Saved and put on the open-class calendar as planned: colleagues can sign "
+                    "up. Submit it for verification once the class has taken place."
+                )
+                if record.status == Status.PLANNED
+                else _("Saved and submitted for verification.")
+            )
             messages.success(request, f"{done} {attached}".strip())
             return record
     done = _("Saved as a draft. Submit it for verification when it is complete.")

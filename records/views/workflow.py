@@ -130,8 +130,9 @@ def workflow_context(request, record: Record) -> dict:
         ),
         "can_edit": selectors.can_edit(user=user, record=record),
         "can_verify": selectors.can_verify(user=user, record=record),
-        "can_withdraw": record.status == Status.SUBMITTED
+        "can_withdraw": record.status in (Status.SUBMITTED, Status.PLANNED)
         and selectors.is_author(user=user, record=record),
+        "can_submit": selectors.can_submit(user=user, record=record),
         "attachment_form": _attachment_form(record),
     }
 
@@ -145,9 +146,12 @@ def submit(request, pk: int):
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(
-            request, _("“%(title)s” was submitted for verification.") % {"title": record.title}
+        done = (
+            _("“%(title)s” is on the calendar as planned; submit it once it has taken place.")
+            if record.status == Status.PLANNED
+            else _("“%(title)s” was submitted for verification.")
         )
+        messages.success(request, done % {"title": record.title})
     return _back(request, record)
 
 
@@ -257,8 +261,10 @@ def verify_bulk(request):
         messages.warning(
             request,
             ngettext(
-                "%(count)d selected record was left alone: it no longer awaits verification.",
-                "%(count)d selected records were left alone: they no longer await verification.",
+                "%(count)d selected record was left alone: it no longer awaits verification "
+                "or has not taken place yet.",
+                "%(count)d selected records were left alone: they no longer await verification "
+                "or have not taken place yet.",
                 len(ids) - count,
             )
             % {"count": len(ids) - count},

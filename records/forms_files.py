@@ -38,7 +38,7 @@ class EntryFilesForm(Form):
         kwargs.setdefault("auto_id", "id_entry_%s")
         super().__init__(*args, **kwargs)
         self.fields["files_role"].choices = [
-            ("", _("Decided by each file (photo, recording, other)")),
+            ("", _("Decided by each file")),
             *Attachment.Role.choices,
         ]
         self.fields["files"].widget.attrs.update(

@@ -127,3 +127,14 @@ def test_the_queue_does_not_offer_to_verify_a_class_not_yet_held(
     assert planned.status == Status.SUBMITTED
     with pytest.raises(ValidationError, match="cannot be verified before it has happened"):
         record_verify(record=planned, by=training_office)
+
+
+def test_a_planned_class_may_be_withdrawn_to_a_draft(teacher_user):
+    from records.services.workflow import record_withdraw
+
+    record = OpenClassFactory(teacher=teacher_user.teacher, date=in_days(3))
+    record_submit(record=record, by=teacher_user)
+    record_withdraw(record=record, by=teacher_user)
+    record.refresh_from_db()
+    assert record.status == Status.DRAFT
+    assert list(record.audit_entries.values_list("action", flat=True)) == ["planned", "withdrawn"]

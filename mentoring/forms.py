@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.dates import form_check_days, form_check_order
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelForm, ModelIdField
 from records.models import Observation, OpenClass
@@ -16,6 +17,8 @@ from teachers.models import Teacher
 
 from . import selectors, services
 from .models import GuidanceSession
+
+MAX_PAIRING_YEARS = 3  # a mentoring contract runs one to three years
 
 SUBMIT_BUTTON = "save_submit"  # "save and submit" on the observation form
 
@@ -99,6 +102,21 @@ class TermsForm(Form):
         for name, value in services.default_terms().items():
             self.fields[name].initial = value
 
+    def clean(self):
+        data = super().clean()
+        form_check_days(self, "start_date", future=True)
+        form_check_order(
+            self, "start_date", "end_date", _("The pairing cannot end before it starts.")
+        )
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end > start.replace(year=start.year + MAX_PAIRING_YEARS, day=28):
+            self.add_error(
+                "end_date",
+                _("A pairing lasts at most %(years)d years; check the end date.")
+                % {"years": MAX_PAIRING_YEARS},
+            )
+        return data
+
     @property
     def terms(self) -> services.PairingTerms:
         names = services.PairingTerms.__annotations__
@@ -176,6 +194,11 @@ class ObservationForm(ModelForm):
             "notes",
         )
 
+    def clean(self):
+        data = super().clean()
+        form_check_days(self, "date", future=False)
+        return data
+
 
 class SessionForm(ModelForm):
     class Meta:
@@ -187,6 +210,11 @@ class SessionForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         self.helper = _helper(Row(Column("date"), Column("kind")), "notes", "follow_up", "private")
+
+    def clean(self):
+        data = super().clean()
+        form_check_days(self, "date", future=False)
+        return data
 
 
 class ReportClassField(ModelIdField):

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .models import Attachment
+
 EQUIVALENT = {"jpeg": "jpg"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -21,6 +23,8 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "jpg": "image/jpeg",
     "png": "image/png",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
 }
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -76,11 +80,71 @@ def _sniffed_extension(upload, head: bytes, claimed: str) -> str | None:
     return None
 
 
-def check_upload(upload) -> CheckedFile:
-    """Raise ValidationError (in the user's language) unless the file is an allowed type,
-    by content, and within the size limit."""
-    allowed = [t.lower() for t in settings.RECORD_UPLOAD_TYPES]
-    limit = settings.RECORD_UPLOAD_MAX_MB * 1024 * 1024
+@dataclass(frozen=True)
+class UploadRule:
+    types: tuple[str, ...]
+    max_mb: int
+
+
+def upload_rule(role: str) -> UploadRule:
+    """What a file of this role may be: classroom photos and recordings have their own types
+    and size limits (settings RECORD_PHOTO_*, RECORD_VIDEO_*); every other role the documents'."""
+    if role == Attachment.Role.PHOTO:
+        types, max_mb = settings.RECORD_PHOTO_TYPES, settings.RECORD_PHOTO_MAX_MB
+    elif role == Attachment.Role.VIDEO:
+        types, max_mb = settings.RECORD_VIDEO_TYPES, settings.RECORD_VIDEO_MAX_MB
+    else:
+        types, max_mb = settings.RECORD_UPLOAD_TYPES, settings.RECORD_UPLOAD_MAX_MB
+    return UploadRule(tuple(t.lower() for t in types), max_mb)
+
+
+def role_for(name: str, role: str) -> str:
+    """The role a file gets when the teacher left "what it is" to the file itself: a video is
+    a classroom recording, a picture a classroom photo, anything else "Other"."""
+    if role:
+        return role
+    claimed = _claimed_extension(name)
+    for guessed in (Attachment.Role.VIDEO, Attachment.Role.PHOTO):
+        if claimed in upload_rule(guessed).types:
+            return guessed
+    return Attachment.Role.OTHER
+
+
+def upload_help() -> str:
+    """The types and limits, in one line for the upload fields."""
+    documents = upload_rule(Attachment.Role.OTHER)
+    photo = upload_rule(Attachment.Role.PHOTO)
+    video = upload_rule(Attachment.Role.VIDEO)
+    return _(
+        "Documents: %(types)s, at most %(limit)d MB each; classroom photos: %(photo_types)s, "
+        "at most %(photo_limit)d MB; classroom recordings: %(video_types)s, at most "
+        "%(video_limit)d MB."
+    ) % {
+        "types": ", ".join(documents.types),
+        "limit": documents.max_mb,
+        "photo_types": ", ".join(photo.types),
+        "photo_limit": photo.max_mb,
+        "video_types": ", ".join(video.types),
+        "video_limit": video.max_mb,
+    }
+
+
+def accepted_extensions() -> str:
+    """The ``accept`` attribute of a file input: every extension of every role."""
+    types = {
+        t
+        for role in (Attachment.Role.OTHER, Attachment.Role.PHOTO, Attachment.Role.VIDEO)
+        for t in upload_rule(role).types
+    }
+    return ",".join(f".{t}" for t in sorted(types))
+
+
+def check_upload(upload, role: str = "") -> CheckedFile:
+    """Raise ValidationError (in the user's language) unless the file is an allowed type for
+    its role, by content, and within the role's size limit."""
+    rule = upload_rule(role)
+    allowed = list(rule.types)
+    limit = rule.max_mb * 1024 * 1024
     if upload.size > limit:
         raise ValidationError(
             _("%(name)s is %(size)s; files may be at most %(limit)s.")
@@ -111,4 +175,5 @@ def check_upload(upload) -> CheckedFile:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(claimed, CONTENT_TYPES[claimed], upload.size, digest.hexdigest())
+    content_type = CONTENT_TYPES.get(claimed, "application/octet-stream")
+    return CheckedFile(claimed, content_type, upload.size, digest.hexdigest())

@@ -4,16 +4,17 @@ goes through records.services.workflow."""
 
 import datetime
 
-from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import check_day, form_check_days
 from core.forms import Form, ModelForm, ModelIdsField
 from core.models import school_year_label, school_year_start
 from teachers.models import Teacher
@@ -78,6 +79,12 @@ class RecordForm(ModelForm):
     and there are two buttons, "Save draft" and "Save and submit"."""
 
     date_help = ""
+    # The field that carries the record's date, and whether it may lie ahead (then the
+    # record is planned: saved as a draft, submitted once it has taken place).
+    date_field: str | None = "date"
+    may_be_planned = False
+    # Other dates of the kind that must have passed (a project's stages, an end date).
+    other_dates: tuple[str, ...] = ()
 
     class Meta:
         model = Record
@@ -94,24 +101,25 @@ class RecordForm(ModelForm):
                 self.fields["date"].help_text = self.date_help
         if self.instance.pk is None:
             self.set_defaults()
+        # The page wraps the fields in one form with the files and the two buttons
+        # ("Save draft", "Save and submit"), so both are saved in one request.
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            *self.layout(),
-            FormActions(
-                StrictButton(
-                    _("Save draft"), type="submit", name="save", css_class="btn-outline-primary"
-                ),
-                StrictButton(
-                    _("Save and submit"),
-                    type="submit",
-                    name=SUBMIT_BUTTON,
-                    css_class="btn-primary",
-                ),  # fmt: skip
-            ),
-        )
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout())
 
     def set_defaults(self) -> None:
         """Initial values for a new record of this kind."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        # After the kind's clean(), which may derive the date (an open class from its start).
+        day = self.instance.date
+        if self.date_field and day and not self.has_error(self.date_field):
+            try:
+                check_day(day, future=self.may_be_planned)
+            except ValidationError as exc:
+                self.add_error(self.date_field, exc.messages)
+        form_check_days(self, *self.other_dates, future=self.may_be_planned)
 
     def layout(self) -> list:
         return list(self.fields)
@@ -140,6 +148,8 @@ class RecordForm(ModelForm):
 
 
 class OpenClassForm(RecordForm):
+    date_field = "starts_at"
+    may_be_planned = True
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -274,6 +284,7 @@ class ResearchProjectForm(RecordForm):
         }
 
     date_help = _("The date this record belongs to, usually that of the latest stage.")
+    other_dates = ("approved_on", "midterm_on", "concluded_on")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -316,6 +327,8 @@ class ResearchProjectForm(RecordForm):
 
 
 class LectureForm(RecordForm):
+    may_be_planned = True
+
     class Meta:
         model = Lecture
         fields = ["topic", "audience", "date", "attendees"]
@@ -329,6 +342,9 @@ class LectureForm(RecordForm):
 
 
 class TrainingForm(RecordForm):
+    may_be_planned = True
+    other_dates = ("end_date",)
+
     class Meta:
         model = Training
         fields = ["course", "organiser_level", "date", "end_date", "hours", "school_based"]
@@ -384,6 +400,9 @@ class ReadingNoteForm(RecordForm):
 
 
 class StudyTripForm(RecordForm):
+    may_be_planned = True
+    other_dates = ("end_date",)
+
     class Meta:
         model = StudyTrip
         fields = ["destination", "purpose", "date", "end_date", "report", "follow_up"]
@@ -425,6 +444,8 @@ def _year_choices():
 
 
 class SelfDevelopmentPlanForm(RecordForm):
+    date_field = None  # derived from the term; the year choices bound it
+
     class Meta:
         model = SelfDevelopmentPlan
         fields = [

@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    # An open class announced ahead on the calendar; submitted for verification once held.
+    PLANNED = "planned", _("Planned")
     SUBMITTED = "submitted", _("Awaiting verification")
     VERIFIED = "verified", _("Verified")
     RETURNED = "returned", _("Returned")
@@ -124,7 +126,7 @@ class Record(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status in (Status.SUBMITTED, Status.VERIFIED, Status.ARCHIVED)
+        return self.status in (Status.PLANNED, Status.SUBMITTED, Status.VERIFIED, Status.ARCHIVED)
 
     def summary(self) -> str:
         """The title shown in lists; each kind says what matters most about it."""
@@ -502,6 +504,8 @@ class Attachment(models.Model):
         CERTIFICATE = "certificate", _("Certificate")
         REPORT = "report", _("Report")
         MATERIALS = "materials", _("Materials")
+        PHOTO = "photo", _("Classroom photo (课堂照片)")
+        VIDEO = "video", _("Classroom recording (课堂实录)")
         OTHER = "other", _("Other")
 
     record = models.ForeignKey(
@@ -516,6 +520,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # The content's SHA-256, so the same file is not attached twice under another name.
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -542,6 +548,8 @@ class AuditEntry(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
         SUBMITTED = "submitted", _("Submitted")
+        PLANNED = "planned", _("Announced as planned")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
         VERIFIED = "verified", _("Verified")
         RETURNED = "returned", _("Returned")
         ARCHIVED = "archived", _("Archived")

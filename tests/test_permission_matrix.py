@@ -180,6 +180,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     ],
     "records:teacher_growth": Rule("teacher", "GET", "AAAA|ANN"),
     "records:submit": Rule("training", "POST", "FFFF|ANN"),
+    "records:withdraw": Rule("training", "POST", "FFFF|ANN"),
     "records:verify": Rule("training", "POST", "AAFF|FNN"),
     "records:return": Rule("training", "FORM", "AAFF|FNN", data={"reason": "请补充教案"}),
     "records:archive": Rule("training", "POST", "AAFF|RNN"),  # the author: drafts only

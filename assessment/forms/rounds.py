@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import form_check_days, form_check_order
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label, school_year_start
@@ -134,6 +135,14 @@ class PostForm(Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(Row(Column("notice_from"), Column("notice_until")))
         self.helper.add_input(Submit("submit", _("Post the results")))
+
+    def clean(self):
+        data = super().clean()
+        form_check_days(self, "notice_from", "notice_until", future=True)
+        form_check_order(
+            self, "notice_from", "notice_until", _("The notice cannot end before it starts.")
+        )
+        return data
 
 
 class RevokeForm(Form):

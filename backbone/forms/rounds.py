@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import check_in_school_year, form_check_days, form_check_order
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label
@@ -18,6 +19,8 @@ from ..selectors import rounds as selectors
 from ..services import rounds as services
 
 DATE = {"type": "date"}
+# Applications for a school year's round may open this many months before it starts.
+APPLY_MONTHS_BEFORE = 6
 
 
 def _date_widget():
@@ -82,6 +85,31 @@ class RoundForm(Form):
             Row(Column("quota"), Column("term_years"), Column("apply_from"), Column("apply_until")),
             "committee",
         )
+
+    def clean(self):
+        data = super().clean()
+        # Applications fall within the round's school year, or in the months that prepare it.
+        year = data.get("year")
+        for name in ("apply_from", "apply_until"):
+            day = data.get(name)
+            if year is None or not day:
+                continue
+            try:
+                check_in_school_year(day, start_year=year, before_months=APPLY_MONTHS_BEFORE)
+            except ValidationError as exc:
+                self.add_error(name, exc.messages)
+        form_check_order(
+            self,
+            "apply_from",
+            "apply_until",
+            _("Applications must close on or after the day they open."),
+        )
+        until = data.get("apply_until")
+        if until and until < timezone.localdate() and not self.has_error("apply_until"):
+            self.add_error(
+                "apply_until", _("This day has passed: a new round needs applications still open.")
+            )
+        return data
 
 
 class CriterionForm(Form):
@@ -250,6 +278,18 @@ class AnnouncementForm(Form):
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(Row(Column("announce_from"), Column("announce_until")))
+
+    def clean(self):
+        data = super().clean()
+        form_check_days(self, "announce_from", "announce_until", future=True)
+        form_check_order(
+            self,
+            "announce_from",
+            "announce_until",
+            _("The announcement cannot end before it starts."),
+        )
+        return data
+
         self.helper.add_input(Submit("submit", _("Start the public announcement")))
 
 

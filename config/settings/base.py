@@ -215,6 +215,13 @@ RECORD_UPLOAD_TYPES = env.list(
     default=["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "jpg", "png"],
 )
 RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
+# Classroom photos (课堂照片) and recordings (课堂实录) have their own types and limits.
+RECORD_PHOTO_TYPES = env.list("RECORD_PHOTO_TYPES", default=["jpg", "png"])
+RECORD_PHOTO_MAX_MB = env.int("RECORD_PHOTO_MAX_MB", default=10)
+RECORD_VIDEO_TYPES = env.list("RECORD_VIDEO_TYPES", default=["mp4", "mov"])
+RECORD_VIDEO_MAX_MB = env.int("RECORD_VIDEO_MAX_MB", default=500)
+# Files chosen at once on the entry page.
+RECORD_UPLOAD_MAX_FILES = env.int("RECORD_UPLOAD_MAX_FILES", default=10)
 # Spreadsheet imports (roster, designations), upload and command alike: limits that keep a
 # hostile or broken file from taking the server down (README "Limits of imports").
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=5)

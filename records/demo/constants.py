@@ -27,7 +27,10 @@ THEMES = [
     "基于课堂观察的学生深度学习",
 ]
 PLACES = ["三楼录播教室", "学术报告厅", "多功能厅", "四年级（2）班教室", "五年级（1）班教室"]
-OUTREACH_SCHOOLS = ["鼓楼区洪山中心小学", "闽侯县南屿中心小学", "永泰县城关小学"]
+# 送课下乡 goes to village and township schools of the rural counties around the city.
+OUTREACH_SCHOOLS = ["闽侯县廷坪乡中心小学", "永泰县嵩口镇中心小学", "罗源县起步镇中心小学"]
+# When open classes start: periods of the school day (8:00–11:30, 14:00–16:30).
+CLASS_TIMES = [(8, 10), (9, 5), (10, 15), (14, 30), (15, 25)]
 PAPER_TITLES = [
     "核心素养视域下小学{s}大单元教学的实践与思考",
     "“双减”背景下小学{s}分层作业设计探究",
@@ -56,6 +59,8 @@ OTHER_TRAININGS = [
     ("福建省中小学骨干教师网络研修", Level.PROVINCIAL),
     ("鼓楼区新课标专题培训", Level.DISTRICT),
 ]
+# Trainings held in a holiday: the word in the course name says which one.
+HOLIDAY_TRAININGS = {"暑期": "summer", "寒假": "winter"}
 BOOKS = ["《给教师的建议》", "《教学勇气》", "《静悄悄的革命》", "《第56号教室的奇迹》",
          "《学习的本质》", "《追求理解的教学设计》", "《可见的学习》",
          "《课程的逻辑》"]  # fmt: skip

@@ -16,7 +16,9 @@ from ..models import (
 )
 from .constants import (
     BOOKS,
+    CLASS_TIMES,
     GENERIC_TOPICS,
+    HOLIDAY_TRAININGS,
     LECTURES,
     OTHER_TRAININGS,
     OUTREACH_SCHOOLS,
@@ -46,15 +48,18 @@ class KindSteps:
 
     def open_class(self, day, status, *, kind=OpenClass.ClassKind.RESEARCH, level=Level.SCHOOL):
         outreach = kind == OpenClass.ClassKind.OUTREACH
+        # Classes are taught on school days: a weekday in a semester, never later than today
+        # unless the class is upcoming.
+        day = self.school_day(day, upcoming=day > self.today)
         return self.save(
             OpenClass(
                 date=day,
                 starts_at=datetime.datetime.combine(
-                    day, datetime.time(self.rng.choice([8, 9, 10, 14])), tzinfo=TZ
+                    day, datetime.time(*self.rng.choice(CLASS_TIMES)), tzinfo=TZ
                 ),
                 class_kind=kind,
                 level=level,
-                place="学校报告厅" if outreach else self.rng.choice(PLACES),
+                place="多媒体教室" if outreach else self.rng.choice(PLACES),
                 host_school=self.rng.choice(OUTREACH_SCHOOLS) if outreach else "",
                 subject=self.subject,
                 grade_class=(self.teacher.grades.split("、")[0] or "四年级") + "（2）班",
@@ -134,6 +139,8 @@ class KindSteps:
         else:
             course, level = self.rng.choice(OTHER_TRAININGS)
         days = 0 if hours <= 8 else min(4, int(hours // 8))
+        if not school_based:
+            course, level, day = self.training_when(course, level, day, days)
         return self.save(
             Training(
                 date=day,
@@ -146,6 +153,19 @@ class KindSteps:
             status,
             reason=reason,
         )
+
+    def training_when(self, course, level, day, days):
+        """A summer or winter training is held in that holiday of the day's school year; when
+        the holiday has not come yet, the session is another course on the same day."""
+        holiday = next((h for word, h in HOLIDAY_TRAININGS.items() if word in course), None)
+        if holiday is None:
+            return course, level, day
+        first, last = self.holiday(day, holiday)
+        if last - datetime.timedelta(days=days) < first or last > self.today:
+            others = [t for t in OTHER_TRAININGS if not any(w in t[0] for w in HOLIDAY_TRAININGS)]
+            return (*self.rng.choice(others), day)
+        offset = self.rng.randint(0, (last - first).days - days)
+        return course, level, first + datetime.timedelta(days=offset)
 
     def reading(self, day, status):
         book = self.rng.choice(BOOKS)

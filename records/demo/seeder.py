@@ -9,12 +9,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.demo import Demo
+from core.models import school_year_start
 from teachers.models import Teacher
 
 from ..models import AuditEntry, Level, OpenClass, Paper, Record, ResearchProject, Status
 from ..services.workflow import record_create_trusted
 from .constants import RETURN_REASONS, TZ, HoursPlan
 from .kinds import KindSteps
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 class RecordSeeder(KindSteps):
@@ -37,6 +40,10 @@ class RecordSeeder(KindSteps):
             "current": (current.start_date, max(current.start_date, demo.today)),
         }
         self.reasons = iter(self.rng.sample(RETURN_REASONS, len(RETURN_REASONS)))
+        self.school_years = {
+            y.start_year: (y, sorted(y.semesters.all(), key=lambda s: s.number))
+            for y in demo.school_years
+        }
 
     # -- dates and statuses --------------------------------------------------------------------
     def day(self, period: str, *, share: float | None = None) -> datetime.date:
@@ -45,6 +52,31 @@ class RecordSeeder(KindSteps):
         share = self.rng.random() if share is None else share
         day = start + datetime.timedelta(days=int(span * share))
         return day - datetime.timedelta(days=2) if day.weekday() == 6 else day  # not Sundays
+
+    def in_term(self, day: datetime.date) -> bool:
+        _year, semesters = self.school_years.get(school_year_start(day), (None, []))
+        return any(s.start_date <= day <= s.end_date for s in semesters)
+
+    def school_day(self, day: datetime.date, *, upcoming: bool = False) -> datetime.date:
+        """The nearest weekday in a semester: later for an upcoming class (never today or
+        before), otherwise earlier, then later if need be (never after today)."""
+        steps = [1] if upcoming else [-1, 1]
+        for step in steps:
+            candidate = day
+            for _ in range(60):
+                fits = candidate.weekday() < 5 and self.in_term(candidate)
+                if fits and (candidate > self.today if upcoming else candidate <= self.today):
+                    return candidate
+                candidate += datetime.timedelta(days=step)
+        return day
+
+    def holiday(self, day: datetime.date, which: str) -> tuple[datetime.date, datetime.date]:
+        """The winter or summer holiday of the school year ``day`` falls in."""
+        year, semesters = self.school_years[school_year_start(day)]
+        first, second = semesters
+        if which == "winter":
+            return first.end_date + ONE_DAY, second.start_date - ONE_DAY
+        return second.end_date + ONE_DAY, year.end_date
 
     def status_for(self, period: str, day: datetime.date) -> str:
         if period == "previous":
@@ -66,6 +98,15 @@ class RecordSeeder(KindSteps):
         record_create_trusted(record=record, actor=self.teacher.user)
         AuditEntry.objects.filter(record_id=record.pk).update(at=self.moment(record.date, 0))
         if status == Status.DRAFT:
+            return record
+        if status == Status.PLANNED:
+            Record.objects.filter(pk=record.pk).update(status=status)
+            entry = AuditEntry.objects.create(
+                record_id=record.pk, actor=self.teacher.user, action=AuditEntry.Action.PLANNED
+            )
+            AuditEntry.objects.filter(pk=entry.pk).update(
+                at=min(timezone.now(), self.moment(self.today, -8))
+            )
             return record
         submitted = self.moment(record.date, 20)
         fields = {"status": status, "submitted_at": submitted}
@@ -157,7 +198,7 @@ class RecordSeeder(KindSteps):
         # An upcoming open class, on the calendar for colleagues to sign up.
         upcoming = self.today + datetime.timedelta(days=self.rng.randint(3, 20))
         kind = self.rng.choice([OpenClass.ClassKind.RESEARCH, OpenClass.ClassKind.OUTREACH])
-        self.open_class(upcoming, Status.SUBMITTED, kind=kind)
+        self.open_class(upcoming, Status.PLANNED, kind=kind)
         for _ in range(self.rng.randint(2, 5)):
             day = self.day("current")
             self.observation(day, self.status_for("current", day))

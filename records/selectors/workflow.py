@@ -61,6 +61,17 @@ def can_edit(*, user, record: Record) -> bool:
     )
 
 
+def can_submit(*, user, record: Record) -> bool:
+    """The author submits a draft or a returned record, and a planned open class once held."""
+    if can_edit(user=user, record=record):
+        return True
+    return (
+        is_author(user=user, record=record)
+        and record.status == Status.PLANNED
+        and record.date <= timezone.localdate()
+    )
+
+
 def can_verify(*, user, record: Record) -> bool:
     """The principal and the training office of the record's school verify and return it."""
     return user.scope.can_manage_school(record.teacher.school_id)

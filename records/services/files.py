@@ -7,10 +7,11 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..files import check_upload
+from ..files import CheckedFile, check_upload, role_for
 from ..models import Attachment, AuditEntry, Record, Status
 from .workflow import audit_log
 
@@ -41,16 +42,21 @@ def _display_name(name: str) -> str:
 @transaction.atomic
 def attachment_add(*, record: Record, upload, role: str, by) -> Attachment:
     """Attach an uploaded file to a record as its author, while the record is a draft or
-    returned. The content decides the type (records.files.check_upload)."""
+    returned. The content decides the type (records.files.check_upload); an empty ``role``
+    lets the file decide it (records.files.role_for). The same file twice is refused."""
     record = _open_record_of_author(record, by)
-    checked = check_upload(upload)
+    role = role_for(upload.name, role)
+    checked = check_upload(upload, role)
+    name = _display_name(upload.name)
+    _refuse_duplicate(record, name=name, checked=checked)
     attachment = Attachment(
         record=record,
         role=role,
         token=secrets.token_hex(20),
-        original_name=_display_name(upload.name),
+        original_name=name,
         content_type=checked.content_type,
         size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=by,
     )
     attachment.full_clean(exclude=["file"])
@@ -75,6 +81,20 @@ def attachment_add(*, record: Record, upload, role: str, by) -> Attachment:
         raise
     logger.info("attachment %s added to record %s by %s", attachment.pk, record.pk, by.pk)
     return attachment
+
+
+def _refuse_duplicate(record: Record, *, name: str, checked: CheckedFile) -> None:
+    # The caller holds the record's row lock, so two uploads of one file cannot both pass.
+    same = (
+        record.attachments.filter(removed_at__isnull=True)
+        .filter(Q(original_name=name, size=checked.size) | Q(sha256=checked.sha256))
+        .first()
+    )
+    if same is not None:
+        raise ValidationError(
+            _("%(name)s is already attached to this record (as %(existing)s).")
+            % {"name": name, "existing": same.original_name}
+        )
 
 
 @transaction.atomic

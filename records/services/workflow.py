@@ -5,12 +5,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.models import Semester, school_year_start
 
-from ..models import AuditEntry, Record, Status
+from ..models import AuditEntry, Kind, Record, Status
 
 
 def audit_log(*, record: Record, actor, action: str, changes=None, note: str = "") -> AuditEntry:
@@ -105,13 +106,43 @@ def _transition(record: Record, *, allowed_from, to: str, **fields) -> bool:
     return bool(updated)
 
 
+def _not_yet_held(record: Record) -> bool:
+    """A record dated after today is planned: it cannot be submitted nor verified yet. A
+    self-development plan is dated within its term and is always submittable."""
+    return record.kind != Kind.PLAN and record.date > timezone.localdate()
+
+
+def _refuse_planned(record: Record, message) -> None:
+    if _not_yet_held(record):
+        raise ValidationError(
+            message % {"title": record.title, "date": formats.date_format(record.date)}
+        )
+
+
 @transaction.atomic
 def record_submit(*, record: Record, by) -> Record:
+    """Send a record for verification. An open class that has not happened yet is announced
+    as planned instead (on the calendar, open for sign-ups) and is submitted once held; any
+    other record dated after today stays a draft."""
     if record.teacher.user_id != by.pk:
         raise PermissionDenied
+    if _not_yet_held(record):
+        if record.kind != Kind.OPEN_CLASS:
+            _refuse_planned(
+                record,
+                _(
+                    "“%(title)s” takes place on %(date)s, after today: it is planned and kept "
+                    "as a draft. Submit it once it has taken place."
+                ),
+            )
+        if _transition(record, allowed_from=[Status.DRAFT, Status.RETURNED], to=Status.PLANNED):
+            audit_log(record=record, actor=by, action=AuditEntry.Action.PLANNED)
+        elif record.status != Status.PLANNED:
+            raise ValidationError(_("Only drafts and returned records can be submitted."))
+        return record
     if not _transition(
         record,
-        allowed_from=[Status.DRAFT, Status.RETURNED],
+        allowed_from=[Status.DRAFT, Status.RETURNED, Status.PLANNED],
         to=Status.SUBMITTED,
         submitted_at=timezone.now(),
     ):
@@ -119,6 +150,25 @@ def record_submit(*, record: Record, by) -> Record:
             return record  # a second click
         raise ValidationError(_("Only drafts and returned records can be submitted."))
     audit_log(record=record, actor=by, action=AuditEntry.Action.SUBMITTED)
+    return record
+
+
+@transaction.atomic
+def record_withdraw(*, record: Record, by) -> Record:
+    """The author takes back a submitted (or planned) record nobody has verified yet: it is a
+    draft again, to change and submit anew. The audit trail keeps the withdrawal."""
+    if record.teacher.user_id is None or record.teacher.user_id != by.pk:
+        raise PermissionDenied
+    if not _transition(
+        record, allowed_from=[Status.SUBMITTED, Status.PLANNED], to=Status.DRAFT, submitted_at=None
+    ):
+        if record.status == Status.DRAFT:
+            return record  # a second click
+        raise ValidationError(
+            _("This record is %(status)s: only records awaiting verification can be withdrawn.")
+            % {"status": record.get_status_display()}
+        )
+    audit_log(record=record, actor=by, action=AuditEntry.Action.WITHDRAWN)
     return record
 
 
@@ -130,6 +180,10 @@ def _require_verifier(record: Record, by) -> None:
 @transaction.atomic
 def record_verify(*, record: Record, by) -> Record:
     _require_verifier(record, by)
+    _refuse_planned(
+        record,
+        _("“%(title)s” takes place on %(date)s: it cannot be verified before it has happened."),
+    )
     if not _transition(
         record,
         allowed_from=[Status.SUBMITTED],
@@ -168,6 +222,7 @@ def records_verify_bulk(*, records, by) -> int:
     ids = list(
         Record.objects.verifiable_by(by)
         .filter(pk__in=[r.pk for r in records], status=Status.SUBMITTED)
+        .exclude(Q(date__gt=timezone.localdate()) & ~Q(kind=Kind.PLAN))  # not held yet
         .select_for_update(of=("self",))
         .values_list("pk", flat=True)
     )

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -12,15 +11,19 @@ from django.template.loader import select_template
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import school_year_label, school_year_start
 from teachers.models import Teacher
 
 from ..forms import SUBMIT_BUTTON, GrowthFilterForm, RecordForm, form_class_for
+from ..forms_files import EntryFilesForm
 from ..hours import hours_for
-from ..models import Kind, Record
+from ..models import Kind, Record, Status
 from ..selectors import entries as selectors
-from ..services.workflow import record_save, record_submit
+from ..selectors.workflow import record_attachments
+from ..services.entry import record_save_with_files
+from ..services.workflow import record_submit
 from .workflow import workflow_context
 
 TIMELINE_PAGE_SIZE = 40
@@ -45,57 +48,102 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _save(request, form: RecordForm) -> Record | None:
-    """Save the form through the workflow service, and submit it when the teacher pressed
-    "Save and submit"; None (with the errors on the form) when the service refuses."""
+def _save(request, form: RecordForm, files_form: EntryFilesForm) -> Record | None:
+    """Save the form and its files through the services in one go, and submit the record
+    when the teacher pressed "Save and submit"; None (with the errors on the forms) when a
+    service refuses."""
     record = form.save()
+    uploads = files_form.cleaned_data["files"]
     try:
-        with transaction.atomic():
-            record_save(record=record, by=request.user)
-            form.save_m2m()
+        record_save_with_files(
+            record=record,
+            uploads=uploads,
+            role=files_form.cleaned_data["files_role"],
+            by=request.user,
+            after_save=form.save_m2m,
+        )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        if uploads and not hasattr(exc, "error_dict"):
+            files_form.add_error("files", exc.messages)
+        else:
+            _add_errors(form, exc)
         return None
+    attached = (
+        ngettext("%(count)d file attached.", "%(count)d files attached.", len(uploads))
+        % {"count": len(uploads)}
+        if uploads
+        else ""
+    )
     if SUBMIT_BUTTON in request.POST:
         try:
             record_submit(record=record, by=request.user)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, _("Saved and submitted for verification."))
+            done = (
+                _(
+                    "Saved and put on the open-class calendar as planned: colleagues can sign "
+                    "up. Submit it for verification once the class has taken place."
+                )
+                if record.status == Status.PLANNED
+                else _("Saved and submitted for verification.")
+            )
+            messages.success(request, f"{done} {attached}".strip())
             return record
-    messages.success(request, _("Saved as a draft. Add files, then submit it for verification."))
+    done = _("Saved as a draft. Submit it for verification when it is complete.")
+    messages.success(request, f"{done} {attached}".strip())
     return record
+
+
+def _entry_page(request, *, form, files_form, kind: str, record: Record | None = None):
+    chosen = request.method == "POST" and bool(request.FILES.getlist("files"))
+    context = {
+        "form": form,
+        "files_form": files_form,
+        # A browser never keeps chosen files across a page with errors: the page says so.
+        "files_lost": chosen,
+        "record": record,
+        "attachments": record_attachments(record=record) if record else [],
+        "kind": kind,
+        "kind_label": Kind(kind).label,
+        "teacher": form.teacher,
+        "submit_button": SUBMIT_BUTTON,
+    }
+    return render(request, "records/entries/form.html", context)
+
+
+def _forms(request, form_class, **kwargs):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    return form_class(data, **kwargs), EntryFilesForm(data, files)
 
 
 def record_new(request, kind: str):
     if kind not in Kind.values:
         raise Http404
     teacher = selectors.get_own_teacher(user=request.user)
-    form = form_class_for(kind)(request.POST or None, teacher=teacher)
-    if request.method == "POST" and form.is_valid():
-        record = _save(request, form)
+    form, files_form = _forms(request, form_class_for(kind), teacher=teacher)
+    if request.method == "POST":
+        valid = form.is_valid() & files_form.is_valid()  # both, so every error shows at once
+        record = _save(request, form, files_form) if valid else None
         if record is not None:
             return redirect("records:detail", pk=record.pk)
-    context = {"form": form, "kind": kind, "kind_label": Kind(kind).label, "teacher": teacher}
-    return render(request, "records/entries/form.html", context)
+    return _entry_page(request, form=form, files_form=files_form, kind=kind)
 
 
 def record_edit(request, pk: int):
     record = selectors.get_editable_record(user=request.user, pk=pk)
-    form = form_class_for(record.kind)(
-        request.POST or None, instance=selectors.kind_row(record), teacher=record.teacher
+    form, files_form = _forms(
+        request,
+        form_class_for(record.kind),
+        instance=selectors.kind_row(record),
+        teacher=record.teacher,
     )
-    if request.method == "POST" and form.is_valid() and _save(request, form) is not None:
-        return redirect("records:detail", pk=record.pk)
-    context = {
-        "form": form,
-        "record": record,
-        "kind": record.kind,
-        "kind_label": record.get_kind_display(),
-        "teacher": record.teacher,
-    }
-    return render(request, "records/entries/form.html", context)
+    if request.method == "POST":
+        valid = form.is_valid() & files_form.is_valid()
+        if valid and _save(request, form, files_form) is not None:
+            return redirect("records:detail", pk=record.pk)
+    return _entry_page(request, form=form, files_form=files_form, kind=record.kind, record=record)
 
 
 def record_detail(request, pk: int):

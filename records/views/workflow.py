@@ -9,7 +9,6 @@ import logging
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.files import download_response
 from core.forms import Form, parse_ids
 
+from ..files import accepted_extensions, upload_help
 from ..models import Attachment, Record, Status
 from ..selectors import workflow as selectors
 from ..services.files import attachment_add, attachment_remove
@@ -32,6 +32,7 @@ from ..services.workflow import (
     record_return,
     record_submit,
     record_verify,
+    record_withdraw,
     records_verify_bulk,
 )
 
@@ -47,20 +48,16 @@ class AttachmentForm(Form):
     )
     role = forms.ChoiceField(
         label=gettext_lazy("What it is"),
-        choices=Attachment.Role.choices,
-        initial=Attachment.Role.OTHER,
+        choices=[("", gettext_lazy("Decided by the file")), *Attachment.Role.choices],
+        initial="",
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        types = [t.lower() for t in settings.RECORD_UPLOAD_TYPES]
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{t}" for t in types)
-        self.fields["file"].help_text = _("%(types)s; at most %(limit)d MB.") % {
-            "types": ", ".join(types),
-            "limit": settings.RECORD_UPLOAD_MAX_MB,
-        }
+        self.fields["file"].widget.attrs["accept"] = accepted_extensions()
+        self.fields["file"].help_text = upload_help()
 
 
 class ReturnForm(Form):
@@ -133,6 +130,9 @@ def workflow_context(request, record: Record) -> dict:
         ),
         "can_edit": selectors.can_edit(user=user, record=record),
         "can_verify": selectors.can_verify(user=user, record=record),
+        "can_withdraw": record.status in (Status.SUBMITTED, Status.PLANNED)
+        and selectors.is_author(user=user, record=record),
+        "can_submit": selectors.can_submit(user=user, record=record),
         "attachment_form": _attachment_form(record),
     }
 
@@ -146,8 +146,27 @@ def submit(request, pk: int):
     except ValidationError as exc:
         _error(request, exc)
     else:
+        done = (
+            _("“%(title)s” is on the calendar as planned; submit it once it has taken place.")
+            if record.status == Status.PLANNED
+            else _("“%(title)s” was submitted for verification.")
+        )
+        messages.success(request, done % {"title": record.title})
+    return _back(request, record)
+
+
+@require_POST
+def withdraw(request, pk: int):
+    record = selectors.get_record(user=request.user, pk=pk)
+    try:
+        record_withdraw(record=record, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
         messages.success(
-            request, _("“%(title)s” was submitted for verification.") % {"title": record.title}
+            request,
+            _("“%(title)s” was withdrawn: it is a draft again; change it and submit it anew.")
+            % {"title": record.title},
         )
     return _back(request, record)
 
@@ -242,8 +261,10 @@ def verify_bulk(request):
         messages.warning(
             request,
             ngettext(
-                "%(count)d selected record was left alone: it no longer awaits verification.",
-                "%(count)d selected records were left alone: they no longer await verification.",
+                "%(count)d selected record was left alone: it no longer awaits verification "
+                "or has not taken place yet.",
+                "%(count)d selected records were left alone: they no longer await verification "
+                "or have not taken place yet.",
                 len(ids) - count,
             )
             % {"count": len(ids) - count},
@@ -286,7 +307,7 @@ def attachment_add_view(request, pk: int):
             attachment = attachment_add(
                 record=record,
                 upload=form.cleaned_data["file"],
-                role=form.cleaned_data["role"] or Attachment.Role.OTHER,
+                role=form.cleaned_data["role"],
                 by=request.user,
             )
         except ValidationError as exc:
@@ -339,6 +360,7 @@ urlpatterns = [
     path("verification/", queue, name="queue"),
     path("verification/verify/", verify_bulk, name="verify_bulk"),
     path("<id:pk>/submit/", submit, name="submit"),
+    path("<id:pk>/withdraw/", withdraw, name="withdraw"),
     path("<id:pk>/verify/", verify, name="verify"),
     path("<id:pk>/return/", return_record, name="return"),
     path("<id:pk>/archive/", archive, name="archive"),

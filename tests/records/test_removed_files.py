@@ -41,15 +41,15 @@ def draft(teacher_user):
     return TrainingFactory(teacher=teacher_user.teacher, course="区级培训")
 
 
-def attach(draft, teacher_user, name="培训证书.pdf"):
-    upload = SimpleUploadedFile(name, PDF)
+def attach(draft, teacher_user, name="培训证书.pdf", content=PDF):
+    upload = SimpleUploadedFile(name, content)
     return attachment_add(record=draft, upload=upload, role="certificate", by=teacher_user)
 
 
 @pytest.fixture
 def removed(draft, teacher_user, django_capture_on_commit_callbacks):
     """A file attached, then removed by its author, and the record submitted."""
-    kept = attach(draft, teacher_user, name="教学反思.pdf")
+    kept = attach(draft, teacher_user, name="教学反思.pdf", content=PDF + b"% 2\n")
     attachment = attach(draft, teacher_user)
     stored = Path(attachment.file.path)
     assert stored.is_file()
@@ -145,7 +145,7 @@ def test_the_data_export_lists_the_removed_file_but_does_not_contain_it(
 
 def test_the_migration_deletes_the_files_of_attachments_removed_before(draft, teacher_user, media):
     attachment = attach(draft, teacher_user)
-    kept = attach(draft, teacher_user, name="教学反思.pdf")
+    kept = attach(draft, teacher_user, name="教学反思.pdf", content=PDF + b"% 2\n")
     stored = Path(attachment.file.path)
     # Removed the old way: the row hidden, the file left in storage.
     Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())

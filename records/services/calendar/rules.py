@@ -12,7 +12,7 @@ from teachers.models import Teacher
 
 from ...models import Level, OpenClass, OpenClassSignup, Status
 
-PUBLISHED = (Status.SUBMITTED, Status.VERIFIED)
+PUBLISHED = (Status.PLANNED, Status.SUBMITTED, Status.VERIFIED)
 CRITERIA = ("design", "delivery", "engagement", "effect")
 
 

@@ -82,6 +82,11 @@ def navigation(request):
         ]
     if mentoring:
         items.append(NavItem(_("Mentoring"), icon="people-fill", children=mentoring))
+    training = []
+    if staff:
+        training.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
+    if training:
+        items.append(NavItem(_("Training"), icon="easel", children=training))
     assessment = []
     if staff:
         assessment += [

@@ -1,0 +1,4 @@
+from . import views
+
+app_name = "training"
+urlpatterns = [*views.urlpatterns]

@@ -241,6 +241,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:session_edit": Rule("training_session", "FORM", "AAFF|NNN"),
     "training:session_publish": Rule("training_session", "POST", "AAFF|NNN"),
     "training:register": Rule("training_session", "FORM", "AAAA|NNN"),
+    "training:projector": Rule("training_session", "GET", "AAFF|NNN"),
 }
 # fmt: on
 
@@ -307,6 +308,7 @@ PLAIN: dict[str, str] = {
     "mentoring:overview_export": "POST",
     "training:programmes": "GET",
     "training:programme_new": "GET",
+    "training:signin": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {

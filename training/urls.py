@@ -1,4 +1,4 @@
-from . import views
+from . import views, views_signin
 
 app_name = "training"
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_signin.urlpatterns]

@@ -242,6 +242,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:session_publish": Rule("training_session", "POST", "AAFF|NNN"),
     "training:register": Rule("training_session", "FORM", "AAAA|NNN"),
     "training:projector": Rule("training_session", "GET", "AAFF|NNN"),
+    "training:attendance_import": Rule("training_session", "FORM", "AAFF|NNN"),
 }
 # fmt: on
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backbone.models import Tier
-from core.forms import ModelIdField, ModelIdsField
+from core.forms import ImportFileField, ModelIdField, ModelIdsField
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
 
@@ -174,3 +174,12 @@ class EnrolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["teachers"].queryset = teachers
         self.helper = _helper("teachers")
+
+
+class AttendanceImportForm(forms.Form):
+    file = ImportFileField(label=_("Sign-in sheet"))
+    dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("file", "dry_run")

@@ -1,17 +1,22 @@
-"""The projector screen with the rotating QR code, and the teacher's sign-in page."""
+"""The projector screen with the rotating QR code, the teacher's sign-in page, and the
+upload of a sign-in sheet."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ledger, selectors, signin
+from core.tabular import TableError
+
+from . import forms, ledger, selectors, signin
+from .importing import attendance_import
 from .models import Attendance, Session
 
 
@@ -97,7 +102,43 @@ def signin_page(request):
     return render(request, "training/signin.html", context, status=400 if error else 200)
 
 
+def attendance_import_page(request, pk: int):
+    """The organiser uploads the attendance app's sign-in sheet (see training.importing)."""
+    session = selectors.get_session(user=request.user, pk=pk, write=True)
+    form = forms.AttendanceImportForm(request.POST or None, request.FILES or None)
+    result, problem = None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = attendance_import(
+                session=session,
+                fileobj=upload,
+                filename=upload.name,
+                by=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except TableError as exc:
+            problem = exc.message
+        else:
+            if result.ok and not result.dry_run:
+                messages.success(
+                    request,
+                    _("%(signed_in)d signed in, %(unchanged)d unchanged.")
+                    % {"signed_in": result.signed_in, "unchanged": result.unchanged},
+                )
+                return redirect("training:register", pk=session.pk)
+    context = {
+        "session": session,
+        "programme": session.programme,
+        "form": form,
+        "result": result,
+        "problem": problem,
+    }
+    return render(request, "training/attendance_import.html", context)
+
+
 urlpatterns = [
+    path("sessions/<id:pk>/import/", attendance_import_page, name="attendance_import"),
     path("sessions/<id:pk>/projector/", projector, name="projector"),
     path("sign-in/", signin_page, name="signin"),
 ]

@@ -83,6 +83,8 @@ def navigation(request):
     if mentoring:
         items.append(NavItem(_("Mentoring"), icon="people-fill", children=mentoring))
     training = []
+    if is_teacher:
+        training.append(NavItem(_("My training"), reverse("training:mine"), "person-video3"))
     if staff:
         training.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
     if training:

@@ -310,6 +310,7 @@ PLAIN: dict[str, str] = {
     "training:programmes": "GET",
     "training:programme_new": "GET",
     "training:signin": "GET",
+    "training:mine": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {

@@ -1,4 +1,4 @@
-from . import views, views_signin
+from . import views, views_mine, views_signin
 
 app_name = "training"
-urlpatterns = [*views.urlpatterns, *views_signin.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_signin.urlpatterns, *views_mine.urlpatterns]

@@ -64,8 +64,12 @@ def navigation(request):
             NavItem(_("My growth"), reverse("records:growth"), "graph-up-arrow"),
             NavItem(_("Log class observations"), reverse("records:observations_quick"), "eye"),
         ]
+    if is_teacher:
+        records.append(NavItem(_("My training"), reverse("training:mine"), "person-video3"))
     if manager:
         records.append(NavItem(_("Verification queue"), reverse("records:queue"), "check2-all"))
+    if staff:
+        records.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
     if scope.school_roles or scope.is_district_office or scope.is_superuser:
         records.append(
             NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")
@@ -82,13 +86,6 @@ def navigation(request):
         ]
     if mentoring:
         items.append(NavItem(_("Mentoring"), icon="people-fill", children=mentoring))
-    training = []
-    if is_teacher:
-        training.append(NavItem(_("My training"), reverse("training:mine"), "person-video3"))
-    if staff:
-        training.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
-    if training:
-        items.append(NavItem(_("Training"), icon="easel", children=training))
     assessment = []
     if staff:
         assessment += [

@@ -61,8 +61,8 @@ def _sessions(programme: Programme, plan, today: datetime.date, *, with_today: b
         )  # fmt: skip
     if with_today and programme.start_date <= today <= programme.end_date:
         Session.objects.create(
-            programme=programme, date=today, starts_at=datetime.time(8, 0),
-            ends_at=datetime.time(20, 0), place="阶梯教室", speaker_name="教科室 李主任",
+            programme=programme, date=today, starts_at=datetime.time(7, 30),
+            ends_at=datetime.time(22, 30), place="阶梯教室", speaker_name="教科室 李主任",
             theme="校本教研工作坊：同课异构", content="两位老师同上一课，分组观课议课。",
             hours=programme.hours_per_session, published_at=timezone.now(),
         )  # fmt: skip

@@ -31,12 +31,17 @@ class Standing:
         return self.total > 0 and self.missed_share >= self.share - Decimal("0.005")
 
 
+def is_over(session: Session, now) -> bool:
+    """A session counts as held once it has ended: today's counts from its end time."""
+    return (session.date, session.ends_at) <= (now.date(), now.time())
+
+
 def standing(
     *, programme: Programme, enrolments: list[Enrolment], sessions: list[Session]
 ) -> dict[int, Standing]:
     """Teacher id -> Standing, in one query for the register lines."""
-    today = timezone.localdate()
-    held = [s for s in sessions if s.date <= today and s.is_published]
+    now = timezone.localtime()
+    held = [s for s in sessions if s.is_published and is_over(s, now)]
     lines = {}
     for teacher_id, session_id, status in Attendance.objects.filter(
         session__in=held, teacher_id__in=[e.teacher_id for e in enrolments]

@@ -29,7 +29,7 @@ def programme_list(*, user, year: int | None = None) -> QuerySet[Programme]:
             filter=Q(enrolments__status=Enrolment.Status.ENROLLED),
             distinct=True,
         ),
-    )
+    ).order_by("-start_date", "-pk")
 
 
 def get_programme(*, user, pk: int, write: bool = False) -> Programme:
@@ -71,8 +71,15 @@ def enrolments(*, user, programme: Programme) -> QuerySet[Enrolment]:
 
 
 def sessions_of(*, programme: Programme) -> QuerySet[Session]:
-    return programme.sessions.select_related("speaker_teacher").annotate(
-        present_count=Count("attendances", filter=Q(attendances__status__in=Attendance.ATTENDED))
+    # (a GROUP BY query ignores Meta.ordering: order explicitly)
+    return (
+        programme.sessions.select_related("speaker_teacher")
+        .annotate(
+            present_count=Count(
+                "attendances", filter=Q(attendances__status__in=Attendance.ATTENDED)
+            )
+        )
+        .order_by("date", "starts_at", "pk")
     )
 
 

@@ -18,6 +18,7 @@ from teachers.models import Teacher
 
 from .ledger import attendance_record
 from .models import Attendance, Session
+from .rules import places_review
 from .signin import LATE_AFTER
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -202,4 +203,6 @@ def attendance_import(
                     signed_in_at=moment,
                     keep_better=True,
                 )
+        if result.signed_in and not dry_run:
+            places_review(programme=session.programme)
     return result

@@ -21,6 +21,7 @@ from records.services.credits import training_credit, training_credit_withdraw
 from teachers.models import Teacher
 
 from .models import Attendance, Session
+from .rules import places_review
 
 
 def _course(session: Session) -> str:
@@ -122,7 +123,7 @@ def register_mark(
         raise ValidationError(_("This teacher is not enrolled in the programme."))
     if session.date > timezone.localdate():
         raise ValidationError(_("The register opens on the day of the session."))
-    row, _changed = attendance_record(
+    row, changed = attendance_record(
         session=session,
         teacher=teacher,
         status=status,
@@ -130,4 +131,6 @@ def register_mark(
         by=by,
         reason=reason,
     )
+    if changed:
+        places_review(programme=session.programme)
     return row

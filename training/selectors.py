@@ -114,3 +114,9 @@ def my_sessions(*, teacher: Teacher) -> QuerySet[Session]:
             )
         )
     )
+
+
+def places_lost(*, teacher: Teacher) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
+        teacher=teacher, status=Enrolment.Status.PLACE_LOST
+    ).select_related("programme")

@@ -83,6 +83,7 @@ def programme_detail(request, pk: int):
         "sessions": sessions,
         "trainees": trainees,
         "can_edit": can_edit,
+        "lost_count": sum(1 for e in trainees if e.status == e.Status.PLACE_LOST),
         "enrol_form": forms.EnrolForm(
             teachers=services.audience_teachers(
                 Programme(school_id=programme.school_id, district_id=programme.district_id)

@@ -24,6 +24,7 @@ def my_training(request):
         "today_sessions": [s for s in sessions if s.date == today],
         "upcoming": [s for s in sessions if s.date > today],
         "past": [s for s in sessions if s.date < today][::-1],
+        "places_lost": list(selectors.places_lost(teacher=teacher)),
         "hours": hours_for(teacher=teacher, year=school_year_start(today)),
     }
     return render(request, "training/mine.html", context)

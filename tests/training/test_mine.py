@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_my_training_shows_todays_sign_in_upcoming_and_credited_hours(
     client, programme, trainee, teacher_user, training_office, count_queries
 ):
-    today = make_session(programme, theme="今天的讲座")
+    today = make_session(
+        programme, theme="今天的讲座", starts_at=datetime.time(0), ends_at=datetime.time(23, 59)
+    )  # open all day, whatever the hour the test runs
     make_session(programme, day=TODAY + datetime.timedelta(days=7), theme="下周的讲座")
     make_session(
         programme, day=TODAY + datetime.timedelta(days=8), theme="未发布", published_at=None

@@ -243,6 +243,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:register": Rule("training_session", "FORM", "AAAA|NNN"),
     "training:projector": Rule("training_session", "GET", "AAFF|NNN"),
     "training:attendance_import": Rule("training_session", "FORM", "AAFF|NNN"),
+    # (only a teacher who attended answers: the matrix's teacher did)
+    "training:feedback": Rule("training_session", "FORM", "NNNN|ANN"),
 }
 # fmt: on
 
@@ -573,6 +575,7 @@ def build_side(tag: str, school_name: str) -> Side:
         ends_at=datetime.time(23, 59, 59), theme=f"{tag}专题讲座", content="内容",
         speaker_name="专家", hours=Decimal(3), published_at=timezone.now(),
     )  # fmt: skip
+    o["training_session"].attendances.create(teacher=teacher, status="present", method="qr")
     return side
 
 

@@ -11,7 +11,7 @@ from core.forms import ImportFileField, ModelIdField, ModelIdsField
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
 
-from .models import Programme, Session
+from .models import Feedback, Programme, Session
 
 
 def _helper(*layout) -> FormHelper:
@@ -183,3 +183,23 @@ class AttendanceImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("file", "dry_run")
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["content", "speaker", "usefulness", "comment"]
+        widgets = {
+            "content": forms.RadioSelect,
+            "speaker": forms.RadioSelect,
+            "usefulness": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("content", "speaker", "usefulness"):
+            self.fields[name].choices = Feedback.RATINGS
+        self.helper = _helper(
+            Row(Column("content"), Column("speaker"), Column("usefulness")), "comment"
+        )

@@ -331,3 +331,46 @@ class Attendance(models.Model):
     @property
     def attended(self) -> bool:
         return self.status in self.ATTENDED
+
+
+class FeedbackGiven(models.Model):
+    """Who answered a session's feedback form, kept apart from what they answered so that the
+    answers stay anonymous while nobody answers twice."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("feedback given")
+        verbose_name_plural = _("feedback given")
+        constraints = [models.UniqueConstraint(fields=["session", "teacher"], name="feedback_once")]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.session}"
+
+
+class Feedback(models.Model):
+    """One anonymous answer: no teacher and no time on it."""
+
+    RATINGS = [(i, str(i)) for i in range(1, 6)]
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("session")
+    )
+    content = models.PositiveSmallIntegerField(_("content"), choices=RATINGS)
+    speaker = models.PositiveSmallIntegerField(_("speaker"), choices=RATINGS)
+    usefulness = models.PositiveSmallIntegerField(_("usefulness for my teaching"), choices=RATINGS)
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content__range=(1, 5), speaker__range=(1, 5), usefulness__range=(1, 5)),
+                name="feedback_ratings_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.session}: {self.content}/{self.speaker}/{self.usefulness}"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.forms import is_id
 from core.models import school_year_start
 
-from . import forms, ledger, rules, selectors, services
+from . import feedback, forms, ledger, rules, selectors, services
 from .models import Attendance, Programme, Session
 
 
@@ -76,6 +76,9 @@ def programme_detail(request, pk: int):
     trainees = list(selectors.enrolments(user=request.user, programme=programme))
     sessions = list(selectors.sessions_of(programme=programme))
     standing = rules.standing(programme=programme, enrolments=trainees, sessions=sessions)
+    answers = feedback.summaries(sessions=sessions)
+    for session in sessions:
+        session.feedback_summary = answers.get(session.pk)
     for enrolment in trainees:
         enrolment.standing = standing[enrolment.teacher_id]
     context = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import is_id
+from core.forms import add_service_errors, is_id
 from core.models import school_year_start
 
 from . import feedback, forms, ledger, rules, selectors, services
@@ -53,7 +53,7 @@ def _programme_form(request, programme: Programme):
                 groups=form.cleaned_data["audience_groups"],
             )
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The programme was saved."))
             return redirect("training:programme", pk=programme.pk)
@@ -133,7 +133,7 @@ def _session_form(request, programme: Programme, session: Session):
             if "publish" in request.POST:
                 session = services.session_publish(session=session, by=request.user)
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The session was saved."))
             return redirect("training:programme", pk=programme.pk)

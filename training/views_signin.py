@@ -39,6 +39,7 @@ def projector(request, pk: int):
         "opens": opens,
         "closes": closes,
         "link": link,
+        "signin_url": request.build_absolute_uri(reverse("training:signin")),
         "svg": signin.qr_svg(link) if signin.is_open(session, now) else None,
         "short_code": signin.short_code_for(session, step),
         "seconds_left": signin.seconds_left(now),

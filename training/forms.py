@@ -27,7 +27,8 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = [
             "title", "kind", "audience", "audience_tiers", "audience_groups", "modules",
-            "start_date", "end_date", "capacity", "hours_per_session", "school_based",
+            "start_date", "end_date", "capacity", "quota_per_school", "hours_per_session",
+            "school_based",
             "absence_share", "pass_rule",
         ]  # fmt: skip
         widgets = {
@@ -71,7 +72,12 @@ class ProgrammeForm(forms.ModelForm):
             "title",
             Row(Column("audience"), Column("audience_tiers"), Column("audience_groups")),
             "modules",
-            Row(Column("start_date"), Column("end_date"), Column("capacity")),
+            Row(
+                Column("start_date"),
+                Column("end_date"),
+                Column("capacity"),
+                Column("quota_per_school"),
+            ),  # fmt: skip
             Row(Column("hours_per_session"), Column("absence_share"), Column("school_based")),
             "pass_rule",
         )

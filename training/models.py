@@ -104,6 +104,12 @@ class Programme(models.Model):
     end_date = models.DateField(_("until"))
     year = models.PositiveSmallIntegerField(_("school year"), editable=False)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    quota_per_school = models.PositiveIntegerField(
+        _("places per school"),
+        null=True,
+        blank=True,
+        help_text=_("District programmes: each school nominates up to this many teachers."),
+    )
     hours_per_session = models.DecimalField(_("hours per session"), max_digits=4, decimal_places=1)
     school_based = models.BooleanField(_("hours count as school-based (校本培训)"), default=True)
     pass_rule = models.TextField(_("what a trainee needs to pass"), blank=True)

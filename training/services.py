@@ -177,14 +177,54 @@ def enrol_audience(*, programme: Programme, by) -> int:
     return _enrol(programme, list(audience_teachers(programme)), Enrolment.Origin.AUDIENCE)
 
 
+def nominating_school_ids(*, programme: Programme, by) -> set[int]:
+    """The schools whose teachers ``by`` may nominate to a district programme (名额 within
+    the quota): the schools of the district they manage."""
+    if not programme.is_district:
+        return set()
+    return set(
+        by.scope.schools(write=True)
+        .filter(district_id=programme.district_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def _check_quota(programme: Programme, teachers: list[Teacher]) -> None:
+    if programme.quota_per_school is None:
+        return
+    taken = {}
+    for school_id in programme.enrolments.active().values_list("teacher__school_id", flat=True):
+        taken[school_id] = taken.get(school_id, 0) + 1
+    already = set(programme.enrolments.values_list("teacher_id", flat=True))
+    for teacher in teachers:
+        if teacher.pk in already:
+            continue
+        taken[teacher.school_id] = taken.get(teacher.school_id, 0) + 1
+        if taken[teacher.school_id] > programme.quota_per_school:
+            raise ValidationError(
+                _("%(school)s has %(quota)d places in this programme.")
+                % {"school": teacher.school.name, "quota": programme.quota_per_school}
+            )
+
+
 @transaction.atomic
 def enrol_teachers(*, programme: Programme, teachers, by) -> int:
-    _require_organiser(programme, by)
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    allowed = audience_teachers(
-        Programme(school_id=programme.school_id, district_id=programme.district_id)
-    )
+    """Enrol by name: the organiser anyone of its scope; for a district programme, a school's
+    principal or training office their own teachers within the school's quota."""
     teachers = list(teachers)
+    organiser = Programme.objects.editable_by(by).filter(pk=programme.pk).exists()
+    if organiser:
+        allowed = audience_teachers(
+            Programme(school_id=programme.school_id, district_id=programme.district_id)
+        )
+    else:
+        schools = nominating_school_ids(programme=programme, by=by)
+        if not schools:
+            raise PermissionDenied
+        allowed = Teacher.objects.filter(is_active=True, school_id__in=schools)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if allowed.filter(pk__in=[t.pk for t in teachers]).count() != len(set(teachers)):
         raise PermissionDenied  # a teacher of another school or district
+    if programme.is_district:
+        _check_quota(programme, teachers)
     return _enrol(programme, teachers, Enrolment.Origin.NAMED)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, is_id
 from core.models import school_year_start
+from teachers.models import Teacher
 
 from . import feedback, forms, ledger, rules, selectors, services
 from .models import Attendance, Programme, Session
@@ -73,6 +74,9 @@ def programme_edit(request, pk: int):
 def programme_detail(request, pk: int):
     programme = selectors.get_programme(user=request.user, pk=pk)
     can_edit = _can_edit(request.user, programme)
+    nominates = not can_edit and bool(
+        services.nominating_school_ids(programme=programme, by=request.user)
+    )
     trainees = list(selectors.enrolments(user=request.user, programme=programme))
     sessions = list(selectors.sessions_of(programme=programme))
     standing = rules.standing(programme=programme, enrolments=trainees, sessions=sessions)
@@ -87,29 +91,40 @@ def programme_detail(request, pk: int):
         "trainees": trainees,
         "can_edit": can_edit,
         "lost_count": sum(1 for e in trainees if e.status == e.Status.PLACE_LOST),
+        "can_nominate": nominates,
         "enrol_form": forms.EnrolForm(
-            teachers=services.audience_teachers(
-                Programme(school_id=programme.school_id, district_id=programme.district_id)
-            ).exclude(pk__in=[e.teacher_id for e in trainees])
+            teachers=_enrollable(request.user, programme, can_edit=can_edit).exclude(
+                pk__in=[e.teacher_id for e in trainees]
+            )
         )
-        if can_edit
+        if can_edit or nominates
         else None,
     }
     return render(request, "training/programme_detail.html", context)
 
 
+def _enrollable(user, programme: Programme, *, can_edit: bool):
+    """The teachers the enrol form offers: the organiser's scope, or a nominating school's."""
+    if can_edit:
+        return services.audience_teachers(
+            Programme(school_id=programme.school_id, district_id=programme.district_id)
+        )
+    schools = services.nominating_school_ids(programme=programme, by=user)
+    return Teacher.objects.filter(is_active=True, school_id__in=schools)
+
+
 @require_POST
 def programme_enrol(request, pk: int):
-    programme = selectors.get_programme(user=request.user, pk=pk, write=True)
+    programme = selectors.get_programme(user=request.user, pk=pk)
+    can_edit = _can_edit(request.user, programme)
+    if not can_edit and not services.nominating_school_ids(programme=programme, by=request.user):
+        raise PermissionDenied
     try:
         if request.POST.get("by") == "audience":
             count = services.enrol_audience(programme=programme, by=request.user)
         else:
             form = forms.EnrolForm(
-                request.POST,
-                teachers=services.audience_teachers(
-                    Programme(school_id=programme.school_id, district_id=programme.district_id)
-                ),
+                request.POST, teachers=_enrollable(request.user, programme, can_edit=can_edit)
             )
             if not form.is_valid():
                 messages.error(request, " ".join(form.errors.get("teachers", [])))

@@ -124,3 +124,23 @@ def test_a_school_cannot_enrol_another_schools_teacher(programme, other_school, 
             programme=programme, teachers=[TeacherFactory(school=other_school)],
             by=training_office,
         )  # fmt: skip
+
+
+def test_a_school_nominates_its_own_teachers_to_a_district_programme_within_its_quota(
+    school, school_year, training_office, committee_member, district_office
+):
+    programme = make_programme(None, district=school.district, quota_per_school=2)
+    mine = [TeacherFactory(school=school) for _ in range(3)]
+    neighbour = TeacherFactory(school__district=school.district)
+    with pytest.raises(PermissionDenied):
+        services.enrol_teachers(programme=programme, teachers=[neighbour], by=training_office)
+    with pytest.raises(PermissionDenied):
+        services.enrol_teachers(programme=programme, teachers=mine[:1], by=committee_member)
+    with pytest.raises(ValidationError):
+        services.enrol_teachers(programme=programme, teachers=mine, by=training_office)
+    assert services.enrol_teachers(programme=programme, teachers=mine[:2], by=training_office)
+    with pytest.raises(ValidationError):
+        services.enrol_teachers(programme=programme, teachers=mine[2:], by=training_office)
+    # the district office nominates for every school, within the same quota
+    assert services.enrol_teachers(programme=programme, teachers=[neighbour], by=district_office)
+    assert programme.enrolments.count() == 3

@@ -146,3 +146,21 @@ def test_a_district_session_register_shows_a_school_only_its_own_trainees(
     assert "本校老师" in page and "邻校老师" not in page
     page = login(district_office).get(url).content.decode()
     assert "本校老师" in page and "邻校老师" in page
+
+
+def test_a_school_nominates_to_a_district_programme_from_its_page(
+    login, school, school_year, training_office
+):
+    programme = make_programme(None, district=school.district, quota_per_school=1)
+    teacher = TeacherFactory(school=school, name="被推荐老师")
+    client = login(training_office)
+    page = client.get(reverse("training:programme", args=[programme.pk]))
+    assert page.context["can_nominate"] and "被推荐老师" in page.content.decode()
+    client.post(
+        reverse("training:programme_enrol", args=[programme.pk]), {"teachers": [teacher.pk]}
+    )
+    assert programme.enrolments.get().teacher == teacher
+    response = client.post(
+        reverse("training:programme_enrol", args=[programme.pk]), {"by": "audience"}
+    )
+    assert response.status_code == 403

@@ -245,6 +245,10 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:attendance_import": Rule("training_session", "FORM", "AAFF|NNN"),
     # (only a teacher who attended answers: the matrix's teacher did)
     "training:feedback": Rule("training_session", "FORM", "NNNN|ANN"),
+    "training:certificates_issue": Rule(
+        "programme", "POST", "AAFF|NNN", data=lambda: {"teachers": []}
+    ),
+    "training:certificates_print": Rule("programme", "POST", "AAFF|NNN"),
 }
 # fmt: on
 
@@ -313,12 +317,14 @@ PLAIN: dict[str, str] = {
     "training:programme_new": "GET",
     "training:signin": "GET",
     "training:mine": "GET",
+    "training:certificate_check": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
     "login": {"GET": 200},
     "health": {"GET": 200},
     "language": {"GET": 405, "POST": 302},  # POST only; the switch sends the visitor back
+    "training:certificate_check": {"GET": 200},
 }
 
 

@@ -380,3 +380,30 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.session}: {self.content}/{self.speaker}/{self.usefulness}"
+
+
+class Certificate(models.Model):
+    """合格证书 of a trainee who passed a programme; its serial is what the public page checks."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("trainee")
+    )
+    serial = models.CharField(_("serial number"), max_length=24, unique=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["serial"]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -65,7 +65,7 @@ def visible_teachers(*, user, programme: Programme) -> QuerySet[Teacher]:
 def enrolments(*, user, programme: Programme) -> QuerySet[Enrolment]:
     return (
         programme.enrolments.filter(teacher__in=visible_teachers(user=user, programme=programme))
-        .select_related("teacher__school")
+        .select_related("teacher__school", "certificate")
         .order_by("teacher__school__code", "teacher__name", "pk")
     )
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import add_service_errors, is_id
+from core.forms import add_service_errors, is_id, parse_ids
+from core.jobs import job_create
 from core.models import school_year_start
 from teachers.models import Teacher
 
-from . import feedback, forms, ledger, rules, selectors, services
+from . import certificates, feedback, forms, ledger, rules, selectors, services
 from .models import Attendance, Programme, Session
 
 
@@ -244,7 +245,38 @@ def _register_mark(request, session: Session):
     return redirect("training:register", pk=session.pk)
 
 
+@require_POST
+def certificates_issue(request, pk: int):
+    programme = selectors.get_programme(user=request.user, pk=pk, write=True)
+    chosen = parse_ids(request.POST.getlist("teachers"))
+    try:
+        count = certificates.certificates_issue(
+            programme=programme, teachers=list(chosen), by=request.user
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("%(count)d certificates issued.") % {"count": count})
+    return redirect("training:programme", pk=pk)
+
+
+@require_POST
+def certificates_print(request, pk: int):
+    programme = selectors.get_programme(user=request.user, pk=pk, write=True)
+    job = job_create(
+        kind=certificates.JOB_KIND,
+        requested_by=request.user,
+        params={"programme": programme.pk},
+        school=programme.school,
+        district=programme.district if programme.is_district else None,
+        force=True,
+    )
+    return redirect("job", pk=job.pk)
+
+
 urlpatterns = [
+    path("<id:pk>/certificates/issue/", certificates_issue, name="certificates_issue"),
+    path("<id:pk>/certificates/print/", certificates_print, name="certificates_print"),
     path("", programme_list, name="programmes"),
     path("new/", programme_new, name="programme_new"),
     path("<id:pk>/", programme_detail, name="programme"),

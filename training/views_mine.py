@@ -1,6 +1,7 @@
 """The teacher's *My training*: sessions to come, today's sign-in, past attendance, hours."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.models import school_year_start
 from records.hours import hours_for
 
-from . import feedback, forms, selectors
+from . import certificates, feedback, forms, selectors
 from .models import Attendance, Session
 
 
@@ -67,7 +68,16 @@ def feedback_page(request, pk: int):
     return render(request, "training/feedback.html", {"session": session, "form": form})
 
 
+@login_not_required
+def certificate_check_page(request):
+    """Public: whether the certificate with this serial is valid or revoked, nothing else."""
+    serial = request.GET.get("serial", "").strip().upper()[:24]
+    context = {"serial": serial, "certificate": certificates.certificate_check(serial)}
+    return render(request, "training/certificate_check.html", context)
+
+
 urlpatterns = [
+    path("certificates/check/", certificate_check_page, name="certificate_check"),
     path("mine/", my_training, name="mine"),
     path("sessions/<id:pk>/feedback/", feedback_page, name="feedback"),
 ]

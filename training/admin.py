@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attendance, Enrolment, Programme, Session
+from .models import Attendance, Certificate, Enrolment, Programme, Session
 
 
 class SessionInline(admin.TabularInline):
@@ -32,3 +32,12 @@ class AttendanceAdmin(admin.ModelAdmin):
     raw_id_fields = ["teacher", "session"]
     # Changes go through the register, which keeps the ledger in step.
     readonly_fields = ["teacher", "session", "status", "reason", "method", "signed_in_at"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Revoking a certificate (set *revoked at*) is done here for now."""
+
+    list_display = ["serial", "enrolment", "hours", "issued_at", "revoked_at"]
+    search_fields = ["serial", "enrolment__teacher__name"]
+    readonly_fields = ["enrolment", "serial", "hours", "issued_at", "issued_by"]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("assessment/", include("assessment.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("training/", include("training.urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

@@ -64,8 +64,12 @@ def navigation(request):
             NavItem(_("My growth"), reverse("records:growth"), "graph-up-arrow"),
             NavItem(_("Log class observations"), reverse("records:observations_quick"), "eye"),
         ]
+    if is_teacher:
+        records.append(NavItem(_("My training"), reverse("training:mine"), "person-video3"))
     if manager:
         records.append(NavItem(_("Verification queue"), reverse("records:queue"), "check2-all"))
+    if staff:
+        records.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
     if scope.school_roles or scope.is_district_office or scope.is_superuser:
         records.append(
             NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")

@@ -245,3 +245,21 @@ class HolidayForm(Form):
         if start and end and end < start:
             self.add_error("end_date", _("A holiday must end on or after its first day."))
         return data
+
+
+def form_helper(*layout) -> FormHelper:
+    """A crispy helper for a form rendered inside the page's own <form> tag."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the field exists."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

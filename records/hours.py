@@ -38,6 +38,9 @@ class Hours:
     school_based: Decimal = ZERO
     pending: Decimal = ZERO
     pending_school_based: Decimal = ZERO
+    # Of the verified total: hours Gugan credited by itself (attendance at organised
+    # sessions); the rest the teacher logged and the training office verified.
+    credited: Decimal = ZERO
     required_total: Decimal = REQUIRED_TOTAL
     required_school_based: Decimal = REQUIRED_SCHOOL_BASED
 
@@ -82,6 +85,10 @@ class Hours:
         return _("%(hours)s more hours needed, at least %(school_based)s of them school-based.") % (
             values
         )
+
+    @property
+    def self_reported(self) -> Decimal:
+        return self.total - self.credited
 
     @property
     def total_text(self) -> str:
@@ -145,6 +152,7 @@ def hours_for_teachers(*, teachers: Iterable[Teacher] | QuerySet, year: int) -> 
             verified_school_based=_sum(verified & Q(school_based=True)),
             pending_hours=_sum(pending),
             pending_school_based=_sum(pending & Q(school_based=True)),
+            credited_hours=_sum(verified & ~Q(source="")),
         )
     )
     return HoursByTeacher(
@@ -155,6 +163,7 @@ def hours_for_teachers(*, teachers: Iterable[Teacher] | QuerySet, year: int) -> 
                 school_based=Decimal(row["verified_school_based"] or 0),
                 pending=Decimal(row["pending_hours"] or 0),
                 pending_school_based=Decimal(row["pending_school_based"] or 0),
+                credited=Decimal(row["credited_hours"] or 0),
             ),
         )
         for row in rows

@@ -98,6 +98,9 @@ class Record(models.Model):
         verbose_name=_("verified by"),
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Set when another app credits the record by itself (a training session's attendance):
+    # one record per teacher and source, so a re-import or a second scan credits nothing new.
+    source = models.CharField(_("credited from"), max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -111,9 +114,21 @@ class Record(models.Model):
             models.Index(fields=["teacher", "year", "kind"]),
             models.Index(fields=["status", "kind"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "source"],
+                condition=~Q(source=""),
+                name="record_credited_once_per_source",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_credited(self) -> bool:
+        """Credited by Gugan itself (e.g. attendance at a session): nothing to verify."""
+        return bool(self.source)
 
     @property
     def year_label(self) -> str:

@@ -236,6 +236,23 @@ RULES: dict[str, Rule | list[Rule]] = {
     "assessment:flagged_confirm": Rule("designation", "POST", "ANNN|NNN",
                                        data={"reason": "考核不合格"}),
     "assessment:flagged_clear": Rule("designation", "POST", "ANNN|NNN"),
+    # training: the school's principal and training office organise; the committee and the
+    # district office read; the trainee reaches only their own sign-in and My training
+    "training:programme": Rule("programme", "GET", "AAAA|NNN"),
+    "training:programme_edit": Rule("programme", "FORM", "AAFF|NNN"),
+    "training:programme_enrol": Rule("programme", "POST", "AAFF|NNN", data={"by": "audience"}),
+    "training:session_new": Rule("programme", "FORM", "AAFF|NNN"),
+    "training:session_edit": Rule("training_session", "FORM", "AAFF|NNN"),
+    "training:session_publish": Rule("training_session", "POST", "AAFF|NNN"),
+    "training:register": Rule("training_session", "FORM", "AAAA|NNN"),
+    "training:projector": Rule("training_session", "GET", "AAFF|NNN"),
+    "training:attendance_import": Rule("training_session", "FORM", "AAFF|NNN"),
+    # (only a teacher who attended answers: the matrix's teacher did)
+    "training:feedback": Rule("training_session", "FORM", "NNNN|ANN"),
+    "training:certificates_issue": Rule(
+        "programme", "POST", "AAFF|NNN", data=lambda: {"teachers": []}
+    ),
+    "training:certificates_print": Rule("programme", "POST", "AAFF|NNN"),
 }
 # fmt: on
 
@@ -300,12 +317,18 @@ PLAIN: dict[str, str] = {
     "mentoring:mentors": "GET",
     "mentoring:overview": "GET",
     "mentoring:overview_export": "POST",
+    "training:programmes": "GET",
+    "training:programme_new": "GET",
+    "training:signin": "GET",
+    "training:mine": "GET",
+    "training:certificate_check": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
     "login": {"GET": 200},
     "health": {"GET": 200},
     "language": {"GET": 405, "POST": 302},  # POST only; the switch sends the visitor back
+    "training:certificate_check": {"GET": 200},
 }
 
 
@@ -547,6 +570,22 @@ def build_side(tag: str, school_name: str) -> Side:
     )
     o["posted_round"] = AssessmentRound.objects.get(pk=posted.pk)
     o["posted_entry"] = posted.entries.get(teacher=mentor)
+
+    # training: the school's programme, the teacher enrolled, a session open all day today
+    from training.models import Enrolment, Programme, Session
+
+    o["programme"] = Programme.objects.create(
+        school=school, district=district, title=f"{tag}校本培训项目", kind="school_based",
+        start_date=datetime.date(year, 9, 1), end_date=datetime.date(year + 1, 8, 31),
+        hours_per_session=Decimal(3),
+    )  # fmt: skip
+    Enrolment.objects.create(programme=o["programme"], teacher=teacher, origin="named")
+    o["training_session"] = Session.objects.create(
+        programme=o["programme"], date=TODAY, starts_at=datetime.time(0, 0),
+        ends_at=datetime.time(23, 59, 59), theme=f"{tag}专题讲座", content="内容",
+        speaker_name="专家", hours=Decimal(3), published_at=timezone.now(),
+    )  # fmt: skip
+    o["training_session"].attendances.create(teacher=teacher, status="present", method="qr")
     return side
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "teachers",
     "backbone",
     "records",
+    "training",
     "mentoring",
     "assessment",
     "documents",
@@ -238,6 +239,10 @@ IMPORT_JOB_ROWS = env.int("IMPORT_JOB_ROWS", default=500)
 YEARLY_REPORT_AFTER = env.str("YEARLY_REPORT_AFTER", default="09-01")  # MM-DD after a year ends
 DUTY_REMINDER_WEEKS = env.int("DUTY_REMINDER_WEEKS", default=4)
 MENTOR_MAX_APPRENTICES = env.int("MENTOR_MAX_APPRENTICES", default=3)
+# Training (see docs): missing this share of a programme's sessions ends a trainee's place;
+# the QR sign-in code changes every TRAINING_QR_STEP_SECONDS (the previous code still works).
+TRAINING_ABSENCE_SHARE = env.str("TRAINING_ABSENCE_SHARE", default="0.33")
+TRAINING_QR_STEP_SECONDS = env.int("TRAINING_QR_STEP_SECONDS", default=25)
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
 
 LOGGING = {

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = _("Training")
+
+    def ready(self):
+        from . import certificates  # noqa: F401  (registers the certificates job)

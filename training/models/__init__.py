@@ -1,0 +1,19 @@
+"""Training: programmes, sessions, enrolment and the attendance register (programmes), and
+what follows them: feedback and certificates (outcomes)."""
+
+from .outcomes import Certificate, Feedback, FeedbackGiven
+from .programmes import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Attendance,
+    Enrolment,
+    Programme,
+    Session,
+    default_absence_share,
+    new_session_code,
+)
+
+__all__ = [
+    "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment", "Feedback",
+    "FeedbackGiven", "Programme", "Session", "default_absence_share", "new_session_code",
+]  # fmt: skip

@@ -1,0 +1,80 @@
+"""What follows a programme: anonymous feedback after sessions and certificates (合格证书)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from teachers.models import Teacher
+
+from .programmes import Enrolment, Session
+
+
+class FeedbackGiven(models.Model):
+    """Who answered a session's feedback form, kept apart from what they answered so that the
+    answers stay anonymous while nobody answers twice."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("feedback given")
+        verbose_name_plural = _("feedback given")
+        constraints = [models.UniqueConstraint(fields=["session", "teacher"], name="feedback_once")]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.session}"
+
+
+class Feedback(models.Model):
+    """One anonymous answer: no teacher and no time on it."""
+
+    RATINGS = [(i, str(i)) for i in range(1, 6)]
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("session")
+    )
+    content = models.PositiveSmallIntegerField(_("content"), choices=RATINGS)
+    speaker = models.PositiveSmallIntegerField(_("speaker"), choices=RATINGS)
+    usefulness = models.PositiveSmallIntegerField(_("usefulness for my teaching"), choices=RATINGS)
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content__range=(1, 5), speaker__range=(1, 5), usefulness__range=(1, 5)),
+                name="feedback_ratings_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.session}: {self.content}/{self.speaker}/{self.usefulness}"
+
+
+class Certificate(models.Model):
+    """合格证书 of a trainee who passed a programme; its serial is what the public page checks."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("trainee")
+    )
+    serial = models.CharField(_("serial number"), max_length=24, unique=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["serial"]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -43,6 +43,9 @@ from tests.factories import (
     tier,
     user_with_role,
 )
+from tests.training.conftest import make_programme
+from training.certificates import certificates_issue
+from training.models import Enrolment, Programme
 
 SECRET = "87.65"  # a committee score while scoring runs, and the weighted score from it
 
@@ -123,6 +126,25 @@ def world(db, settings, tmp_path) -> World:
     assessment_round = make_round(a, users["principal"], [users["committee"]], n=1)
     score(assessment_round, users["committee"], 90)
     posted(assessment_round, users["principal"])
+    # Training certificates: a district programme with trainees of A and B, a school one at C.
+    for programme, codes in (
+        (
+            make_programme(None, district=one, title="一区骨干教师培训班", kind="backbone_class"),
+            "AB",
+        ),
+        (make_programme(c, title="丙校校本培训"), "C"),
+    ):
+        for code in codes:
+            Enrolment.objects.create(
+                programme=programme, teacher=Teacher.objects.get(staff_no=f"T{code}"),
+                origin="named",
+            )  # fmt: skip
+        organiser = users["district"] if programme.is_district else users["principal_c"]
+        certificates_issue(
+            programme=programme,
+            teachers=Teacher.objects.filter(staff_no__in=[f"T{code}" for code in codes]),
+            by=organiser,
+        )  # fmt: skip
     return World(schools=schools, users=users, round=round, assessment_round=assessment_round)
 
 
@@ -180,6 +202,13 @@ def _sheets(name: str, *, teacher: bool = False) -> Requests:
     return requests
 
 
+def _certificates(world, user):
+    return [
+        (reverse("training:certificates_print", args=[p.pk]), {})
+        for p in Programme.objects.order_by("pk")
+    ]
+
+
 def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
@@ -208,6 +237,7 @@ FILES: dict[str, FileKind] = {
     "assessment_forms": FileKind(_sheets("round_print_forms")),
     "assessment_form": FileKind(_sheets("round_print_form", teacher=True)),
     "mentoring_contract": FileKind(_contract, shared=False),
+    "training_certificates": FileKind(_certificates),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backbone.models import Tier
-from core.forms import ImportFileField, ModelIdField, ModelIdsField
+from core.forms import Form, ImportFileField, ModelForm, ModelIdField, ModelIdsField
 from core.forms import form_helper as _helper
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
@@ -16,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ModelForm):
     organiser = forms.ChoiceField(label=_("Organiser"))
     audience_tiers = ModelIdsField(label=_("Tiers"), queryset=Tier.objects.none(), required=False)
     audience_groups = ModelIdsField(
@@ -103,7 +103,7 @@ class ProgrammeForm(forms.ModelForm):
         return cleaned
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     speaker_teacher = ModelIdField(
         label=_("Speaker (a teacher in Gugan)"), queryset=Teacher.objects.none(), required=False
     )
@@ -155,7 +155,7 @@ class SessionForm(forms.ModelForm):
         return cleaned
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(Form):
     teachers = ModelIdsField(label=_("Teachers"), queryset=Teacher.objects.none())
 
     def __init__(self, *args, teachers, **kwargs):
@@ -164,7 +164,7 @@ class EnrolForm(forms.Form):
         self.helper = _helper("teachers")
 
 
-class AttendanceImportForm(forms.Form):
+class AttendanceImportForm(Form):
     file = ImportFileField(label=_("Sign-in sheet"))
     dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
 
@@ -173,7 +173,7 @@ class AttendanceImportForm(forms.Form):
         self.helper = _helper("file", "dry_run")
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(ModelForm):
     class Meta:
         model = Feedback
         fields = ["content", "speaker", "usefulness", "comment"]

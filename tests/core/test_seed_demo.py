@@ -17,6 +17,7 @@ from core.models import (
     TeachingGroup,
     User,
 )
+from records.models import Record
 from teachers.models import Education, Post, Teacher, Title
 from teachers.stages import GrowthStage
 
@@ -174,6 +175,7 @@ def test_seeding_again_invents_nothing_for_a_teacher_a_user_added():
         subject="语文",
     )
     # One of the demo's own staff numbers, taken by a user for someone else before seeding.
+    Record.objects.filter(teacher__school=school, teacher__staff_no="X0002").delete()
     Teacher.objects.filter(school=school, staff_no="X0002").delete()
     clash = Teacher.objects.create(
         school=school,

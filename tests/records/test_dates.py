@@ -125,7 +125,7 @@ def test_the_queue_does_not_offer_to_verify_a_class_not_yet_held(
     client.post(reverse("records:verify", args=[planned.pk]))
     planned.refresh_from_db()
     assert planned.status == Status.SUBMITTED
-    with pytest.raises(ValidationError, match="cannot be verified before it has happened"):
+    with pytest.raises(ValidationError, match="尚未开展，不能审核"):
         record_verify(record=planned, by=training_office)
 
 

@@ -224,11 +224,11 @@ def test_another_teacher_and_the_office_cannot_withdraw(submitted, training_offi
 
 def test_a_verified_record_cannot_be_withdrawn(author, teacher_user, submitted, training_office):
     record_verify(record=submitted, by=training_office)
-    with pytest.raises(ValidationError, match="only records awaiting verification"):
+    with pytest.raises(ValidationError, match="只有待审核的记录可以撤回"):
         record_withdraw(record=submitted, by=teacher_user)
     page = author.get(reverse("records:detail", args=[submitted.pk])).content.decode()
     assert reverse("records:withdraw", args=[submitted.pk]) not in page
     response = author.post(reverse("records:withdraw", args=[submitted.pk]), follow=True)
-    assert "only records awaiting verification can be withdrawn" in response.content.decode()
+    assert "只有待审核的记录可以撤回" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Status.VERIFIED

@@ -61,7 +61,7 @@ def test_a_session_is_published_only_with_time_content_and_speaker(programme, tr
     session = make_session(programme, content="", speaker_name="", published_at=None)
     with pytest.raises(ValidationError) as exc:
         services.session_publish(session=session, by=training_office)
-    assert "content" in str(exc.value) and "speaker" in str(exc.value)
+    assert "尚缺：内容、主讲人" in str(exc.value)
     session.content, session.speaker_name = "任务群设计", "李老师"
     services.session_save(session=session, by=training_office)
     published = services.session_publish(session=session, by=training_office)

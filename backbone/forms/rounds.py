@@ -178,15 +178,27 @@ class ApplicationForm(Form):
         self.helper.add_input(Submit("submit", _("Apply")))
 
 
-class NominationTeacherField(forms.ModelChoiceField):
-    def __init__(self, *args, reserve_ids=(), **kwargs):
+class NominationTeachersField(forms.ModelMultipleChoiceField):
+    """Ticks in pinyin order; each label says whether the teacher meets the tier's rules."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, reserve_ids=(), eligibility=None, **kwargs):
         self.reserve_ids = set(reserve_ids)
+        self.eligibility = eligibility or {}
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         label = f"{obj.name} ({obj.staff_no}) · {obj.subject}"
         if obj.pk in self.reserve_ids:
             label += " · " + str(_("reserve pool"))
+        result = self.eligibility.get(obj.pk)
+        if result is not None:
+            if result.met:
+                label += " · " + str(_("eligible"))
+            else:
+                reasons = "; ".join(c.detail for c in result.failures)
+                label += " · " + str(_("not eligible: %(reasons)s") % {"reasons": reasons})
         return label
 
 
@@ -199,10 +211,14 @@ class NominationForm(Form):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
-        teachers, reserve_ids = selectors.nomination_choices(round=round)
+        teachers, reserve_ids, eligibility = selectors.nomination_choices(round=round)
         self.fields = {
-            "teacher": NominationTeacherField(
-                label=_("Teacher"), queryset=teachers, reserve_ids=reserve_ids
+            "teachers": NominationTeachersField(
+                label=_("Teachers"),
+                queryset=teachers,
+                reserve_ids=reserve_ids,
+                eligibility=eligibility,
+                help_text=_("Tick one or more teachers; they are listed by pinyin."),
             ),
             **self.fields,
         }

@@ -119,19 +119,42 @@ def round_nominate(request, pk: int):
     form = forms.NominationForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
         try:
-            candidate = services.candidate_nominate(
+            added, refused = services.candidates_nominate(
                 round=round, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             forms.add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s was added as a candidate: %(eligibility)s")
-                % {"name": candidate.teacher.name, "eligibility": candidate.eligibility_summary},
-            )
+            _nomination_messages(request, added, refused)
             return redirect("backbone:round", pk=round.pk)
     return render(request, "backbone/rounds/nominate.html", {"round": round, "form": form})
+
+
+def _nomination_messages(request, added, refused) -> None:
+    """Green only for candidates who meet the rules; a warning names why the others do not."""
+    eligible = [c.teacher.name for c in added if c.is_eligible]
+    if eligible:
+        messages.success(
+            request,
+            ngettext(
+                "%(names)s was added as a candidate and meets the rules.",
+                "%(names)s were added as candidates and meet the rules.",
+                len(eligible),
+            )
+            % {"names": "、".join(eligible)},
+        )
+    for candidate in added:
+        if not candidate.is_eligible:
+            messages.warning(
+                request,
+                _("%(name)s was added as a candidate but does not meet the rules: %(why)s")
+                % {"name": candidate.teacher.name, "why": candidate.eligibility_summary},
+            )
+    for teacher, why in refused.items():
+        messages.error(
+            request,
+            _("%(name)s was not added: %(why)s") % {"name": teacher.name, "why": why},
+        )
 
 
 @require_POST

@@ -92,7 +92,7 @@ def test_a_principal_runs_a_round_end_to_end_in_the_browser(
     # The principal nominates another teacher and closes applications.
     client = login(principal)
     response = client.post(
-        reverse("backbone:round_nominate", args=[round.pk]), {"teacher": staff["wang"].pk}
+        reverse("backbone:round_nominate", args=[round.pk]), {"teachers": [staff["wang"].pk]}
     )
     assert response.status_code == 302
     client.post(reverse("backbone:round_close", args=[round.pk]))

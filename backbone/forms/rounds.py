@@ -294,6 +294,7 @@ class AnnouncementForm(Form):
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(Row(Column("announce_from"), Column("announce_until")))
+        self.helper.add_input(Submit("submit", _("Start the public announcement")))
 
     def clean(self):
         data = super().clean()
@@ -305,8 +306,6 @@ class AnnouncementForm(Form):
             _("The announcement cannot end before it starts."),
         )
         return data
-
-        self.helper.add_input(Submit("submit", _("Start the public announcement")))
 
 
 class ObjectionCandidateField(forms.ModelChoiceField):

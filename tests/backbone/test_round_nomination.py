@@ -13,6 +13,7 @@ from tests.html import visible_text
 
 staff = shared.staff
 member2 = shared.member2
+scoring_round = shared.scoring_round
 
 
 @pytest.fixture
@@ -98,3 +99,8 @@ def test_nominating_nobody_is_a_field_error(round, principal, login):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["teachers"]
+
+
+def test_the_announcement_page_has_a_button_to_start_it(scoring_round, principal, login):
+    page = login(principal).get(reverse("backbone:round_announce", args=[scoring_round.pk]))
+    assert 'type="submit"' in page.content.decode().split("<main", 1)[1]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import check_in_school_year, form_check_days, form_check_order
+from core.dates import check_in_school_year, form_check_days, form_check_order, working_day_end
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label
@@ -285,13 +285,18 @@ class AnnouncementForm(Form):
     announce_from = forms.DateField(label=_("Announcement starts"), widget=_date_widget())
     announce_until = forms.DateField(label=_("Announcement ends"), widget=_date_widget())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, district_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["announce_from"].initial = today
-        self.fields["announce_until"].initial = today + datetime.timedelta(
-            days=services.DEFAULT_ANNOUNCEMENT_DAYS
+        # The announcement lasts DEFAULT_ANNOUNCEMENT_DAYS working days (工作日), weekends and
+        # the district's holidays not counted.
+        self.fields["announce_until"].initial = working_day_end(
+            today, services.DEFAULT_ANNOUNCEMENT_DAYS, district_id=district_id
         )
+        self.fields["announce_until"].help_text = _(
+            "By default %(n)d working days; weekends and holidays do not count."
+        ) % {"n": services.DEFAULT_ANNOUNCEMENT_DAYS}
         self.helper = FormHelper()
         self.helper.layout = Layout(Row(Column("announce_from"), Column("announce_until")))
         self.helper.add_input(Submit("submit", _("Start the public announcement")))

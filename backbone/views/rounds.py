@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actions import post_action
+from core.dates import working_days
 from scoring.pages import sheet_post
 
 from ..forms import rounds as forms
@@ -66,11 +67,12 @@ def round_new(request):
 
 def round_detail(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
-    return render(
-        request,
-        "backbone/rounds/detail.html",
-        selectors.round_detail(round=round, user=request.user),
-    )
+    context = selectors.round_detail(round=round, user=request.user)
+    if round.announce_from and round.announce_until:
+        context["announcement_working_days"] = working_days(
+            round.announce_from, round.announce_until, district_id=round.school.district_id
+        )
+    return render(request, "backbone/rounds/detail.html", context)
 
 
 def round_apply(request, pk: int):
@@ -254,7 +256,7 @@ def round_propose(request, pk: int):
 
 def round_announce(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    form = forms.AnnouncementForm(request.POST or None)
+    form = forms.AnnouncementForm(request.POST or None, district_id=round.school.district_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.round_announce(round=round, by=request.user, **form.cleaned_data)

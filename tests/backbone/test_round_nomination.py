@@ -104,3 +104,14 @@ def test_nominating_nobody_is_a_field_error(round, principal, login):
 def test_the_announcement_page_has_a_button_to_start_it(scoring_round, principal, login):
     page = login(principal).get(reverse("backbone:round_announce", args=[scoring_round.pk]))
     assert 'type="submit"' in page.content.decode().split("<main", 1)[1]
+
+
+def test_the_menu_takes_as_many_queries_for_50_teachers_as_for_5(
+    round, principal, login, count_queries
+):
+    client = login(principal)
+    url = reverse("backbone:round_nominate", args=[round.pk])
+    TeacherFactory.create_batch(5, school=round.school)
+    few = count_queries(client, url)
+    TeacherFactory.create_batch(45, school=round.school)
+    assert count_queries(client, url) == few

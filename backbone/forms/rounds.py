@@ -284,6 +284,11 @@ class ProposalForm(Form):
 class AnnouncementForm(Form):
     announce_from = forms.DateField(label=_("Announcement starts"), widget=_date_widget())
     announce_until = forms.DateField(label=_("Announcement ends"), widget=_date_widget())
+    notice_contact = forms.CharField(
+        label=_("Contact person"),
+        max_length=100,
+        help_text=_("Named on the notice: who receives objections, with a telephone or office."),
+    )
 
     def __init__(self, *args, district_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,7 +303,9 @@ class AnnouncementForm(Form):
             "By default %(n)d working days; weekends and holidays do not count."
         ) % {"n": services.DEFAULT_ANNOUNCEMENT_DAYS}
         self.helper = FormHelper()
-        self.helper.layout = Layout(Row(Column("announce_from"), Column("announce_until")))
+        self.helper.layout = Layout(
+            Row(Column("announce_from"), Column("announce_until")), "notice_contact"
+        )
         self.helper.add_input(Submit("submit", _("Start the public announcement")))
 
     def clean(self):

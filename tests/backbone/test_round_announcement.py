@@ -38,3 +38,14 @@ def test_the_round_page_shows_the_announcement_in_working_days(announced_round, 
         district_id=announced_round.school.district_id,
     )
     assert f"{n} 个工作日" in shown or f"{n} working day" in shown
+
+
+def test_announcing_without_a_contact_person_is_a_field_error(scoring_round, principal, login):
+    response = login(principal).post(
+        reverse("backbone:round_announce", args=[scoring_round.pk]),
+        {"announce_from": today().isoformat(), "announce_until": today().isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["notice_contact"]
+    scoring_round.refresh_from_db()
+    assert scoring_round.status == scoring_round.Status.SCORING

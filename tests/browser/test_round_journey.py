@@ -100,6 +100,7 @@ def test_principal_runs_a_school_round_to_confirmation(open_session, people, lan
     page.locator("button[name=default]").click()
     page.wait_for_load_state()
     page.goto(principal.base_url + f"{base}/announce/")
+    page.fill("input[name=notice_contact]", "教导处 张老师 0591-1234567")
     page.locator("form [type=submit]").last.click()
     page.wait_for_load_state()
     round.refresh_from_db()

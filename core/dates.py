@@ -104,3 +104,43 @@ def form_check_order(form, first: str, last: str, message=None) -> None:
     start, end = form.cleaned_data.get(first), form.cleaned_data.get(last)
     if start and end and end < start and not form.has_error(last):
         form.add_error(last, message or _("This date cannot be before the first one."))
+
+
+# -- working days (工作日): Monday to Friday, outside the district's holidays ----------------------
+def _holiday_days(district_id: int | None, first: datetime.date, last: datetime.date) -> set:
+    from .models import Holiday
+
+    days = set()
+    for start, end in Holiday.objects.filter(
+        district_id=district_id, start_date__lte=last, end_date__gte=first
+    ).values_list("start_date", "end_date"):
+        day = max(start, first)
+        while day <= min(end, last):
+            days.add(day)
+            day += datetime.timedelta(days=1)
+    return days
+
+
+def working_days(first: datetime.date, last: datetime.date, *, district_id: int | None) -> int:
+    """How many working days lie in ``first``..``last``, both included."""
+    if last < first:
+        return 0
+    off = _holiday_days(district_id, first, last)
+    count, day = 0, first
+    while day <= last:
+        count += day.weekday() < 5 and day not in off
+        day += datetime.timedelta(days=1)
+    return count
+
+
+def working_day_end(first: datetime.date, n: int, *, district_id: int | None) -> datetime.date:
+    """The day on which a period starting on ``first`` has lasted ``n`` working days."""
+    # Holidays are at most a few weeks long: look ahead generously once, then walk.
+    off = _holiday_days(district_id, first, first + datetime.timedelta(days=7 * n + 60))
+    day, count = first, 0
+    while True:
+        if day.weekday() < 5 and day not in off:
+            count += 1
+            if count >= n:
+                return day
+        day += datetime.timedelta(days=1)

@@ -854,7 +854,7 @@ def _tier_pk(side: Side, code: str) -> int:
 FOREIGN_POSTS = [
     ("principal", "records:verify_bulk", None, lambda side: {"records": [side["training"].pk]}),
     ("principal", "backbone:round_nominate", "selection_round",
-     lambda side: {"teacher": side["colleague"].pk}),
+     lambda side: {"teachers": [side["colleague"].pk]}),
     ("principal", "backbone:designation_new", None,
      lambda side: {"teacher": side["colleague"].pk, "tier": _tier_pk(side, "district"),
                    "designated_by": "区教育局", "first_year": _year(), "last_year": _year() + 2}),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import check_in_school_year, form_check_days, form_check_order
+from core.dates import check_in_school_year, form_check_days, form_check_order, working_day_end
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label
@@ -178,15 +178,27 @@ class ApplicationForm(Form):
         self.helper.add_input(Submit("submit", _("Apply")))
 
 
-class NominationTeacherField(forms.ModelChoiceField):
-    def __init__(self, *args, reserve_ids=(), **kwargs):
+class NominationTeachersField(forms.ModelMultipleChoiceField):
+    """Ticks in pinyin order; each label says whether the teacher meets the tier's rules."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, reserve_ids=(), eligibility=None, **kwargs):
         self.reserve_ids = set(reserve_ids)
+        self.eligibility = eligibility or {}
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         label = f"{obj.name} ({obj.staff_no}) · {obj.subject}"
         if obj.pk in self.reserve_ids:
             label += " · " + str(_("reserve pool"))
+        result = self.eligibility.get(obj.pk)
+        if result is not None:
+            if result.met:
+                label += " · " + str(_("eligible"))
+            else:
+                reasons = "; ".join(c.detail for c in result.failures)
+                label += " · " + str(_("not eligible: %(reasons)s") % {"reasons": reasons})
         return label
 
 
@@ -199,10 +211,14 @@ class NominationForm(Form):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
-        teachers, reserve_ids = selectors.nomination_choices(round=round)
+        teachers, reserve_ids, eligibility = selectors.nomination_choices(round=round)
         self.fields = {
-            "teacher": NominationTeacherField(
-                label=_("Teacher"), queryset=teachers, reserve_ids=reserve_ids
+            "teachers": NominationTeachersField(
+                label=_("Teachers"),
+                queryset=teachers,
+                reserve_ids=reserve_ids,
+                eligibility=eligibility,
+                help_text=_("Tick one or more teachers; they are listed by pinyin."),
             ),
             **self.fields,
         }
@@ -268,16 +284,29 @@ class ProposalForm(Form):
 class AnnouncementForm(Form):
     announce_from = forms.DateField(label=_("Announcement starts"), widget=_date_widget())
     announce_until = forms.DateField(label=_("Announcement ends"), widget=_date_widget())
+    notice_contact = forms.CharField(
+        label=_("Contact person"),
+        max_length=100,
+        help_text=_("Named on the notice: who receives objections, with a telephone or office."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, district_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["announce_from"].initial = today
-        self.fields["announce_until"].initial = today + datetime.timedelta(
-            days=services.DEFAULT_ANNOUNCEMENT_DAYS
+        # The announcement lasts DEFAULT_ANNOUNCEMENT_DAYS working days (工作日), weekends and
+        # the district's holidays not counted.
+        self.fields["announce_until"].initial = working_day_end(
+            today, services.DEFAULT_ANNOUNCEMENT_DAYS, district_id=district_id
         )
+        self.fields["announce_until"].help_text = _(
+            "By default %(n)d working days; weekends and holidays do not count."
+        ) % {"n": services.DEFAULT_ANNOUNCEMENT_DAYS}
         self.helper = FormHelper()
-        self.helper.layout = Layout(Row(Column("announce_from"), Column("announce_until")))
+        self.helper.layout = Layout(
+            Row(Column("announce_from"), Column("announce_until")), "notice_contact"
+        )
+        self.helper.add_input(Submit("submit", _("Start the public announcement")))
 
     def clean(self):
         data = super().clean()
@@ -289,8 +318,6 @@ class AnnouncementForm(Form):
             _("The announcement cannot end before it starts."),
         )
         return data
-
-        self.helper.add_input(Submit("submit", _("Start the public announcement")))
 
 
 class ObjectionCandidateField(forms.ModelChoiceField):

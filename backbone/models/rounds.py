@@ -44,6 +44,12 @@ class SelectionRound(PanelOwner):
     )
     announce_from = models.DateField(_("announcement starts"), null=True, blank=True)
     announce_until = models.DateField(_("announcement ends"), null=True, blank=True)
+    notice_contact = models.CharField(
+        _("contact person for the announcement"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who receives objections, with a telephone number or office."),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -19,8 +19,9 @@ public notice.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core.collation import pinyin
 from core.models import Role, RoleAssignment, School, User
 from core.scoping import get_for_user
 from scoring import selectors as scoring
@@ -28,7 +29,8 @@ from scoring import visibility
 from scoring.models import Panel
 from teachers.models import Teacher
 
-from ..models import Candidate, Objection, ReserveEntry, SelectionRound, Tier
+from ..models import Candidate, Designation, Objection, ReserveEntry, SelectionRound, Tier
+from ..services.eligibility import evaluate_many
 
 # Roles at the school from which committee members are chosen.
 COMMITTEE_ROLES = (Role.COMMITTEE, Role.PRINCIPAL, Role.TRAINING_OFFICE)
@@ -280,21 +282,31 @@ def school_tiers(*, schools) -> QuerySet[Tier]:
 
 
 def nomination_choices(*, round: SelectionRound):
-    """Active teachers of the school who are not yet (active) candidates, and which of them
-    are in the reserve pool for the round's tier."""
+    """Active teachers of the school who may still be added to the round, by pinyin: not yet
+    (active) candidates and holding no current designation at this tier or higher. Also which
+    of them are in the reserve pool for the round's tier, and each one's eligibility."""
     taken = round.candidates.filter(withdrawn=False).values("teacher_id")
+    holding = (
+        Designation.objects.current()
+        .tiers()
+        .filter(tier__level__gte=round.tier.level)
+        .values("teacher_id")
+    )
     teachers = (
         Teacher.objects.filter(school=round.school, is_active=True)
         .exclude(pk__in=taken)
-        .select_related("group")
-        .order_by("name", "staff_no")
+        .exclude(pk__in=holding)
+        .select_related("group", "school")
+        .order_by(pinyin("name"), "staff_no")
     )
     reserve_ids = set(
         ReserveEntry.objects.current()
         .filter(tier=round.tier, teacher__school=round.school)
         .values_list("teacher_id", flat=True)
     )
-    return teachers, reserve_ids
+    with translation.override(round.school.language):
+        eligibility = evaluate_many(teachers=teachers, tier=round.tier)
+    return teachers, reserve_ids, eligibility
 
 
 from .round_scores import (  # noqa: E402, F401  (the score pages' reads, by their old names)

@@ -90,6 +90,7 @@ def round_announce(
     by: User,
     announce_from: datetime.date,
     announce_until: datetime.date,
+    notice_contact: str = "",
 ) -> SelectionRound:
     """Start the public announcement (公示) of the proposed list; scoring ends."""
     _require_manager(by, round)
@@ -110,9 +111,10 @@ def round_announce(
         list(round.candidates.filter(proposed=True).select_related("teacher")),
     )
     round.announce_from, round.announce_until = announce_from, announce_until
+    round.notice_contact = notice_contact.strip()
     round.status = Status.ANNOUNCED
     round.full_clean()
-    round.save(update_fields=["announce_from", "announce_until", "status"])
+    round.save(update_fields=["announce_from", "announce_until", "notice_contact", "status"])
     panel_reveal(panel=round.panel)  # scoring is over: the scores are no longer secret
     return round
 

@@ -223,6 +223,29 @@ def candidate_nominate(
 
 
 @transaction.atomic
+def candidates_nominate(
+    *, round: SelectionRound, teachers: Iterable[Teacher], by: User, statement: str = ""
+) -> tuple[list[Candidate], dict[Teacher, str]]:
+    """Several nominations at once. Each teacher is added on their own: one who cannot be
+    added (another school, already a candidate) is returned with the reason and does not stop
+    the others. Round-wide refusals (not a manager, applications closed) raise as before."""
+    _require_manager(by, round)
+    round = _lock(round)
+    if round.status != Status.OPEN:
+        raise ValidationError(_("Candidates can be added only while the round takes applications."))
+    added, refused = [], {}
+    for teacher in teachers:
+        try:
+            with transaction.atomic():
+                added.append(
+                    candidate_nominate(round=round, teacher=teacher, by=by, statement=statement)
+                )
+        except ValidationError as exc:
+            refused[teacher] = " ".join(exc.messages)
+    return added, refused
+
+
+@transaction.atomic
 def candidate_withdraw(*, candidate: Candidate, by: User) -> Candidate:
     """The candidate (for themselves) or a manager takes a candidate out of the round."""
     own = candidate.teacher.user_id is not None and candidate.teacher.user_id == by.pk

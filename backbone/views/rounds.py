@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actions import post_action
+from core.dates import working_days
 from scoring.pages import sheet_post
 
 from ..forms import rounds as forms
@@ -66,11 +67,12 @@ def round_new(request):
 
 def round_detail(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
-    return render(
-        request,
-        "backbone/rounds/detail.html",
-        selectors.round_detail(round=round, user=request.user),
-    )
+    context = selectors.round_detail(round=round, user=request.user)
+    if round.announce_from and round.announce_until:
+        context["announcement_working_days"] = working_days(
+            round.announce_from, round.announce_until, district_id=round.school.district_id
+        )
+    return render(request, "backbone/rounds/detail.html", context)
 
 
 def round_apply(request, pk: int):
@@ -119,19 +121,42 @@ def round_nominate(request, pk: int):
     form = forms.NominationForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
         try:
-            candidate = services.candidate_nominate(
+            added, refused = services.candidates_nominate(
                 round=round, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             forms.add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s was added as a candidate: %(eligibility)s")
-                % {"name": candidate.teacher.name, "eligibility": candidate.eligibility_summary},
-            )
+            _nomination_messages(request, added, refused)
             return redirect("backbone:round", pk=round.pk)
     return render(request, "backbone/rounds/nominate.html", {"round": round, "form": form})
+
+
+def _nomination_messages(request, added, refused) -> None:
+    """Green only for candidates who meet the rules; a warning names why the others do not."""
+    eligible = [c.teacher.name for c in added if c.is_eligible]
+    if eligible:
+        messages.success(
+            request,
+            ngettext(
+                "%(names)s was added as a candidate and meets the rules.",
+                "%(names)s were added as candidates and meet the rules.",
+                len(eligible),
+            )
+            % {"names": "、".join(eligible)},
+        )
+    for candidate in added:
+        if not candidate.is_eligible:
+            messages.warning(
+                request,
+                _("%(name)s was added as a candidate but does not meet the rules: %(why)s")
+                % {"name": candidate.teacher.name, "why": candidate.eligibility_summary},
+            )
+    for teacher, why in refused.items():
+        messages.error(
+            request,
+            _("%(name)s was not added: %(why)s") % {"name": teacher.name, "why": why},
+        )
 
 
 @require_POST
@@ -231,7 +256,7 @@ def round_propose(request, pk: int):
 
 def round_announce(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    form = forms.AnnouncementForm(request.POST or None)
+    form = forms.AnnouncementForm(request.POST or None, district_id=round.school.district_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.round_announce(round=round, by=request.user, **form.cleaned_data)

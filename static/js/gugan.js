@@ -4,6 +4,8 @@
 
      <form data-confirm="Question?">          asks before the form is submitted
      <button type="submit" data-confirm="…">  asks only when that button submits
+                                              (not when a field is out of range: the
+                                              server's field errors come first)
      <select data-autosubmit>                 submits its form when the choice changes
      <input type="checkbox" data-check-all=".row-check">   ticks or clears every match
      <button type="button" data-print>        opens the print dialog
@@ -14,7 +16,14 @@
   // Capture phase: the question comes before htmx or anything else sees the submit.
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;
-    var question = (submitter && submitter.dataset.confirm) || event.target.dataset.confirm;
+    var form = event.target;
+    var question = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    // A form the server validates (novalidate) with a value out of range goes to the server
+    // unasked: it comes back with the field errors, and nothing was submitted for good. Asking
+    // "this cannot be changed afterwards" about input that will be refused would mislead.
+    if (question && form.noValidate && !form.checkValidity()) {
+      return;
+    }
     if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();

@@ -92,7 +92,7 @@ def test_a_principal_runs_a_round_end_to_end_in_the_browser(
     # The principal nominates another teacher and closes applications.
     client = login(principal)
     response = client.post(
-        reverse("backbone:round_nominate", args=[round.pk]), {"teacher": staff["wang"].pk}
+        reverse("backbone:round_nominate", args=[round.pk]), {"teachers": [staff["wang"].pk]}
     )
     assert response.status_code == 302
     client.post(reverse("backbone:round_close", args=[round.pk]))
@@ -121,9 +121,15 @@ def test_a_principal_runs_a_round_end_to_end_in_the_browser(
     assert client.get(reverse("backbone:round_announce", args=[round.pk])).status_code == 200
     client.post(
         reverse("backbone:round_announce", args=[round.pk]),
-        {"announce_from": today().isoformat(), "announce_until": days(5).isoformat()},
+        {
+            "announce_from": today().isoformat(),
+            "announce_until": days(5).isoformat(),
+            "notice_contact": "教导处 张老师 0591-1234567",
+        },
     )
     assert reload(round).status == SelectionRound.Status.ANNOUNCED
+    notice = client.get(reverse("backbone:notice", args=[round.pk]))
+    assert "教导处 张老师 0591-1234567" in notice.content.decode()
 
     # A teacher reads the notice and objects; the principal records the handling.
     client = login(teacher_user)

@@ -8,6 +8,7 @@ import pytest
 
 from backbone.models import Designation, SelectionRound
 from core.models import Role
+from scoring.models import Sheet
 from tests.factories import SchoolFactory, TeacherFactory, TeachingGroupFactory, user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,13 +55,12 @@ def test_principal_runs_a_school_round_to_confirmation(open_session, people, lan
     teacher.shot("applied")
 
     page.goto(principal.base_url + f"{base}/nominate/")
-    page.select_option(
-        "select[name=teacher]",
-        label=page.locator("select[name=teacher] option", has_text="周红").first.inner_text(),
-    )
+    page.get_by_label("周红", exact=False).check()
     page.locator("form [type=submit]").last.click()
     page.wait_for_url(f"**{base}/")
     assert round.candidates.count() == 2
+    # Closing before the application deadline asks first.
+    page.once("dialog", lambda d: d.accept())
     page.locator(f"form[action='{base}/close/'] button").click()
     page.wait_for_load_state()
 
@@ -70,6 +70,23 @@ def test_principal_runs_a_school_round_to_confirmation(open_session, people, lan
     li = round.candidates.get(teacher__name="李明")
     inputs = page_m.locator("input.score-input")
     assert inputs.count() == 2 * round.criteria.count()
+    # A score above the maximum: the range check answers before any "cannot be changed"
+    # question, and nothing is submitted.
+    inputs.first.fill("150")
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page_m.on("dialog", refuse)
+    page_m.locator("button[name=submit]").click()
+    page_m.wait_for_load_state()
+    assert asked == []
+    assert page_m.locator("#score-sheet .text-danger.small").count() == 1
+    assert not Sheet.objects.filter(panel=round.panel, submitted_at__isnull=False).exists()
+    page_m.remove_listener("dialog", refuse)
+    inputs = page_m.locator("input.score-input")
     for i in range(inputs.count()):
         # 李明 scores high, 周红 lower: the ranking must follow.
         name = inputs.nth(i).get_attribute("name")
@@ -83,6 +100,7 @@ def test_principal_runs_a_school_round_to_confirmation(open_session, people, lan
     page.locator("button[name=default]").click()
     page.wait_for_load_state()
     page.goto(principal.base_url + f"{base}/announce/")
+    page.fill("input[name=notice_contact]", "教导处 张老师 0591-1234567")
     page.locator("form [type=submit]").last.click()
     page.wait_for_load_state()
     round.refresh_from_db()

@@ -6,6 +6,7 @@ costs a fixed number of queries plus a few per school year with a tier designati
 check), however many records there are.
 """
 
+import base64
 import datetime
 import hashlib
 import json
@@ -154,6 +155,7 @@ class Dossier:
     years: list[YearSection]
     plans: list
     observations: list  # every verified observation, for the appendix
+    photo_uri: str = ""  # the teacher's portrait, embedded, or empty
 
     @property
     def anchor(self) -> str:
@@ -295,7 +297,26 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         years=years,
         plans=plans,
         observations=observations,
+        photo_uri=photo_uri(teacher),
     )
+
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def photo_uri(teacher: Teacher) -> str:
+    """The portrait as a data URI: the PDF carries it and the renderer reads no file path.
+    A photo whose file went missing prints no photo rather than failing the dossier."""
+    if not teacher.photo:
+        return ""
+    ext = teacher.photo.name.rsplit(".", 1)[-1].lower()
+    try:
+        with teacher.photo.open("rb") as f:
+            data = f.read()
+    except OSError:
+        return ""
+    mime = PHOTO_TYPES.get(ext, "application/octet-stream")
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 # -- rendering ------------------------------------------------------------------------------

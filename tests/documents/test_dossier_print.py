@@ -87,3 +87,38 @@ def test_the_observation_appendix_does_not_repeat_the_title_column(five_year_tea
     appendix = "\n".join(printed(five_year_teacher, tmp_path)).split("附录")[-1]
     assert "赵老师" in appendix and "语文" in appendix
     assert "听课0" not in appendix and "标题" not in appendix
+
+
+def test_an_uploaded_photo_prints_on_the_profile_and_none_without_one(
+    five_year_teacher, tmp_path, settings
+):
+    from django.core.files.base import ContentFile
+
+    from tests.teachers.test_photo import png
+
+    without = tmp_path / "without"
+    without.mkdir()
+    path = without / "d.pdf"
+    teacher = (
+        type(five_year_teacher)
+        .objects.select_related("school__district")
+        .get(pk=five_year_teacher.pk)
+    )
+    dossier = dossier_data(teacher=teacher, today=datetime.date(2026, 12, 1))
+    path.write_bytes(html_to_pdf(dossier_html(dossiers=[dossier], language="zh-hans")))
+    assert images(path) == []
+
+    settings.MEDIA_ROOT = tmp_path
+    teacher.photo.save("p.png", ContentFile(png()))
+    dossier = dossier_data(teacher=teacher, today=datetime.date(2026, 12, 1))
+    path.write_bytes(html_to_pdf(dossier_html(dossiers=[dossier], language="zh-hans")))
+    assert images(path) == [("60", "80")]
+
+
+def images(path) -> list[tuple[str, str]]:
+    """(width, height) of each picture in the PDF."""
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in listed.splitlines()[2:]]
+    return [(row[3], row[4]) for row in rows if row[2] == "image"]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessment.duties import duty_statuses
 from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound
 from backbone.models import Designation
-from core.files import safe_filename
+from core.files import document_filename, safe_filename, year_part
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label, school_year_start
 from core.pdf import html_to_pdf, render_html, require_cjk_font
@@ -331,10 +331,16 @@ def dossier_html(*, dossiers: list[Dossier], language: str, combined: bool = Fal
 
 
 def dossier_filename(teacher: Teacher) -> str:
-    return _("Dossier %(name)s %(staff_no)s.pdf") % {
-        "name": teacher.name,
-        "staff_no": teacher.staff_no,
-    }
+    year = year_part(school_year_start(timezone.localdate()))
+    return document_filename(
+        teacher.school.name, teacher.name, teacher.staff_no, year, _("Teacher dossier"), ext="pdf"
+    )
+
+
+def batch_filename(school, ext: str) -> str:
+    year = year_part(school_year_start(timezone.localdate()))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return document_filename(school.name, year, _("Teacher dossiers"), stamp, ext=ext)
 
 
 def teachers_for(user) -> QuerySet[Teacher]:
@@ -392,11 +398,10 @@ def batch_dossiers(ctx: JobContext) -> None:
     if not teachers:
         raise JobError(_("No teacher matches this selection."))
     language = ctx.job.language
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     school = teachers[0].school
     if params.get("format") == "combined":
         pdf = _combined_pdf(ctx, teachers=teachers, language=language)
-        name = _("Dossiers %(school)s %(stamp)s.pdf") % {"school": school.name, "stamp": stamp}
+        name = batch_filename(school, "pdf")
         ctx.output_path(name).write_bytes(pdf)
         return
     total = len(teachers)
@@ -406,7 +411,7 @@ def batch_dossiers(ctx: JobContext) -> None:
         return _("%(done)s / %(total)s teachers") % {"done": done, "total": total}
 
     ctx.set_step(step(0))
-    name = _("Dossiers %(school)s %(stamp)s.zip") % {"school": school.name, "stamp": stamp}
+    name = batch_filename(school, "zip")
     seen: dict[str, int] = defaultdict(int)
     with zipfile.ZipFile(ctx.output_path(name), "w", zipfile.ZIP_DEFLATED) as archive:
         for i, teacher in enumerate(teachers, start=1):

@@ -64,3 +64,21 @@ def test_the_pdf_has_a_summary_from_the_numbers_and_a_seal_line(dataset, school,
     assert f"{school.name}(seal)" in text.replace(" (seal)", "(seal)")
     chinese = pdf_text(report, tmp_path, "zh-hans")
     assert f"{school.name}（盖章）" in chinese and "2027–2028" in chinese
+
+
+def test_generated_files_are_named_in_chinese_with_the_year_in_one_style(
+    dataset,  # noqa: F811
+    school,
+):
+    from django.utils import translation
+
+    from documents.dossier import dossier_filename
+    from documents.reports import _filename
+
+    report = yearly_report(year=YEAR, school=school, today=TODAY)
+    teacher = dataset["teachers"][0]
+    with translation.override("zh-hans"):
+        assert _filename(report, "pdf") == f"{school.name}_2025-2026学年_年度总结报告.pdf"
+        name = dossier_filename(teacher)
+    assert name.startswith(f"{school.name}_{teacher.name}_{teacher.staff_no}_")
+    assert name.endswith("学年_教师业务档案.pdf")

@@ -82,3 +82,32 @@ def test_generated_files_are_named_in_chinese_with_the_year_in_one_style(
         name = dossier_filename(teacher)
     assert name.startswith(f"{school.name}_{teacher.name}_{teacher.staff_no}_")
     assert name.endswith("学年_教师业务档案.pdf")
+
+
+def test_my_files_shows_the_request_in_words_and_who_asked(
+    dataset,  # noqa: F811
+    school,
+    principal,
+    training_office,
+    login,
+    django_capture_on_commit_callbacks,
+):
+    from django.urls import reverse
+
+    from tests.documents.test_yearly import _request
+
+    principal.first_name, principal.last_name = "校长", "王"
+    principal.save()
+    job = _request(
+        login,
+        principal,
+        django_capture_on_commit_callbacks,
+        owner=f"school={school.pk}",
+        year=YEAR,
+        format="xlsx",
+    )
+    assert job.params["label"] == f"{school.name} · 2025–2026学年 · XLSX"
+    body = login(training_office).get(reverse("jobs")).content.decode()
+    assert f"{school.name} · 2025–2026学年 · XLSX" in body
+    assert principal.get_full_name() in body
+    assert f"school={school.pk}" not in body

@@ -14,6 +14,7 @@ from typing import IO
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
 
 # Path separators, what Windows forbids in names, control characters, and the invisible
 # characters that reorder text (a name could show as "…fdp.exe" and be "….exe").
@@ -45,6 +46,18 @@ def safe_filename(name, *, default: str = "file", max_bytes: int = MAX_NAME_BYTE
         stem = "_" + stem
     stem = _truncate_utf8(stem, max_bytes - len(f"{dot}{ext}".encode())).rstrip(" .") or "_"
     return f"{stem}{dot}{ext}"
+
+
+def document_filename(*parts, ext: str) -> str:
+    """The one style of a generated file's name: its parts joined by "_", through
+    ``safe_filename``, e.g. 城关第一小学_2025-2026学年_年度研训报告.pdf. Empty parts drop out."""
+    stem = "_".join(str(p).strip().replace("_", " ") for p in parts if p and str(p).strip())
+    return safe_filename(f"{stem}.{ext}")
+
+
+def year_part(start: int) -> str:
+    """A school year as a file name part: 2025-2026学年."""
+    return _("School year %(year)s") % {"year": f"{start}-{start + 1}"}
 
 
 def _ascii_fallback(name: str) -> str:

@@ -6,6 +6,7 @@ costs a fixed number of queries plus a few per school year with a tier designati
 check), however many records there are.
 """
 
+import base64
 import datetime
 import hashlib
 import json
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessment.duties import duty_statuses
 from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound
 from backbone.models import Designation
-from core.files import safe_filename
+from core.files import document_filename, safe_filename, year_part
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label, school_year_start
 from core.pdf import html_to_pdf, render_html, require_cjk_font
@@ -154,6 +155,7 @@ class Dossier:
     years: list[YearSection]
     plans: list
     observations: list  # every verified observation, for the appendix
+    photo_uri: str = ""  # the teacher's portrait, embedded, or empty
 
     @property
     def anchor(self) -> str:
@@ -295,7 +297,26 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         years=years,
         plans=plans,
         observations=observations,
+        photo_uri=photo_uri(teacher),
     )
+
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def photo_uri(teacher: Teacher) -> str:
+    """The portrait as a data URI: the PDF carries it and the renderer reads no file path.
+    A photo whose file went missing prints no photo rather than failing the dossier."""
+    if not teacher.photo:
+        return ""
+    ext = teacher.photo.name.rsplit(".", 1)[-1].lower()
+    try:
+        with teacher.photo.open("rb") as f:
+            data = f.read()
+    except OSError:
+        return ""
+    mime = PHOTO_TYPES.get(ext, "application/octet-stream")
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -310,10 +331,16 @@ def dossier_html(*, dossiers: list[Dossier], language: str, combined: bool = Fal
 
 
 def dossier_filename(teacher: Teacher) -> str:
-    return _("Dossier %(name)s %(staff_no)s.pdf") % {
-        "name": teacher.name,
-        "staff_no": teacher.staff_no,
-    }
+    year = year_part(school_year_start(timezone.localdate()))
+    return document_filename(
+        teacher.school.name, teacher.name, teacher.staff_no, year, _("Teacher dossier"), ext="pdf"
+    )
+
+
+def batch_filename(school, ext: str) -> str:
+    year = year_part(school_year_start(timezone.localdate()))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return document_filename(school.name, year, _("Teacher dossiers"), stamp, ext=ext)
 
 
 def teachers_for(user) -> QuerySet[Teacher]:
@@ -371,11 +398,10 @@ def batch_dossiers(ctx: JobContext) -> None:
     if not teachers:
         raise JobError(_("No teacher matches this selection."))
     language = ctx.job.language
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     school = teachers[0].school
     if params.get("format") == "combined":
         pdf = _combined_pdf(ctx, teachers=teachers, language=language)
-        name = _("Dossiers %(school)s %(stamp)s.pdf") % {"school": school.name, "stamp": stamp}
+        name = batch_filename(school, "pdf")
         ctx.output_path(name).write_bytes(pdf)
         return
     total = len(teachers)
@@ -385,7 +411,7 @@ def batch_dossiers(ctx: JobContext) -> None:
         return _("%(done)s / %(total)s teachers") % {"done": done, "total": total}
 
     ctx.set_step(step(0))
-    name = _("Dossiers %(school)s %(stamp)s.zip") % {"school": school.name, "stamp": stamp}
+    name = batch_filename(school, "zip")
     seen: dict[str, int] = defaultdict(int)
     with zipfile.ZipFile(ctx.output_path(name), "w", zipfile.ZIP_DEFLATED) as archive:
         for i, teacher in enumerate(teachers, start=1):

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from assessment.models import Grade
+from core.files import document_filename, year_part
 from core.jobs import JobContext, JobError, job_handler
 from core.models import District, Job, School
 from core.writers import XlsxWorkbook
@@ -48,8 +49,7 @@ def _build(ctx: JobContext) -> YearlyReport:
 
 
 def _filename(report: YearlyReport, ext: str) -> str:
-    owner = report.school.code if report.school else report.district.code
-    return f"yearly-{owner}-{report.year}-{report.year + 1}.{ext}"
+    return document_filename(report.owner_name, year_part(report.year), _("Yearly report"), ext=ext)
 
 
 # -- PDF --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +95,7 @@ class SchoolYearly:
     hours_met: int = 0
     compliance: Counter = field(default_factory=Counter)  # Light → pairings
     targets: dict = field(default_factory=dict)  # tier id → target count (or None)
+    target_by: dict = field(default_factory=dict)  # tier id → the school year it is due
     recommended: list = field(default_factory=list)
     flagged: list = field(default_factory=list)
 
@@ -111,6 +112,8 @@ class SchoolYearly:
         for tier_id, count in other.targets.items():
             if count is not None:
                 self.targets[tier_id] = (self.targets.get(tier_id) or 0) + count
+        for tier_id, by_year in other.target_by.items():
+            self.target_by[tier_id] = min(by_year, self.target_by.get(tier_id, by_year))
         self.recommended += other.recommended
         self.flagged += other.flagged
 
@@ -212,6 +215,70 @@ class YearlyReport:
             )
         return rows
 
+    def duty_matrix(self) -> dict:
+        """The duty completion as one row per duty and one column per tier (not a row per
+        tier and duty, which repeats the tier down the page)."""
+        rows = self.duty_rows()
+        tiers = []
+        for r in rows:
+            if r["tier"] not in tiers:
+                tiers.append(r["tier"])
+        duties: dict[str, dict] = {}
+        for r in rows:
+            duties.setdefault(r["duty"], {})[r["tier"]] = r
+        return {
+            "tiers": tiers,
+            "rows": [
+                {"duty": duty, "cells": [cells.get(t) for t in tiers]}
+                for duty, cells in duties.items()
+            ],
+        }
+
+    def summary(self) -> str:
+        """The written paragraph of the report, from its own numbers."""
+        t = self.total
+        duty = t.duty_percent
+        parts = [
+            _(
+                "In the school year %(year)s, %(owner)s had %(teachers)s teachers on staff and "
+                "%(backbone)s backbone teachers at the end of the year."
+            )
+            % {
+                "year": self.year_label,
+                "owner": self.owner_name,
+                "teachers": t.teachers,
+                "backbone": t.backbone_total,
+            }
+        ]
+        if duty is not None:
+            parts.append(_("Backbone duties were %(percent)s%% complete.") % {"percent": duty})
+        if t.teachers:
+            parts.append(
+                _("%(met)s of %(n)s teachers met the 72-hour training requirement.")
+                % {"met": t.hours_met, "n": t.teachers}
+            )
+        if t.graded:
+            parts.append(
+                _("Of %(n)s annual grades: %(excellent)s excellent, %(failed)s unqualified.")
+                % {
+                    "n": t.graded,
+                    "excellent": t.grades[Grade.EXCELLENT],
+                    "failed": t.grades[Grade.UNQUALIFIED],
+                }
+            )
+        short = [
+            f"{r['tier'].label} {r['actual']}/{r['target']}"
+            for r in self.target_rows()
+            if r["target"] and r["actual"] < r["target"]
+        ]
+        if short:
+            parts.append(_("Targets not yet reached: %(list)s.") % {"list": _("; ").join(short)})
+        parts.append(
+            _("%(recommended)s teachers are recommended for a higher tier, %(flagged)s flagged.")
+            % {"recommended": len(t.recommended), "flagged": len(t.flagged)}
+        )
+        return " ".join(str(p) for p in parts)
+
     def grade_rows(self) -> list[dict]:
         total = self.total.graded
         return [
@@ -267,6 +334,9 @@ class YearlyReport:
                     "target": target,
                     "actual": actual,
                     "percent": min(100, round(100 * actual / target)) if target else None,
+                    "by": school_year_label(self.total.target_by[t.pk])
+                    if t.pk in self.total.target_by
+                    else "",
                 }
             )
         return rows
@@ -284,8 +354,20 @@ def _plain(value):
 def _plain_yearly(s: SchoolYearly) -> list:
     school = [s.school.pk, s.school.code, s.school.name] if s.school else None
     people = [[asdict(p) for p in s.recommended], [asdict(p) for p in s.flagged]]
-    counts = [s.roster, s.duties, s.grades, s.hours, s.compliance, s.targets]
+    counts = [s.roster, s.duties, s.grades, s.hours, s.compliance, s.targets, s.target_by]
     return [school, s.teachers, s.hours_met, *(_plain(c) for c in counts), people]
+
+
+def targets_in_force(targets: QuerySet, year: int) -> dict[tuple, tuple[int, int]]:
+    """(owner id, tier id) → (count, due year) of the target due soonest in ``year`` or
+    later: a target "by 2027–2028" is the one a 2025–2026 report measures against."""
+    found = {}
+    rows = targets.filter(by_year__gte=year).order_by("-by_year")
+    for school_id, district_id, tier_id, count, by_year in rows.values_list(
+        "school_id", "district_id", "tier_id", "count", "by_year"
+    ):
+        found[(school_id or district_id, tier_id)] = (count, by_year)  # the soonest wins
+    return found
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -315,11 +397,10 @@ def yearly_report(
         total.add(entry)
     district_targets = False
     if school is None:
-        own = dict(
-            Target.objects.filter(district=district, by_year=year).values_list("tier_id", "count")
-        )
+        own = targets_in_force(Target.objects.filter(district=district), year)
         if own:
-            total.targets = own
+            total.targets = {tier_id: count for (_o, tier_id), (count, _by) in own.items()}
+            total.target_by = {tier_id: by for (_o, tier_id), (_count, by) in own.items()}
             district_targets = True
     return YearlyReport(
         year=year,
@@ -432,11 +513,11 @@ def _fill(per_school: dict, year: int, grade_year: int, today, tiers: list[Tier]
         if light != Light.NONE:
             per_school[pairing_school[pairing_id]].compliance[light] += 1
 
-    # Targets set for this year.
-    for school_id, tier_id, count in Target.objects.filter(
-        school_id__in=school_ids, by_year=year
-    ).values_list("school_id", "tier_id", "count"):
+    # The targets in force this year: per tier, the one due soonest, this year or later.
+    in_force = targets_in_force(Target.objects.filter(school_id__in=school_ids), year)
+    for (school_id, tier_id), (count, by_year) in in_force.items():
         per_school[school_id].targets[tier_id] = count
+        per_school[school_id].target_by[tier_id] = by_year
 
     # Who holds what at the end of the year: for the lists. Ids only, for every backbone
     # teacher of the district (instances of them all, with teacher, school and tier, took
@@ -498,7 +579,14 @@ def _fill(per_school: dict, year: int, grade_year: int, today, tiers: list[Tier]
         )
     for teacher_id, teacher in graded_teachers.items():
         tier_name = held[teacher_id].label if teacher_id in held else ""
-        if grades[teacher_id] == Grade.EXCELLENT and teacher_id not in recommended_ids:
+        # 推荐晋级 means a backbone teacher moving up: an excellent grade recommends only
+        # someone who already holds a tier (the reserve pool above covers the rest).
+        holds_tier = teacher_id in held
+        if (
+            grades[teacher_id] == Grade.EXCELLENT
+            and holds_tier
+            and teacher_id not in recommended_ids
+        ):
             recommended_ids.add(teacher_id)
             per_school[teacher.school_id].recommended.append(
                 _person(teacher, tier_name, str(_("Excellent annual grade")))

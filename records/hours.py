@@ -24,7 +24,7 @@ def _percent(part: Decimal, whole: Decimal) -> int:
     return min(100, int(part * 100 / whole))
 
 
-def _hours_text(value: Decimal) -> str:
+def hours_text(value: Decimal) -> str:
     """72 rather than 72.0, 71.5 as it is."""
     return f"{Decimal(value).normalize():f}"
 
@@ -75,8 +75,8 @@ class Hours:
         if self.met:
             return _("The 72-hour requirement is met.")
         values = {
-            "hours": _hours_text(self.shortfall),
-            "school_based": _hours_text(self.school_based_short),
+            "hours": hours_text(self.shortfall),
+            "school_based": hours_text(self.school_based_short),
         }
         if not self.school_based_short:
             return _("%(hours)s more hours needed.") % values
@@ -92,27 +92,27 @@ class Hours:
 
     @property
     def total_text(self) -> str:
-        return _hours_text(self.total)
+        return hours_text(self.total)
 
     @property
     def school_based_text(self) -> str:
-        return _hours_text(self.school_based)
+        return hours_text(self.school_based)
 
     @property
     def pending_text(self) -> str:
-        return _hours_text(self.pending)
+        return hours_text(self.pending)
 
     @property
     def pending_school_based_text(self) -> str:
-        return _hours_text(self.pending_school_based)
+        return hours_text(self.pending_school_based)
 
     @property
     def required_total_text(self) -> str:
-        return _hours_text(self.required_total)
+        return hours_text(self.required_total)
 
     @property
     def required_school_based_text(self) -> str:
-        return _hours_text(self.required_school_based)
+        return hours_text(self.required_school_based)
 
 
 class HoursByTeacher(dict):

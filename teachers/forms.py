@@ -1,10 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ModelForm
 from core.models import TeachingGroup
+from core.upload_checks import check_file
 
 from .models import Post, Teacher
 
@@ -19,7 +22,7 @@ class TeacherForm(ModelForm):
         fields = [
             "school", "staff_no", "name", "gender", "birth_date", "career_start", "education",
             "title", "subject", "grades", "group", "posts", "phone", "email", "is_active",
-            "left_on",
+            "left_on", "photo",
         ]  # fmt: skip
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -54,8 +57,22 @@ class TeacherForm(ModelForm):
             "posts",
             Row(Column("phone"), Column("email")),
             Row(Column("is_active"), Column("left_on")),
+            "photo",
         )
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
+            try:
+                check_file(
+                    photo,
+                    types=settings.TEACHER_PHOTO_TYPES,
+                    max_mb=settings.TEACHER_PHOTO_MAX_MB,
+                )
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+        return photo
 
     def clean(self):
         data = super().clean()

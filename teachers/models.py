@@ -1,6 +1,7 @@
 """The teacher roster: one profile per teacher and school, with or without a login."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -59,6 +60,12 @@ class TeacherQuerySet(ScopedQuerySet):
         return self.filter(is_active=True)
 
 
+def teacher_photo_upload_to(instance: "Teacher", filename: str) -> str:
+    # A random name: the uploaded name never reaches the path.
+    ext = filename.rsplit(".", 1)[-1].lower()
+    return f"teachers/{instance.school_id}/{uuid.uuid4().hex}.{ext}"
+
+
 class Teacher(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="teachers", verbose_name=_("school")
@@ -89,6 +96,13 @@ class Teacher(models.Model):
     posts = models.JSONField(_("posts"), default=list, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    photo = models.FileField(
+        _("photo"),
+        upload_to=teacher_photo_upload_to,
+        max_length=255,
+        blank=True,
+        help_text=_("A portrait for the printed dossier: JPG or PNG."),
+    )
     is_active = models.BooleanField(_("on staff"), default=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     user = models.OneToOneField(

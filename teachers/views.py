@@ -76,7 +76,7 @@ def teacher_create(request):
     schools = request.user.scope.schools(write=True)
     if not schools.exists():
         raise Http404
-    form = TeacherForm(request.POST or None, schools=schools)
+    form = TeacherForm(request.POST or None, request.FILES or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         teacher = services.teacher_save(teacher=form.save(commit=False))
         messages.success(request, _("%(name)s was added to the roster.") % {"name": teacher.name})
@@ -87,7 +87,10 @@ def teacher_create(request):
 def teacher_edit(request, pk: int):
     teacher = selectors.get_teacher(user=request.user, pk=pk, write=True)
     form = TeacherForm(
-        request.POST or None, instance=teacher, schools=request.user.scope.schools(write=True)
+        request.POST or None,
+        request.FILES or None,
+        instance=teacher,
+        schools=request.user.scope.schools(write=True),
     )
     was_active = teacher.is_active
     if request.method == "POST" and form.is_valid():

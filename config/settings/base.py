@@ -219,6 +219,9 @@ RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
 # Classroom photos (课堂照片) and recordings (课堂实录) have their own types and limits.
 RECORD_PHOTO_TYPES = env.list("RECORD_PHOTO_TYPES", default=["jpg", "png"])
 RECORD_PHOTO_MAX_MB = env.int("RECORD_PHOTO_MAX_MB", default=10)
+# The teacher's portrait printed on the dossier (embedded in every PDF: keep it small).
+TEACHER_PHOTO_TYPES = env.list("TEACHER_PHOTO_TYPES", default=["jpg", "png"])
+TEACHER_PHOTO_MAX_MB = env.int("TEACHER_PHOTO_MAX_MB", default=2)
 RECORD_VIDEO_TYPES = env.list("RECORD_VIDEO_TYPES", default=["mp4", "mov"])
 RECORD_VIDEO_MAX_MB = env.int("RECORD_VIDEO_MAX_MB", default=500)
 # Files chosen at once on the entry page.

@@ -128,8 +128,15 @@ def dossier_batch(request):
         if not teachers:
             form.add_error(None, _("No teacher matches this selection."))
         else:
+            # In words, for My files: what was chosen, not the ids.
+            chosen = [
+                school.name,
+                data["tier"].label if data["tier"] else "",
+                data["group"].name if data["group"] else "",
+                str(dict(form.fields["format"].choices).get(data["format"], "")),
+            ]
             params["label"] = _("%(school)s, %(count)s teachers") % {
-                "school": school.name,
+                "school": " · ".join(part for part in chosen if part),
                 "count": len(teachers),
             }
             job = job_create(

@@ -74,9 +74,20 @@ def yearly_request(request):
     form = YearlyReportForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         params = {**form.owner_params(), "year": form.cleaned_data["year"]}
+        params["label"] = _report_label(params, form.cleaned_data["format"])
         job = _create(request.user, form.cleaned_data["format"], params)
         return redirect("job", pk=job.pk)
     return render(request, "documents/yearly/request.html", {"form": form})
+
+
+def _report_label(params: dict, fmt: str) -> str:
+    """The request in words for My files: owner, school year and format."""
+    owner = (
+        School.objects.filter(pk=params.get("school")).first()
+        or District.objects.filter(pk=params.get("district")).first()
+    )
+    year = _("School year %(year)s") % {"year": school_year_label(params["year"])}
+    return " · ".join(p for p in (owner.name if owner else "", year, fmt.upper()) if p)
 
 
 def _create(user, fmt: str, params: dict):

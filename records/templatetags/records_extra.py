@@ -10,6 +10,7 @@ record and the user, so the page's view needs to know nothing about them.
 from django import template
 
 from ..forms_calendar import EvaluationForm, PlanCommentForm
+from ..hours import hours_text
 from ..models import OpenClass, Record, SelfDevelopmentPlan
 from ..services import calendar as calendar_services
 from ..services import plans as plan_services
@@ -55,3 +56,11 @@ def stars(value) -> str:
         return ""
     n = max(0, min(5, n))
     return "★" * n + "☆" * (5 - n)
+
+
+@register.filter
+def hours(value) -> str:
+    """Training hours as a school office writes them: 2, not 2.0; 1.5 as it is."""
+    if value in (None, ""):
+        return ""
+    return hours_text(value)

@@ -125,11 +125,7 @@ def pairing_assign(
     if not by.scope.can_manage_school(mentor.school_id):
         raise PermissionDenied(_("Only the principal or training office can assign a mentor."))
     return _pairing_create(
-        mentor=mentor,
-        apprentice=apprentice,
-        origin=Pairing.Origin.SCHOOL,
-        by=by,
-        terms=terms,
+        mentor=mentor, apprentice=apprentice, origin=Pairing.Origin.SCHOOL, by=by, terms=terms
     )
 
 
@@ -305,11 +301,7 @@ def pairing_renew(*, pairing: Pairing, by: User, today: datetime.date | None = N
 
 @transaction.atomic
 def pairing_appraise(
-    *,
-    pairing: Pairing,
-    by: User,
-    final_appraisal: str,
-    report_class: OpenClass | None = None,
+    *, pairing: Pairing, by: User, final_appraisal: str, report_class: OpenClass | None = None
 ) -> Pairing:
     """The mentor's final appraisal and the apprentice's end-of-pairing report class."""
     locked = _lock(pairing)

@@ -135,7 +135,7 @@ def jobs_in_thread(settings):
     # can be dropped at the end.
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="browser-job")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(jobs, "_executor", executor)
+        mp.setattr(jobs.running, "_executor", executor)
         yield
     executor.shutdown(wait=True)
 

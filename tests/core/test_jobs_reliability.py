@@ -139,7 +139,7 @@ def test_the_jobs_page_lists_requester_parameters_and_size(
 def in_test_transaction(monkeypatch):
     """The runner normally starts in a pool thread with a fresh connection; here it runs in
     the test's own transaction, whose connection it must not close."""
-    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs.running, "close_old_connections", lambda: None)
 
 
 def queued(user, capture):

@@ -1,21 +1,11 @@
-"""Background jobs: a Job row, a handler per kind, and one Celery task that runs them.
-
-With REDIS_URL the task goes to the Celery worker; without it a thread of the web process runs
-it, so the request never blocks either way. Tests set JOBS_INLINE to run it synchronously.
-
-While a job runs, its process writes a heartbeat on the row. A worker killed mid-job (SIGKILL,
-out of memory, a restart) leaves a running row that stops beating: after JOB_STALE_AFTER_SECONDS
-the job page shows it as interrupted and Retry queues it again. With Redis the killed worker's
-unacknowledged message would only come back after the broker's visibility timeout (30 min).
-"""
+"""Running a job: in the Celery worker or a thread, with a heartbeat, bounded retries, and
+its end (a file or a reason)."""
 
 import datetime
 import logging
 import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,159 +15,17 @@ from django.db import OperationalError as DatabaseError
 from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from .files import safe_filename
-from .models import Job
-from .uploads import pending_dir
+from ..models import Job
+from .context import JobContext
+from .registry import _HANDLERS, JobError
 
-logger = logging.getLogger(__name__)
+# The logger keeps the name it had when the jobs were one module.
+logger = logging.getLogger("core.jobs")
 
-Handler = Callable[["JobContext"], None]
-_HANDLERS: dict[str, Handler] = {}
-# Kinds whose finished job cannot simply be made again (an import reads an upload once).
-_NOT_REGENERABLE: set[str] = set()
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gugan-job")
-
-
-class JobError(Exception):
-    """A failure whose message the user should read (e.g. "font missing")."""
-
-
-def job_handler(kind: str, *, regenerable: bool = True):
-    def register(func: Handler) -> Handler:
-        _HANDLERS[kind] = func
-        if not regenerable:
-            _NOT_REGENERABLE.add(kind)
-        return func
-
-    return register
-
-
-def job_regenerable(job: Job) -> bool:
-    return job.kind not in _NOT_REGENERABLE
-
-
-class JobContext:
-    """What a handler gets: the job, a progress callback and a place to put its file."""
-
-    def __init__(self, job: Job):
-        self.job = job
-        self.params = job.params
-        self._workdir = Path(tempfile.mkdtemp(prefix=f"job{job.pk}-"))
-        self.output: Path | None = None
-
-    @cached_property
-    def audience(self):
-        """Who may download this job's file (core.job_files)."""
-        from .job_files import FileAudience
-
-        return FileAudience.for_job(self.job)
-
-    @cached_property
-    def viewer(self):
-        """The requester as the file must be computed: narrowed to the job's owner. The scope
-        is applied again at run time, so a role withdrawn meanwhile shrinks or stops the file."""
-        return self.audience.viewer()
-
-    def _save(self, **fields) -> None:
-        # Every progress write is a sign of life too.
-        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **fields)
-
-    def set_total(self, total: int) -> None:
-        self.job.total = total
-        self._save(total=total)
-
-    def advance(self, step: int = 1, *, text: str | None = None) -> None:
-        """Move the bar; ``text`` is the current step users read ("12 / 80 teachers")."""
-        self.job.progress += step
-        fields = {"progress": self.job.progress}
-        if text is not None:
-            self.job.step = fields["step"] = text[:200]
-        self._save(**fields)
-
-    def set_step(self, text: str) -> None:
-        self.job.step = text[:200]
-        self._save(step=self.job.step)
-
-    def advance_to(self, done: int) -> None:
-        """Move the bar to ``done`` (a handler that counts its own rows)."""
-        if done > self.job.progress:
-            self.advance(done - self.job.progress)
-
-    def set_outcome(self, **outcome) -> None:
-        """What the job page shows besides a file (JSON values), kept when the job fails."""
-        self.job.outcome = outcome
-        self._save(outcome=outcome)
-
-    def output_path(self, filename: str) -> Path:
-        """Where to write the job's file; ``filename`` may come from user text (a name)."""
-        self.output = self._workdir / safe_filename(filename)
-        return self.output
-
-
-def job_reusable(
-    *, kind: str, fingerprint: str, requested_by, school=None, district=None
-) -> Job | None:
-    """The requester's finished job of this kind over the same data, if its file still exists.
-
-    Only the requester's own jobs filed under the same owner are reused: another user's row
-    may be out of their sight, and a file made for another owner has another audience."""
-    if not fingerprint:
-        return None
-    candidates = Job.objects.filter(
-        kind=kind,
-        fingerprint=fingerprint,
-        requested_by=requested_by,
-        school=school,
-        district=district,
-        status=Job.Status.DONE,
-    ).exclude(file="")
-    for job in candidates.order_by("-finished_at")[:3]:
-        if job.file.storage.exists(job.file.name):
-            return job
-    return None
-
-
-def job_create(
-    *,
-    kind: str,
-    requested_by,
-    params: dict,
-    school=None,
-    district=None,
-    fingerprint: str = "",
-    force: bool = False,
-) -> Job:
-    """Create the job row and hand it to the queue once the transaction commits.
-
-    With a ``fingerprint`` (kind, parameters, language and the data they cover) a finished job
-    whose file is still stored is returned instead, unless ``force`` asks for a fresh file."""
-    if kind not in _HANDLERS:
-        raise ValueError(f"unknown job kind {kind}")
-    if not force:
-        existing = job_reusable(
-            kind=kind,
-            fingerprint=fingerprint,
-            requested_by=requested_by,
-            school=school,
-            district=district,
-        )
-        if existing is not None:
-            return existing
-    job = Job.objects.create(
-        kind=kind,
-        requested_by=requested_by,
-        params=params,
-        school=school,
-        district=district,
-        fingerprint=fingerprint,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-    )
-    transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
-    return job
 
 
 def _interrupted(now=None) -> Q:
@@ -190,31 +38,9 @@ def _interrupted(now=None) -> Q:
     return Q(status=Job.Status.RUNNING) & silent
 
 
-def job_retry(*, job: Job) -> Job:
-    """Put a failed or interrupted job back in the queue; the same row is reused, so no
-    duplicate appears. A job whose worker is still alive is left alone."""
-    updated = (
-        Job.objects.filter(pk=job.pk)
-        .filter(Q(status=Job.Status.FAILED) | _interrupted())
-        .update(
-            status=Job.Status.QUEUED,
-            error="",
-            step="",
-            progress=0,
-            attempts=0,
-            finished_at=None,
-            heartbeat_at=None,
-        )
-    )
-    if updated:
-        transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
-    job.refresh_from_db()
-    return job
-
-
 def job_dispatch(*, job_id: int):
     """Send the job to its runner. Returns the thread's Future when it runs in-process."""
-    from .tasks import run_job
+    from ..tasks import run_job
 
     if settings.JOBS_INLINE:
         run_job.apply(args=[job_id])
@@ -400,31 +226,3 @@ def _mark_failure(job_id: int, reason: str) -> None:
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.FAILED, error=reason, step="", finished_at=timezone.now()
     )
-
-
-def files_cleanup(*, now=None) -> dict[str, int]:
-    """Delete generated files past their retention and import uploads nobody confirmed.
-
-    The job rows stay (with their status and error) so users still see what was asked."""
-    import datetime
-
-    from django.conf import settings as conf
-
-    now = now or timezone.now()
-    expired = Job.objects.filter(
-        finished_at__lt=now - datetime.timedelta(days=conf.JOB_FILE_RETENTION_DAYS)
-    ).exclude(file="")
-    removed_files = 0
-    for job in expired.iterator():
-        job.file.delete(save=False)
-        Job.objects.filter(pk=job.pk).update(file="")
-        removed_files += 1
-    uploads = pending_dir()
-    removed_uploads = 0
-    if uploads.is_dir():
-        cutoff = (now - datetime.timedelta(days=1)).timestamp()
-        for path in uploads.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed_uploads += 1
-    return {"job_files": removed_files, "uploads": removed_uploads}

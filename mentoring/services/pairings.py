@@ -1,13 +1,8 @@
-"""Every write of mentoring: pairings from proposal to completion or renewal, observations
-logged through a pairing, guidance sessions and their confirmation, the final appraisal.
-
-A pairing moves PROPOSED → ACTIVE (approved) → COMPLETED or ENDED_EARLY; a proposal may be
-DECLINED instead. Every transition re-reads the pairing under a row lock, so a second click
-or a second tab finds the state already changed and does nothing.
-"""
+"""A pairing from proposal to completion or renewal: request, offer, assign, approve, decline,
+end early, complete, renew, appraise."""
 
 import datetime
-from typing import TypedDict, Unpack
+from typing import Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,107 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.models import User, school_year_start
-from records.models import Observation, OpenClass
-from records.services.workflow import record_save, record_submit
+from core.models import User
+from records.models import OpenClass
 from teachers.models import Teacher
 
-from . import selectors
-from .models import GuidanceSession, Pairing
+from .. import selectors
+from ..models import Pairing
+from .terms import (
+    DEFAULT_APPRENTICE_OBSERVATIONS,
+    DEFAULT_MENTOR_OBSERVATIONS,
+    PairingTerms,
+    default_terms,
+    school_year_end,
+)
 
 PairingStatus = Pairing.Status
-
-
-class PairingTerms(TypedDict, total=False):
-    """The contract terms a proposal may set; whatever is left out gets the defaults."""
-
-    start_date: datetime.date
-    end_date: datetime.date
-    goals: str
-    mentor_duties: str
-    apprentice_duties: str
-    mentor_observations_per_week: int
-    apprentice_observations_per_week: int
-
-
-DEFAULT_MENTOR_OBSERVATIONS = 2
-DEFAULT_APPRENTICE_OBSERVATIONS = 1
-MIN_DEFAULT_DAYS = 60  # a default period shorter than this runs on to the next school year
-
-
-# -- defaults ------------------------------------------------------------------------------------
-def school_year_end(day: datetime.date) -> datetime.date:
-    """31 August of the school year containing ``day``."""
-    return datetime.date(school_year_start(day) + 1, 8, 31)
-
-
-def default_goals() -> str:
-    return _(
-        "Within the pairing the apprentice learns to design, teach and reflect on a class "
-        "independently, raises the quality of everyday teaching, takes part in research and "
-        "writing, and gives a report class (汇报课) at the end of the pairing, growing towards "
-        "the next backbone tier."
-    )
-
-
-def default_mentor_duties(per_week: int = DEFAULT_MENTOR_OBSERVATIONS) -> str:
-    observe = ngettext(
-        "Attend at least %(n)d of the apprentice's classes a week and comment promptly after "
-        "each one.",
-        "Attend at least %(n)d of the apprentice's classes a week and comment promptly after "
-        "each one.",
-        per_week,
-    ) % {"n": per_week}
-    return "\n".join(
-        [
-            observe,
-            _("Review the apprentice's lesson plans and guide lesson preparation."),
-            _("Guide the apprentice's reflection, research and writing."),
-            _("Open your own classes to the apprentice and explain your teaching choices."),
-            _("Write a final appraisal of the apprentice at the end of the pairing."),
-        ]
-    )
-
-
-def default_apprentice_duties(per_week: int = DEFAULT_APPRENTICE_OBSERVATIONS) -> str:
-    observe = ngettext(
-        "Attend at least %(n)d of the mentor's classes a week and keep an observation record.",
-        "Attend at least %(n)d of the mentor's classes a week and keep an observation record.",
-        per_week,
-    ) % {"n": per_week}
-    return "\n".join(
-        [
-            observe,
-            _(
-                "Hand in lesson plans for review before teaching and open your classes to the "
-                "mentor."
-            ),  # fmt: skip
-            _("Write a reflection after classes the mentor observed."),
-            _("Give a report class (汇报课) at the end of the pairing."),
-        ]
-    )
-
-
-def default_terms(
-    *,
-    today: datetime.date | None = None,
-    mentor_per_week: int = DEFAULT_MENTOR_OBSERVATIONS,
-    apprentice_per_week: int = DEFAULT_APPRENTICE_OBSERVATIONS,
-) -> PairingTerms:
-    """One school year from today, with the usual goals and duties in the active language."""
-    today = today or timezone.localdate()
-    end = school_year_end(today)
-    if (end - today).days < MIN_DEFAULT_DAYS:  # asked for in the summer: the next school year
-        end = school_year_end(end + datetime.timedelta(days=1))
-    return PairingTerms(
-        start_date=today,
-        end_date=end,
-        goals=default_goals(),
-        mentor_duties=default_mentor_duties(mentor_per_week),
-        apprentice_duties=default_apprentice_duties(apprentice_per_week),
-        mentor_observations_per_week=mentor_per_week,
-        apprentice_observations_per_week=apprentice_per_week,
-    )
 
 
 # -- proposals -----------------------------------------------------------------------------------
@@ -414,106 +323,3 @@ def pairing_appraise(
     locked.report_class = report_class
     _save(locked)
     return _refresh(pairing, locked)
-
-
-# -- activity ------------------------------------------------------------------------------------
-def _check_activity_date(pairing: Pairing, day: datetime.date, today: datetime.date) -> None:
-    if pairing.status not in selectors.LOGGING_STATUSES:
-        raise ValidationError(
-            _("Observations and sessions are logged in an active or completed pairing.")
-        )
-    if day > today:
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-    end = pairing.ended_on or pairing.end_date
-    if not pairing.start_date <= day <= end:
-        raise ValidationError(
-            {
-                "date": _("Choose a date within the pairing (%(start)s to %(end)s).")
-                % {"start": pairing.start_date.isoformat(), "end": end.isoformat()}
-            }
-        )
-
-
-@transaction.atomic
-def pairing_observe(
-    *,
-    pairing: Pairing,
-    by: User,
-    date: datetime.date,
-    subject: str,
-    class_name: str = "",
-    notes: str = "",
-    rating: int | None = None,
-    submit: bool = False,
-    today: datetime.date | None = None,
-) -> Observation:
-    """The mentor observed the apprentice's class, or the apprentice the mentor's: one class
-    observation record (听课记录) of the observer, tagged with the pairing, so it counts for
-    the pairing and appears in the observer's records without being entered twice."""
-    if not selectors.is_party(by, pairing):
-        raise PermissionDenied(_("Only the mentor and the apprentice log observations."))
-    _check_activity_date(pairing, date, today or timezone.localdate())
-    observer = pairing.mentor if selectors.is_mentor(by, pairing) else pairing.apprentice
-    observed = selectors.other_party(by, pairing)
-    observation = Observation(
-        teacher=observer,
-        observed_teacher=observed,
-        pairing=pairing,
-        date=date,
-        subject=(subject or "").strip(),
-        class_name=(class_name or "").strip(),
-        notes=(notes or "").strip(),
-        rating=rating,
-    )
-    observation.title = f"{observed.name} · {observation.subject}"  # save() sets it again
-    record_save(record=observation, by=by)
-    if submit:
-        record_submit(record=observation, by=by)
-    return observation
-
-
-@transaction.atomic
-def session_log(
-    *,
-    pairing: Pairing,
-    by: User,
-    date: datetime.date,
-    kind: str,
-    notes: str,
-    follow_up: str = "",
-    private: bool = False,
-    today: datetime.date | None = None,
-) -> GuidanceSession:
-    """Either party logs a guidance session; the other party confirms it."""
-    if not selectors.is_party(by, pairing):
-        raise PermissionDenied(_("Only the mentor and the apprentice log guidance sessions."))
-    _check_activity_date(pairing, date, today or timezone.localdate())
-    session = GuidanceSession(
-        pairing=pairing,
-        date=date,
-        kind=kind,
-        notes=(notes or "").strip(),
-        follow_up=(follow_up or "").strip(),
-        private=private,
-        logged_by=by,
-    )
-    session.full_clean()
-    session.save()
-    return session
-
-
-@transaction.atomic
-def session_confirm(*, session: GuidanceSession, by: User) -> GuidanceSession:
-    """The other party confirms that the session took place as logged."""
-    pairing = session.pairing
-    if not selectors.is_party(by, pairing) or session.logged_by_id == by.pk:
-        raise PermissionDenied(_("The other party of the pairing confirms a session."))
-    now = timezone.now()
-    updated = GuidanceSession.objects.filter(pk=session.pk, confirmed_at__isnull=True).update(
-        confirmed_by=by, confirmed_at=now
-    )
-    if updated:
-        session.confirmed_by, session.confirmed_at = by, now
-    else:
-        session.refresh_from_db(fields=["confirmed_by", "confirmed_at"])  # a second click
-    return session

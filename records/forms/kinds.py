@@ -1,25 +1,14 @@
-"""One short form per kind of record, with sensible defaults (today, the teacher's own
-subject, school level), and the growth-page filters. Forms parse and validate input; saving
-goes through records.services.workflow."""
+"""One short form per kind of record, and the form each kind uses."""
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
+from crispy_forms.layout import Column, Field, Row
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import check_day, form_check_days
-from core.forms import Form, ModelForm, ModelIdsField
-from core.models import school_year_label, school_year_start
-from teachers.models import Teacher
-
-from .models import (
+from ..models import (
     Kind,
     Lecture,
     Level,
@@ -29,120 +18,21 @@ from .models import (
     ReadingNote,
     Record,
     ResearchProject,
-    SelfDevelopmentPlan,
     Status,
     StudyTrip,
     Training,
 )
-
-MAX_TRAINING_HOURS = 200
-SUBMIT_BUTTON = "save_submit"  # the name of the "save and submit" button
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _text(rows: int = 3):
-    return forms.Textarea(attrs={"rows": rows})
-
-
-class TeacherChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.subject}"
-
-
-class TeacherMultipleChoiceField(ModelIdsField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.subject}"
-
-
-class RecordChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.date:%Y-%m-%d} · {obj.get_kind_display()} · {obj.title}"
-
-
-def colleagues(teacher: Teacher, *, keep=()) -> QuerySet[Teacher]:
-    """The teacher's colleagues on staff at their school (and whoever is already chosen, so
-    editing a record about someone who has since left still validates)."""
-    return (
-        Teacher.objects.filter(
-            Q(school_id=teacher.school_id, is_active=True) | Q(pk__in=[k for k in keep if k])
-        )
-        .exclude(pk=teacher.pk)
-        .order_by("name", "pk")
-    )
-
-
-class RecordForm(ModelForm):
-    """What every kind shares: the author is fixed by the view, the date defaults to today,
-    and there are two buttons, "Save draft" and "Save and submit"."""
-
-    date_help = ""
-    # The field that carries the record's date, and whether it may lie ahead (then the
-    # record is planned: saved as a draft, submitted once it has taken place).
-    date_field: str | None = "date"
-    may_be_planned = False
-    # Other dates of the kind that must have passed (a project's stages, an end date).
-    other_dates: tuple[str, ...] = ()
-
-    class Meta:
-        model = Record
-        fields = ["date"]
-        widgets = {"date": _date_input()}
-
-    def __init__(self, *args, teacher: Teacher, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.teacher = teacher
-        self.instance.teacher = teacher
-        if "date" in self.fields:
-            self.fields["date"].initial = timezone.localdate()
-            if self.date_help:
-                self.fields["date"].help_text = self.date_help
-        if self.instance.pk is None:
-            self.set_defaults()
-        # The page wraps the fields in one form with the files and the two buttons
-        # ("Save draft", "Save and submit"), so both are saved in one request.
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*self.layout())
-
-    def set_defaults(self) -> None:
-        """Initial values for a new record of this kind."""
-
-    def _post_clean(self):
-        super()._post_clean()
-        # After the kind's clean(), which may derive the date (an open class from its start).
-        day = self.instance.date
-        if self.date_field and day and not self.has_error(self.date_field):
-            try:
-                check_day(day, future=self.may_be_planned)
-            except ValidationError as exc:
-                self.add_error(self.date_field, exc.messages)
-        form_check_days(self, *self.other_dates, future=self.may_be_planned)
-
-    def layout(self) -> list:
-        return list(self.fields)
-
-    def save(self, commit: bool = False) -> Record:
-        if commit:
-            raise ValueError("Records are saved through records.services.workflow.record_save.")
-        record = super().save(commit=False)
-        # record_save() validates the whole row before the kind's save() derives the title
-        # from its own fields, so a new record needs a provisional one.
-        record.title = record.title or str(record._meta.verbose_name)
-        return record
-
-    @staticmethod
-    def section(title, *fields) -> Div:
-        heading = format_html('<h2 class="h6 text-muted mt-2">{}</h2>', title)
-        return Div(HTML(heading), *fields)
-
-    def _check_order(self, start: str, end: str, message) -> None:
-        first, last = self.cleaned_data.get(start), self.cleaned_data.get(end)
-        if first and last and last < first:
-            self.add_error(end, message)
-
+from .base import (
+    MAX_TRAINING_HOURS,
+    RecordChoiceField,
+    RecordForm,
+    TeacherChoiceField,
+    TeacherMultipleChoiceField,
+    _date_input,
+    _text,
+    colleagues,
+)
+from .plans import SelfDevelopmentPlanForm
 
 # -- the kinds ---------------------------------------------------------------------------------
 
@@ -438,66 +328,6 @@ class StudyTripForm(RecordForm):
         return data
 
 
-def _year_choices():
-    current = school_year_start(timezone.localdate())
-    return [(y, school_year_label(y)) for y in range(current - 3, current + 4)]
-
-
-class SelfDevelopmentPlanForm(RecordForm):
-    date_field = None  # derived from the term; the year choices bound it
-
-    class Meta:
-        model = SelfDevelopmentPlan
-        fields = [
-            "first_year", "last_year", "review", "self_assessment", "long_term_goals",
-            "short_term_goals", "measures",
-        ]  # fmt: skip
-        widgets = {
-            name: _text(5)
-            for name in (
-                "review", "self_assessment", "long_term_goals", "short_term_goals", "measures",
-            )
-        }  # fmt: skip
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("first_year", "last_year"):
-            self.fields[name].widget = forms.Select(choices=_year_choices())
-
-    def set_defaults(self):
-        current = school_year_start(timezone.localdate())
-        self.fields["first_year"].initial = current
-        self.fields["last_year"].initial = current + 2
-
-    def layout(self):
-        return [
-            Row(Column("first_year"), Column("last_year")),
-            self.section(
-                _("The five parts of the plan"),
-                "review",
-                "self_assessment",
-                "long_term_goals",
-                "short_term_goals",
-                "measures",
-            ),  # fmt: skip
-        ]
-
-    def clean(self):
-        data = super().clean()
-        first, last = data.get("first_year"), data.get("last_year")
-        if first is not None and last is not None:
-            if last < first:
-                self.add_error("last_year", _("The term cannot end before it starts."))
-            elif self.instance.pk is None or not self.instance.date:
-                # The plan belongs to today's school year while its term runs, otherwise to
-                # the term's first (or last) year.
-                today = timezone.localdate()
-                earliest = datetime.date(first, 9, 1)
-                latest = datetime.date(last + 1, 8, 31)
-                self.instance.date = min(max(today, earliest), latest)
-        return data
-
-
 FORMS: dict[str, type[RecordForm]] = {
     Kind.OPEN_CLASS: OpenClassForm,
     Kind.OBSERVATION: ObservationForm,
@@ -513,35 +343,3 @@ FORMS: dict[str, type[RecordForm]] = {
 
 def form_class_for(kind: str) -> type[RecordForm]:
     return FORMS[kind]
-
-
-# -- "My growth" filters ----------------------------------------------------------------------
-
-
-class GrowthFilterForm(Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    year = forms.TypedChoiceField(
-        label=_("School year"), required=False, coerce=int, empty_value=None
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    archived = forms.BooleanField(label=_("Show archived records"), required=False)
-
-    def __init__(self, *args, years: list[int], show_drafts: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]
-        self.fields["year"].choices = [
-            ("", _("All school years")),
-            *((y, school_year_label(y)) for y in years),
-        ]
-        statuses = [
-            (value, label)
-            for value, label in Status.choices
-            if show_drafts or value != Status.DRAFT
-        ]
-        self.fields["status"].choices = [("", _("All statuses")), *statuses]
-
-    @property
-    def filters(self) -> dict:
-        """The valid filters; an invalid value (a stale link) is ignored, not an error."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}

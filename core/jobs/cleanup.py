@@ -1,0 +1,35 @@
+"""Deleting what jobs leave behind: generated files past their retention, uploads never
+confirmed."""
+
+from django.utils import timezone
+
+from ..models import Job
+from ..uploads import pending_dir
+
+
+def files_cleanup(*, now=None) -> dict[str, int]:
+    """Delete generated files past their retention and import uploads nobody confirmed.
+
+    The job rows stay (with their status and error) so users still see what was asked."""
+    import datetime
+
+    from django.conf import settings as conf
+
+    now = now or timezone.now()
+    expired = Job.objects.filter(
+        finished_at__lt=now - datetime.timedelta(days=conf.JOB_FILE_RETENTION_DAYS)
+    ).exclude(file="")
+    removed_files = 0
+    for job in expired.iterator():
+        job.file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(file="")
+        removed_files += 1
+    uploads = pending_dir()
+    removed_uploads = 0
+    if uploads.is_dir():
+        cutoff = (now - datetime.timedelta(days=1)).timestamp()
+        for path in uploads.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed_uploads += 1
+    return {"job_files": removed_files, "uploads": removed_uploads}

@@ -46,7 +46,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from core.models import Holiday, Job, Role, school_year_start
+from core.models import Holiday, Job, Role, SchoolYear, school_year_start
 
 ROLES = ("principal", "office", "committee", "district", "teacher", "colleague", "mentor")
 OUTCOMES = {"A", "F", "N", "R"}
@@ -353,9 +353,9 @@ CRITERIA = [
 ]
 
 
-def build_side(tag: str, school_name: str) -> Side:
-    """A school of its own district. ``tag`` starts every name, so a page leaking this school
-    to the other one is easy to spot."""
+def build_side(tag: str, school_name: str, district=None) -> Side:
+    """A school of its own district (or of ``district``). ``tag`` starts every name, so a page
+    leaking this school to the other one is easy to spot."""
     from assessment.models import AssessmentRound, DutyTemplate
     from assessment.services import rounds as assessment_rounds
     from assessment.services.duties import duty_templates_ensure_defaults
@@ -376,7 +376,8 @@ def build_side(tag: str, school_name: str) -> Side:
         user_with_role,
     )
 
-    school = SchoolFactory(name=f"{tag}{school_name}")
+    extra = {"district": district} if district is not None else {}
+    school = SchoolFactory(name=f"{tag}{school_name}", **extra)
     district = school.district
     side = Side(school=school)
     u = side.users
@@ -398,7 +399,9 @@ def build_side(tag: str, school_name: str) -> Side:
     o["teacher"], o["colleague"], o["mentor"] = teacher, colleague, mentor
 
     # core
-    o["school_year"] = SchoolYearFactory(district=district, start_year=year)
+    o["school_year"] = SchoolYear.objects.filter(
+        district=district, start_year=year
+    ).first() or SchoolYearFactory(district=district, start_year=year)
     o["holiday"] = Holiday.objects.create(
         district=district,
         name=f"{tag}国庆节",

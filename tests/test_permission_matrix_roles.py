@@ -16,6 +16,7 @@ role, and no school's secrets (drafts, private guidance notes). Pages without id
 requested with ``?school=`` and ``?district=`` naming each school.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -23,10 +24,12 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from core.models import Role, RoleAssignment
+from core.models import Role, RoleAssignment, school_year_start
 from tests.test_permission_matrix import (
+    CRITERIA,
     PAGES,
     RULES,
+    TODAY,
     URLS,
     Rule,
     Side,
@@ -60,15 +63,48 @@ def roles_for(user: str, rule: Rule, code: str) -> list[str]:
     return [role for place in places for role in HOLDS[user].get(place, ())]
 
 
+# The weighted total of a selection round at B being scored (0.4 × 77 + 0.6 × 93): secret
+# from everyone but the member who submitted it and B's managers, so of the users here only the
+# training office of B reads it.
+SECRET_TOTAL = "86.6"
+SEE_SECRET_TOTAL = {"teacher_a_office_b"}
+
+
 @dataclass
 class World:
     sides: dict[str, Side]
     clients: dict[str, Client]
     secrets: list[str]  # texts no user here may read, whatever school they are of
+    secret_round: object
 
     def hidden_from(self, user: str) -> list[str]:
         foreign = [tag for code, tag in TAGS.items() if code not in HOLDS[user]]
-        return [*foreign, *self.secrets]
+        total = [] if user in SEE_SECRET_TOTAL else [SECRET_TOTAL]
+        return [*foreign, *self.secrets, *total]
+
+
+def build_secret_round(side: Side):
+    """A round of ``side`` being scored, its committee member's sheet submitted."""
+    from backbone.services import rounds as selection
+    from tests.factories import TeacherFactory
+
+    principal, member = side.users["principal"], side.users["committee"]
+    round = selection.round_open(
+        school=side.school, tier=side["tier"], year=school_year_start(TODAY),
+        title="评分中的骨干评选", quota=1, apply_from=TODAY,
+        apply_until=TODAY + datetime.timedelta(days=7), criteria=CRITERIA, committee=[member],
+        by=principal,
+    )  # fmt: skip
+    nominee = TeacherFactory(school=side.school, name=f"{TAGS['B']}候选人")
+    selection.candidate_nominate(round=round, teacher=nominee, by=principal)
+    selection.round_close_applications(round=round, by=principal)
+    marks = {"师德表现": 77, "教学实绩": 93}
+    values = {
+        (c.pk, k.pk): marks[k.name] for c in round.candidates.all() for k in round.criteria.all()
+    }
+    selection.score_sheet_save(round=round, member=member, values=values)
+    selection.score_sheet_submit(round=round, member=member)
+    return round
 
 
 def build_light_side(tag: str, district) -> Side:
@@ -124,7 +160,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 clients[name] = Client()
                 clients[name].force_login(user)
             secrets = [text for side in (a, b, c) for text in side.secrets]
-            yield World(sides, clients, secrets)
+            yield World(sides, clients, secrets, build_secret_round(b))
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -231,3 +267,16 @@ def test_a_training_office_at_b_manages_b_but_the_teacher_at_a_does_not_manage_a
     assert verify_a.status == 403 and not verify_a.writes
     verify_b = send(client, "POST", reverse("records:verify", kwargs={"pk": b["training"].pk}))
     assert verify_b.status == 302 and verify_b.writes
+
+
+@pytest.mark.django_db
+def test_the_secret_scores_of_b_show_only_to_bs_managers(world):
+    """Being principal of A and on B's committee (not this round's) is no seat on the round:
+    the round page shows no total while the scores are secret; the office of B manages B."""
+    url = reverse("backbone:round", kwargs={"pk": world.secret_round.pk})
+    seen = {}
+    for user in HOLDS:
+        result = send(world.clients[user], "GET", url)
+        assert result.status in (200, 404), (user, result.status)
+        seen[user] = result.status == 200 and SECRET_TOTAL.encode() in result.content
+    assert seen == {user: user in SEE_SECRET_TOTAL for user in HOLDS}

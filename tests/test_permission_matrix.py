@@ -32,6 +32,7 @@ kind, requested by users with one or several roles, read by everyone who may dow
 
 import datetime
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -610,27 +611,30 @@ class World:
         return [self.marker, *secrets]
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once, inside a transaction rolled back when the module is done."""
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"))
-    media.enable()
-    with django_db_blocker.unblock():
+@contextmanager
+def rolled_back(django_db_blocker, media_root):
+    """Around a module's world: built once, inside a transaction rolled back at the end."""
+    with override_settings(MEDIA_ROOT=media_root), django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            own = build_side("甲校", "城东实验小学")
-            other = build_side("乙校", "河西第二中学")
-            clients, other_clients = {}, {}
-            for role in ROLES:
-                clients[role], other_clients[role] = Client(), Client()
-                clients[role].force_login(own.users[role])
-                other_clients[role].force_login(other.users[role])
-            yield World(own, other, clients, other_clients, marker="乙校", own_marker="甲校")
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            media.disable()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("matrix-media")):
+        own = build_side("甲校", "城东实验小学")
+        other = build_side("乙校", "河西第二中学")
+        clients, other_clients = {}, {}
+        for role in ROLES:
+            clients[role], other_clients[role] = Client(), Client()
+            clients[role].force_login(own.users[role])
+            other_clients[role].force_login(other.users[role])
+        yield World(own, other, clients, other_clients, marker="乙校", own_marker="甲校")
 
 
 @pytest.fixture(autouse=True)
@@ -801,21 +805,27 @@ def test_who_may_reach_each_object(world, name, rule):
 PAGES = sorted(name for name, method in PLAIN.items() if method == "GET" and name != "login")
 
 
+def page_problems(client: Client, queries: list[str], hidden: list[str]) -> list[str]:
+    """Every page without ids, with each query string: errors, and ``hidden`` texts shown."""
+    problems = []
+    for name in PAGES:
+        for url in (reverse(name) + query for query in queries):
+            result = send(client, "GET", url)
+            if result.status >= 500 or is_login_redirect(result):
+                problems.append(f"{url}: {result.status} {result.location}")
+            elif problem := shows(result, hidden):
+                problems.append(f"{url}: {problem}")
+    return problems
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_without_ids_show_nothing_of_the_other_school(world, role):
     """Lists, dashboards, calendars and forms (their choices included) of every role, also
     when the query names the other school or district, as the pages' filters do."""
     other = world.other.school
-    query = f"?school={other.pk}&district={other.district_id}"
-    problems = []
-    for name in PAGES:
-        for url in (reverse(name), reverse(name) + query):
-            result = send(world.clients[role], "GET", url)
-            if result.status >= 500 or is_login_redirect(result):
-                problems.append(f"{url}: {result.status} {result.location}")
-            elif problem := shows(result, world.hidden_from(role)):
-                problems.append(f"{url}: {problem}")
+    queries = ["", f"?school={other.pk}&district={other.district_id}"]
+    problems = page_problems(world.clients[role], queries, world.hidden_from(role))
     assert not problems, "\n".join(problems)
 
 

@@ -20,14 +20,12 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from core.models import Role, RoleAssignment, school_year_start
 from tests.test_permission_matrix import (
     CRITERIA,
-    PAGES,
     RULES,
     TODAY,
     URLS,
@@ -36,7 +34,9 @@ from tests.test_permission_matrix import (
     build_side,
     contract_pdf_stub,  # noqa: F401 (the fixture, used by every test here)
     is_login_redirect,
+    page_problems,
     requests_for,
+    rolled_back,
     send,
     shows,
     url_for,
@@ -143,28 +143,18 @@ def build_users(sides: dict[str, Side]) -> dict:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once, inside a transaction rolled back when the module is done."""
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-roles-media"))
-    media.enable()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            a = build_side(TAGS["A"], "城东实验小学")
-            b = build_side(TAGS["B"], "城西第一小学", district=a.school.district)
-            c = build_side(TAGS["C"], "河西第二中学")
-            d = build_light_side(TAGS["D"], c.school.district)
-            sides = {"A": a, "B": b, "C": c, "D": d}
-            clients = {}
-            for name, user in build_users(sides).items():
-                clients[name] = Client()
-                clients[name].force_login(user)
-            secrets = [text for side in (a, b, c) for text in side.secrets]
-            yield World(sides, clients, secrets, build_secret_round(b))
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            media.disable()
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("matrix-roles-media")):
+        a = build_side(TAGS["A"], "城东实验小学")
+        b = build_side(TAGS["B"], "城西第一小学", district=a.school.district)
+        c = build_side(TAGS["C"], "河西第二中学")
+        d = build_light_side(TAGS["D"], c.school.district)
+        sides = {"A": a, "B": b, "C": c, "D": d}
+        clients = {}
+        for name, user in build_users(sides).items():
+            clients[name] = Client()
+            clients[name].force_login(user)
+        secrets = [text for side in (a, b, c) for text in side.secrets]
+        yield World(sides, clients, secrets, build_secret_round(b))
 
 
 def rule_cases():
@@ -225,15 +215,7 @@ def test_pages_without_ids_show_only_the_schools_of_the_users_roles(world, user)
     queries = [""] + [
         f"?school={s.school.pk}&district={s.school.district_id}" for s in world.sides.values()
     ]
-    problems = []
-    for name in PAGES:
-        for query in queries:
-            url = reverse(name) + query
-            result = send(world.clients[user], "GET", url)
-            if result.status >= 500 or is_login_redirect(result):
-                problems.append(f"{url}: {result.status} {result.location}")
-            elif problem := shows(result, world.hidden_from(user)):
-                problems.append(f"{url}: {problem}")
+    problems = page_problems(world.clients[user], queries, world.hidden_from(user))
     assert not problems, "\n".join(problems)
 
 

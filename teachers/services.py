@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.models import Role, RoleAssignment, User
+from scoring.models import PanelMember
+from scoring.services.panels import member_leave
 
 from .models import Teacher
 
@@ -36,7 +38,9 @@ def teacher_roles_end(*, teacher: Teacher) -> list[str]:
     """Leaving the school ends the person's roles there; their records stay.
 
     Every role the teacher's login holds at the teacher's school goes (teacher, committee
-    member, training office, principal); roles at other schools and at a district stay. A login
+    member, training office, principal), and they leave every scoring panel of the school (a
+    sheet they submitted still counts, a draft never does, and they score no more); roles and
+    panels at other schools and at a district stay. A login
     left with no role anywhere is switched off, so it can no longer sign in and a session
     already open ends on its next request (Django's ModelBackend drops inactive users).
     Returning to staff gives nothing back: the school grants the roles again.
@@ -55,6 +59,11 @@ def teacher_roles_end(*, teacher: Teacher) -> list[str]:
             "roles %s of user %s at school %s ended: teacher %s left on %s",
             ",".join(ended), user.pk, teacher.school_id, teacher.pk, teacher.left_on,
         )  # fmt: skip
+    panels_left = PanelMember.objects.filter(
+        user=user, panel__school_id=teacher.school_id, left_at__isnull=True
+    ).select_related("panel")
+    for membership in panels_left:
+        member_leave(panel=membership.panel, user=user)
     if user.is_active and not user.is_superuser and not user.role_assignments.exists():
         user.is_active = False
         user.save(update_fields=["is_active"])

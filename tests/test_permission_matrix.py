@@ -32,6 +32,7 @@ kind, requested by users with one or several roles, read by everyone who may dow
 
 import datetime
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -46,7 +47,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from core.models import Holiday, Job, Role, school_year_start
+from core.models import Holiday, Job, Role, SchoolYear, school_year_start
 
 ROLES = ("principal", "office", "committee", "district", "teacher", "colleague", "mentor")
 OUTCOMES = {"A", "F", "N", "R"}
@@ -353,9 +354,9 @@ CRITERIA = [
 ]
 
 
-def build_side(tag: str, school_name: str) -> Side:
-    """A school of its own district. ``tag`` starts every name, so a page leaking this school
-    to the other one is easy to spot."""
+def build_side(tag: str, school_name: str, district=None) -> Side:
+    """A school of its own district (or of ``district``). ``tag`` starts every name, so a page
+    leaking this school to the other one is easy to spot."""
     from assessment.models import AssessmentRound, DutyTemplate
     from assessment.services import rounds as assessment_rounds
     from assessment.services.duties import duty_templates_ensure_defaults
@@ -376,7 +377,8 @@ def build_side(tag: str, school_name: str) -> Side:
         user_with_role,
     )
 
-    school = SchoolFactory(name=f"{tag}{school_name}")
+    extra = {"district": district} if district is not None else {}
+    school = SchoolFactory(name=f"{tag}{school_name}", **extra)
     district = school.district
     side = Side(school=school)
     u = side.users
@@ -398,7 +400,9 @@ def build_side(tag: str, school_name: str) -> Side:
     o["teacher"], o["colleague"], o["mentor"] = teacher, colleague, mentor
 
     # core
-    o["school_year"] = SchoolYearFactory(district=district, start_year=year)
+    o["school_year"] = SchoolYear.objects.filter(
+        district=district, start_year=year
+    ).first() or SchoolYearFactory(district=district, start_year=year)
     o["holiday"] = Holiday.objects.create(
         district=district,
         name=f"{tag}国庆节",
@@ -607,27 +611,30 @@ class World:
         return [self.marker, *secrets]
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once, inside a transaction rolled back when the module is done."""
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"))
-    media.enable()
-    with django_db_blocker.unblock():
+@contextmanager
+def rolled_back(django_db_blocker, media_root):
+    """Around a module's world: built once, inside a transaction rolled back at the end."""
+    with override_settings(MEDIA_ROOT=media_root), django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            own = build_side("甲校", "城东实验小学")
-            other = build_side("乙校", "河西第二中学")
-            clients, other_clients = {}, {}
-            for role in ROLES:
-                clients[role], other_clients[role] = Client(), Client()
-                clients[role].force_login(own.users[role])
-                other_clients[role].force_login(other.users[role])
-            yield World(own, other, clients, other_clients, marker="乙校", own_marker="甲校")
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            media.disable()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("matrix-media")):
+        own = build_side("甲校", "城东实验小学")
+        other = build_side("乙校", "河西第二中学")
+        clients, other_clients = {}, {}
+        for role in ROLES:
+            clients[role], other_clients[role] = Client(), Client()
+            clients[role].force_login(own.users[role])
+            other_clients[role].force_login(other.users[role])
+        yield World(own, other, clients, other_clients, marker="乙校", own_marker="甲校")
 
 
 @pytest.fixture(autouse=True)
@@ -798,21 +805,27 @@ def test_who_may_reach_each_object(world, name, rule):
 PAGES = sorted(name for name, method in PLAIN.items() if method == "GET" and name != "login")
 
 
+def page_problems(client: Client, queries: list[str], hidden: list[str]) -> list[str]:
+    """Every page without ids, with each query string: errors, and ``hidden`` texts shown."""
+    problems = []
+    for name in PAGES:
+        for url in (reverse(name) + query for query in queries):
+            result = send(client, "GET", url)
+            if result.status >= 500 or is_login_redirect(result):
+                problems.append(f"{url}: {result.status} {result.location}")
+            elif problem := shows(result, hidden):
+                problems.append(f"{url}: {problem}")
+    return problems
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_without_ids_show_nothing_of_the_other_school(world, role):
     """Lists, dashboards, calendars and forms (their choices included) of every role, also
     when the query names the other school or district, as the pages' filters do."""
     other = world.other.school
-    query = f"?school={other.pk}&district={other.district_id}"
-    problems = []
-    for name in PAGES:
-        for url in (reverse(name), reverse(name) + query):
-            result = send(world.clients[role], "GET", url)
-            if result.status >= 500 or is_login_redirect(result):
-                problems.append(f"{url}: {result.status} {result.location}")
-            elif problem := shows(result, world.hidden_from(role)):
-                problems.append(f"{url}: {problem}")
+    queries = ["", f"?school={other.pk}&district={other.district_id}"]
+    problems = page_problems(world.clients[role], queries, world.hidden_from(role))
     assert not problems, "\n".join(problems)
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backbone.models import Tier
-from core.forms import ImportFileField, ModelIdField, ModelIdsField
+from core.forms import Form, ImportFileField, ModelForm, ModelIdField, ModelIdsField
 from core.forms import form_helper as _helper
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
@@ -16,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ModelForm):
     organiser = forms.ChoiceField(label=_("Organiser"))
     audience_tiers = ModelIdsField(label=_("Tiers"), queryset=Tier.objects.none(), required=False)
     audience_groups = ModelIdsField(
@@ -103,7 +103,7 @@ class ProgrammeForm(forms.ModelForm):
         return cleaned
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     speaker_teacher = ModelIdField(
         label=_("Speaker (a teacher in Gugan)"), queryset=Teacher.objects.none(), required=False
     )
@@ -155,7 +155,7 @@ class SessionForm(forms.ModelForm):
         return cleaned
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(Form):
     teachers = ModelIdsField(label=_("Teachers"), queryset=Teacher.objects.none())
 
     def __init__(self, *args, teachers, **kwargs):
@@ -164,7 +164,7 @@ class EnrolForm(forms.Form):
         self.helper = _helper("teachers")
 
 
-class AttendanceImportForm(forms.Form):
+class AttendanceImportForm(Form):
     file = ImportFileField(label=_("Sign-in sheet"))
     dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
 
@@ -173,7 +173,7 @@ class AttendanceImportForm(forms.Form):
         self.helper = _helper("file", "dry_run")
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(ModelForm):
     class Meta:
         model = Feedback
         fields = ["content", "speaker", "usefulness", "comment"]
@@ -191,3 +191,40 @@ class FeedbackForm(forms.ModelForm):
         self.helper = _helper(
             Row(Column("content"), Column("speaker"), Column("usefulness")), "comment"
         )
+
+
+class AssessmentForm(Form):
+    """The trainee assessment: a weight and a maximum per component, the panel, the pass
+    mark. Fields w_<key> and m_<key> per component (training.assessment.COMPONENTS)."""
+
+    pass_mark = forms.IntegerField(label=_("Pass mark (total out of 100)"), initial=60)
+    members = ModelIdsField(
+        label=_("Panel members"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, components, current, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.keys = list(components)
+        for key, label in components.items():
+            weight, top = current.get(key, (None, 100))
+            self.fields[f"w_{key}"] = forms.IntegerField(
+                label=_("%(component)s: weight (%%)") % {"component": label},
+                min_value=0, max_value=100, required=False, initial=weight,
+            )  # fmt: skip
+            self.fields[f"m_{key}"] = forms.IntegerField(
+                label=_("%(component)s: maximum score") % {"component": label},
+                min_value=1, max_value=999, initial=top,
+            )  # fmt: skip
+        self.helper = _helper(
+            *[Row(Column(f"w_{k}"), Column(f"m_{k}")) for k in self.keys], "pass_mark", "members"
+        )
+
+    @property
+    def components(self) -> dict[int, tuple[int, int]]:
+        data = self.cleaned_data
+        return {
+            k: (data.get(f"w_{k}") or 0, data.get(f"m_{k}") or 100)
+            for k in self.keys
+            if data.get(f"w_{k}")
+        }

@@ -9,10 +9,18 @@ from core.forms import Form
 
 
 class SheetForm(Form):
-    """Fields named s_<row>_<column>; ``name`` labels a row."""
+    """Fields named s_<row>_<column>; ``name`` labels a row, ``css_class`` styles a cell."""
 
     def __init__(
-        self, *args, entries, components, name: Callable, values=None, disabled=False, **kwargs
+        self,
+        *args,
+        entries,
+        components,
+        name: Callable,
+        values=None,
+        disabled=False,
+        css_class: str = "form-control form-control-sm",
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         values = values or {}
@@ -32,7 +40,7 @@ class SheetForm(Form):
                     disabled=disabled,
                     widget=forms.NumberInput(
                         attrs={
-                            "class": "form-control form-control-sm",
+                            "class": css_class,
                             "step": "0.1",
                             "min": 0,
                             "max": component.max_score,

@@ -179,3 +179,22 @@ def test_a_trainee_enrolled_later_is_scored_too(assessed, school, training_offic
     late = TeacherFactory(school=school, name="后来者")
     enrol_teachers(programme=assessed, teachers=[late], by=training_office)
     assert Enrolment.objects.get(teacher=late).entrant.panel_id == assessed.panel_id
+
+
+def _results_queries(programme, user, client, count_queries):
+    client.force_login(user)
+    return count_queries(client, reverse("training:assessment_results", args=[programme.pk]))
+
+
+def test_the_results_page_costs_the_same_for_more_trainees(
+    assessed, school, trainee, trainees, committee_member, training_office, client, count_queries
+):
+    _fill(assessed, committee_member, _everyone(trainee, trainees))
+    assessment.assessment_reveal(programme=assessed, by=training_office)
+    few = _results_queries(assessed, training_office, client, count_queries)
+    for i in range(6):
+        Enrolment.objects.create(
+            programme=assessed, teacher=TeacherFactory(school=school, name=f"新学员{i}"),
+            origin="named",
+        )  # fmt: skip
+    assert _results_queries(assessed, training_office, client, count_queries) == few

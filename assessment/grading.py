@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from records.hours import REQUIRED_SCHOOL_BASED, REQUIRED_TOTAL
+from records.hours import required_school_based, required_total
 from scoring.selectors import weighted_total
 
 from .models import Grade
@@ -96,8 +96,9 @@ def hours_rule(grade: Grade, facts: Facts) -> tuple[Grade, str | None]:
     """Under 72 hours, or under 24 school-based, cannot be excellent."""
     if facts.hours_total is None:
         return grade, None
-    short = facts.hours_total < REQUIRED_TOTAL or (
-        facts.hours_school_based is not None and facts.hours_school_based < REQUIRED_SCHOOL_BASED
+    total, school_based = required_total(), required_school_based()
+    short = facts.hours_total < total or (
+        facts.hours_school_based is not None and facts.hours_school_based < school_based
     )
     if not short or grade < Grade.EXCELLENT:
         return grade, None
@@ -108,8 +109,8 @@ def hours_rule(grade: Grade, facts: Facts) -> tuple[Grade, str | None]:
     ) % {
         "total": _num(facts.hours_total),
         "school_based": _num(facts.hours_school_based or 0),
-        "required": _num(REQUIRED_TOTAL),
-        "required_school_based": _num(REQUIRED_SCHOOL_BASED),
+        "required": _num(total),
+        "required_school_based": _num(school_based),
         "grade": Grade.GOOD.label,
     }
 

@@ -32,14 +32,15 @@ from backbone.selectors.planning import year_counted
 from core.models import District, School, school_year_label, school_year_start
 from mentoring.compliance import STARTED_STATUSES, Light, compliance_for
 from mentoring.models import Pairing
-from records.hours import REQUIRED_SCHOOL_BASED, REQUIRED_TOTAL, hours_for_teachers
+from records.hours import hours_for_teachers, required_school_based, required_total
 from teachers.models import Teacher
 
-# Training hours buckets against the 72 / 24 rule: (upper bound exclusive, label).
+# Training hours buckets against the 72 / 24 rule: (upper bound exclusive, label). The bounds
+# come from the settings at start-up; the labels are worded for the default 72 / 24.
 HOUR_BUCKETS = [
-    (REQUIRED_SCHOOL_BASED, _("under 24 h")),
-    (REQUIRED_SCHOOL_BASED * 2, _("24–47 h")),
-    (REQUIRED_TOTAL, _("48–71 h")),
+    (required_school_based(), _("under 24 h")),
+    (required_school_based() * 2, _("24–47 h")),
+    (required_total(), _("48–71 h")),
     (None, _("72 h or more")),
 ]
 LIGHTS = [Light.GREEN, Light.AMBER, Light.RED]

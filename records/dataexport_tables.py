@@ -141,7 +141,7 @@ def _audit(ctx: ExportContext) -> Table:
 def _training_hours(ctx: ExportContext) -> Table:
     """Per teacher and school year: verified hours (what counts), school-based among them,
     and hours still awaiting verification, against the 72 / 24 requirement."""
-    from records.hours import REQUIRED_SCHOOL_BASED, REQUIRED_TOTAL
+    from records.hours import required_school_based, required_total
 
     verified = Q(status=Status.VERIFIED)
     rows = (
@@ -155,9 +155,11 @@ def _training_hours(ctx: ExportContext) -> Table:
         .order_by("teacher__school__name", "teacher__staff_no", "year")
     )
 
+    needed, needed_school_based = required_total(), required_school_based()
+
     def met(row) -> str:
         total, school_based = row["verified"] or 0, row["school_based"] or 0
-        return yes_no(total >= REQUIRED_TOTAL and school_based >= REQUIRED_SCHOOL_BASED)
+        return yes_no(total >= needed and school_based >= needed_school_based)
 
     columns = [
         Column(_("School"), lambda r: r["teacher__school__name"]),

@@ -3,9 +3,10 @@
 apart as "pending" so a teacher sees what verification would bring."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -13,9 +14,17 @@ from teachers.models import Teacher
 
 from .models import Kind, Status, Training
 
-REQUIRED_TOTAL = Decimal(72)
-REQUIRED_SCHOOL_BASED = Decimal(24)
 ZERO = Decimal(0)
+
+
+def required_total() -> Decimal:
+    """Hours a teacher needs a school year: the TRAINING_HOURS_PER_YEAR setting."""
+    return Decimal(settings.TRAINING_HOURS_PER_YEAR)
+
+
+def required_school_based() -> Decimal:
+    """Of them, school-based at least: the TRAINING_SCHOOL_BASED_HOURS setting."""
+    return Decimal(settings.TRAINING_SCHOOL_BASED_HOURS)
 
 
 def _percent(part: Decimal, whole: Decimal) -> int:
@@ -41,8 +50,8 @@ class Hours:
     # Of the verified total: hours Gugan credited by itself (attendance at organised
     # sessions); the rest the teacher logged and the training office verified.
     credited: Decimal = ZERO
-    required_total: Decimal = REQUIRED_TOTAL
-    required_school_based: Decimal = REQUIRED_SCHOOL_BASED
+    required_total: Decimal = field(default_factory=required_total)
+    required_school_based: Decimal = field(default_factory=required_school_based)
 
     @property
     def percent(self) -> int:

@@ -254,6 +254,12 @@ RULES: dict[str, Rule | list[Rule]] = {
         "programme", "POST", "AAFF|NNN", data=lambda: {"teachers": []}
     ),
     "training:certificates_print": Rule("programme", "POST", "AAFF|NNN"),
+    # the trainee assessment: the organiser sets it up and reveals; only panel members score
+    # (the matrix's programme has no panel member); its viewers read the results page
+    "training:assessment_results": Rule("programme", "GET", "AAAA|NNN"),
+    "training:assessment_setup": Rule("programme", "FORM", "AAFF|NNN"),
+    "training:assessment_sheet": Rule("programme", "FORM", "FFFF|NNN"),
+    "training:assessment_reveal": Rule("programme", "POST", "AAFF|NNN"),
 }
 # fmt: on
 

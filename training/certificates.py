@@ -1,7 +1,8 @@
-"""合格证书: the organiser issues certificates to trainees who passed (the trainee assessment
-through the scoring engine comes later; until then the organiser decides), each with a serial
-number; the PDFs of a programme print as one background job; a public page reached by the
-serial says whether a certificate is valid or revoked, and nothing else."""
+"""合格证书: the organiser issues certificates to trainees who passed (in a programme with an
+assessment, those whose revealed total reaches the pass mark; otherwise the organiser
+decides), each with a serial number; the PDFs of a programme print as one background job;
+a public page reached by the serial says whether a certificate is valid or revoked, and
+nothing else."""
 
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.jobs import JobContext, JobError, job_handler
 from core.pdf import html_to_pdf, render_html, require_cjk_font
 
+from . import assessment
 from .models import Attendance, Certificate, Enrolment, Programme, new_session_code
 
 JOB_KIND = "training_certificates"
@@ -38,12 +40,22 @@ def certificates_issue(*, programme: Programme, teachers, by) -> int:
     if not Programme.objects.editable_by(by).filter(pk=programme.pk).exists():
         raise PermissionDenied
     enrolments = programme.enrolments.filter(teacher__in=teachers).select_related("teacher")
+    passed = None
+    programme = Programme.objects.select_related("panel").get(pk=programme.pk)
+    if assessment.is_assessed(programme):
+        if programme.panel.is_secret:
+            raise ValidationError(_("Reveal the assessment results before issuing certificates."))
+        passed = assessment.passed_teacher_ids(programme=programme)
     issued = 0
     for enrolment in enrolments:
         if enrolment.status != Enrolment.Status.ENROLLED:
             raise ValidationError(
                 _("%(name)s has no place in the programme any more.")
                 % {"name": enrolment.teacher.name}
+            )
+        if passed is not None and enrolment.teacher_id not in passed:
+            raise ValidationError(
+                _("%(name)s did not pass the assessment.") % {"name": enrolment.teacher.name}
             )
         if Certificate.objects.filter(enrolment=enrolment).exists():
             continue

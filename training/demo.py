@@ -19,8 +19,9 @@ from core.demo import Demo, demo_step
 from core.models import School, User
 from records.models import Training
 
+from .enrolling import enrolments_create
 from .ledger import attendance_record
-from .models import Attendance, Enrolment, Programme, Session
+from .models import Attendance, Programme, Session
 
 SCHOOL_BASED_SESSIONS = [
     # (month, day, theme, speaker, content)
@@ -116,8 +117,8 @@ def seed_training(demo: Demo) -> None:
             pass_rule="出勤不少于三分之二；每次培训后提交学习心得；学期末提交一份单元教学设计。",
         )  # fmt: skip
         teachers = school.teachers.filter(is_active=True).exclude(pk__in=typed_in)
-        Enrolment.objects.bulk_create(
-            [Enrolment(programme=programme, teacher=t, origin="audience") for t in teachers]
+        enrolments_create(
+            programme=programme, teacher_ids=[t.pk for t in teachers], origin="audience"
         )
         _sessions(programme, SCHOOL_BASED_SESSIONS, demo.today, with_today=True)
         lines = _registers(programme, demo.today, office, login_teacher, rng)
@@ -140,9 +141,7 @@ def seed_training(demo: Demo) -> None:
             )
             - typed_in
         )
-        Enrolment.objects.bulk_create(
-            [Enrolment(programme=programme, teacher_id=pk, origin="named") for pk in backbone[:40]]
-        )
+        enrolments_create(programme=programme, teacher_ids=backbone[:40], origin="named")
         _sessions(programme, DISTRICT_SESSIONS, demo.today, with_today=False)
         lines = _registers(programme, demo.today, district_user, login_teacher, rng)
         demo.log(f"{demo.district.name}: district backbone training class, {lines} register lines")

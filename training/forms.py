@@ -191,3 +191,40 @@ class FeedbackForm(ModelForm):
         self.helper = _helper(
             Row(Column("content"), Column("speaker"), Column("usefulness")), "comment"
         )
+
+
+class AssessmentForm(Form):
+    """The trainee assessment: a weight and a maximum per component, the panel, the pass
+    mark. Fields w_<key> and m_<key> per component (training.assessment.COMPONENTS)."""
+
+    pass_mark = forms.IntegerField(label=_("Pass mark (total out of 100)"), initial=60)
+    members = ModelIdsField(
+        label=_("Panel members"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, components, current, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.keys = list(components)
+        for key, label in components.items():
+            weight, top = current.get(key, (None, 100))
+            self.fields[f"w_{key}"] = forms.IntegerField(
+                label=_("%(component)s: weight (%%)") % {"component": label},
+                min_value=0, max_value=100, required=False, initial=weight,
+            )  # fmt: skip
+            self.fields[f"m_{key}"] = forms.IntegerField(
+                label=_("%(component)s: maximum score") % {"component": label},
+                min_value=1, max_value=999, initial=top,
+            )  # fmt: skip
+        self.helper = _helper(
+            *[Row(Column(f"w_{k}"), Column(f"m_{k}")) for k in self.keys], "pass_mark", "members"
+        )
+
+    @property
+    def components(self) -> dict[int, tuple[int, int]]:
+        data = self.cleaned_data
+        return {
+            k: (data.get(f"w_{k}") or 0, data.get(f"m_{k}") or 100)
+            for k in self.keys
+            if data.get(f"w_{k}")
+        }

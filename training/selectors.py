@@ -120,3 +120,8 @@ def places_lost(*, teacher: Teacher) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(
         teacher=teacher, status=Enrolment.Status.PLACE_LOST
     ).select_related("programme")
+
+
+def can_edit(user, programme: Programme) -> bool:
+    """The programme's organiser (the school's managers, or the district office)."""
+    return Programme.objects.editable_by(user).filter(pk=programme.pk).exists()

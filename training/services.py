@@ -10,6 +10,7 @@ from backbone.models import Designation
 from core.models import SchoolYear
 from teachers.models import Teacher
 
+from .enrolling import enrolments_create
 from .models import Enrolment, Programme, Session
 
 
@@ -162,10 +163,7 @@ def _enrol(programme: Programme, teachers, origin: str) -> int:
                 _("The programme has room for %(room)d more trainees; %(count)d were given.")
                 % {"room": max(room, 0), "count": len(new)}
             )
-    Enrolment.objects.bulk_create(
-        [Enrolment(programme=programme, teacher=t, origin=origin) for t in new],
-        ignore_conflicts=True,  # a second click, or two tabs at once
-    )
+    enrolments_create(programme=programme, teacher_ids=[t.pk for t in new], origin=origin)
     return len(new)
 
 

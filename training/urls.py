@@ -1,4 +1,9 @@
-from . import views, views_mine, views_signin
+from . import views, views_assessment, views_mine, views_signin
 
 app_name = "training"
-urlpatterns = [*views.urlpatterns, *views_signin.urlpatterns, *views_mine.urlpatterns]
+urlpatterns = [
+    *views.urlpatterns,
+    *views_signin.urlpatterns,
+    *views_mine.urlpatterns,
+    *views_assessment.urlpatterns,
+]

@@ -23,8 +23,7 @@ def _error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
-def _can_edit(user, programme: Programme) -> bool:
-    return Programme.objects.editable_by(user).filter(pk=programme.pk).exists()
+_can_edit = selectors.can_edit
 
 
 # -- programmes ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from core.dates import form_check_days, form_check_order
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label, school_year_start
+from scoring.forms import SheetForm
 
 from .. import selectors
 from ..models import AssessmentTemplate, Grade
@@ -79,46 +80,11 @@ class RoundForm(Form):
         self.helper.add_input(Submit("submit", _("Open the round")))
 
 
-class ScoreSheetForm(Form):
+class ScoreSheetForm(SheetForm):
     """One number per entry and component; fields named s_<entry>_<component>."""
 
-    def __init__(self, *args, entries, components, values=None, disabled=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        values = values or {}
-        self.grid = []
-        for entry in entries:
-            cells = []
-            for component in components:
-                name = f"s_{entry.pk}_{component.pk}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{entry.teacher.name} · {component.name}",
-                    min_value=0,
-                    max_value=component.max_score,
-                    max_digits=5,
-                    decimal_places=1,
-                    required=False,
-                    initial=values.get((entry.pk, component.pk)),
-                    disabled=disabled,
-                    widget=forms.NumberInput(
-                        attrs={
-                            "class": "form-control form-control-sm",
-                            "step": "0.1",
-                            "min": 0,
-                            "max": component.max_score,
-                            "inputmode": "decimal",
-                        }
-                    ),
-                )
-                cells.append((component, self[name]))
-            self.grid.append((entry, cells))
-
-    @property
-    def values(self) -> dict[tuple[int, int], object]:
-        result = {}
-        for name, value in self.cleaned_data.items():
-            _prefix, entry_id, component_id = name.split("_")
-            result[(int(entry_id), int(component_id))] = value
-        return result
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, name=lambda entry: entry.teacher.name, **kwargs)
 
 
 class PostForm(Form):

@@ -59,7 +59,14 @@ def default_duties(level: int) -> list[tuple]:
         if district_up
         else (DutyKind.MENTORING, 1, YEAR, None, None, False),
         (DutyKind.OBSERVATIONS, 10, SEMESTER, None, None, False),
-        (DutyKind.TRAINING_HOURS, 72, YEAR, None, 24, True),
+        (
+            DutyKind.TRAINING_HOURS,
+            settings.TRAINING_HOURS_PER_YEAR,
+            YEAR,
+            None,
+            settings.TRAINING_SCHOOL_BASED_HOURS,
+            True,
+        ),
         (DutyKind.READING, 1, MONTH, None, None, False),
         (DutyKind.COURSEWARE, 1, SEMESTER, None, None, False),
         (DutyKind.DUTY_REPORT, 1, YEAR, None, None, True),

@@ -13,6 +13,7 @@ from core.dates import check_in_school_year, form_check_days, form_check_order, 
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label
+from scoring.forms import SheetForm
 
 from ..models import Candidate, Objection, school_year_start
 from ..selectors import rounds as selectors
@@ -226,46 +227,18 @@ class NominationForm(Form):
         self.helper.add_input(Submit("submit", _("Nominate")))
 
 
-class ScoreSheetForm(Form):
+class ScoreSheetForm(SheetForm):
     """One number per candidate and criterion; fields named s_<candidate>_<criterion>."""
 
-    def __init__(self, *args, candidates, criteria, values=None, disabled=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        values = values or {}
-        self.grid = []
-        for candidate in candidates:
-            cells = []
-            for criterion in criteria:
-                name = f"s_{candidate.pk}_{criterion.pk}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{candidate.teacher.name} · {criterion.name}",
-                    min_value=0,
-                    max_value=criterion.max_score,
-                    max_digits=5,
-                    decimal_places=1,
-                    required=False,
-                    initial=values.get((candidate.pk, criterion.pk)),
-                    disabled=disabled,
-                    widget=forms.NumberInput(
-                        attrs={
-                            "class": "form-control form-control-sm score-input",
-                            "step": "0.1",
-                            "min": 0,
-                            "max": criterion.max_score,
-                            "inputmode": "decimal",
-                        }
-                    ),
-                )
-                cells.append((criterion, self[name]))
-            self.grid.append((candidate, cells))
-
-    @property
-    def values(self) -> dict[tuple[int, int], object]:
-        result = {}
-        for name, value in self.cleaned_data.items():
-            _prefix, candidate_id, criterion_id = name.split("_")
-            result[(int(candidate_id), int(criterion_id))] = value
-        return result
+    def __init__(self, *args, candidates, criteria, **kwargs):
+        super().__init__(
+            *args,
+            entries=candidates,
+            components=criteria,
+            name=lambda candidate: candidate.teacher.name,
+            css_class="form-control form-control-sm score-input",
+            **kwargs,
+        )
 
 
 class ProposalForm(Form):

@@ -246,6 +246,11 @@ MENTOR_MAX_APPRENTICES = env.int("MENTOR_MAX_APPRENTICES", default=3)
 # the QR sign-in code changes every TRAINING_QR_STEP_SECONDS (the previous code still works).
 TRAINING_ABSENCE_SHARE = env.str("TRAINING_ABSENCE_SHARE", default="0.33")
 TRAINING_QR_STEP_SECONDS = env.int("TRAINING_QR_STEP_SECONDS", default=25)
+# The one source of the training-hours thresholds (继续教育学时): every teacher's 72/24 meter,
+# the assessment's hours rule, the data export, and the default backbone duty of a new
+# district (a district may then change its own duty template).
+TRAINING_HOURS_PER_YEAR = env.int("TRAINING_HOURS_PER_YEAR", default=72)
+TRAINING_SCHOOL_BASED_HOURS = env.int("TRAINING_SCHOOL_BASED_HOURS", default=24)
 JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
 
 LOGGING = {

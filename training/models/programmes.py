@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from backbone.models import Tier
 from core.models import District, School, TeachingGroup, school_year_label, school_year_start
 from core.scoping import ScopedQuerySet
+from scoring.models import PanelOwner, Scored
 from teachers.models import Teacher
 
 # Session codes: no 0/O, 1/I/L, so they read aloud and type without mistakes.
@@ -57,7 +58,7 @@ class ProgrammeQuerySet(ScopedQuerySet):
         )
 
 
-class Programme(models.Model):
+class Programme(PanelOwner):
     class Kind(models.TextChoices):
         SCHOOL_BASED = "school_based", _("School-based training (校本培训)")
         BACKBONE_CLASS = "backbone_class", _("Backbone training class (骨干教师培训班)")
@@ -113,6 +114,11 @@ class Programme(models.Model):
     hours_per_session = models.DecimalField(_("hours per session"), max_digits=4, decimal_places=1)
     school_based = models.BooleanField(_("hours count as school-based (校本培训)"), default=True)
     pass_rule = models.TextField(_("what a trainee needs to pass"), blank=True)
+    # The trainee assessment (training.assessment): a weighted total of 0..100 from the
+    # panel's items; a trainee passes at this mark or above who still holds a place.
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (total out of 100)"), null=True, blank=True
+    )
     absence_share = models.DecimalField(
         _("share of sessions missed that ends a place"),
         max_digits=3,
@@ -146,6 +152,12 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+    def new_panel(self) -> dict:
+        # Secret from everyone, the organiser too, until the organiser reveals the results:
+        # the organiser often sits on the panel, and trainees are colleagues.
+        scope = {"school": self.school} if self.school_id else {"district": self.district}
+        return {"items": [], "members": [], "managers_see_while_secret": False, **scope}
 
     def save(self, *args, **kwargs):
         self.year = school_year_start(self.start_date)
@@ -244,7 +256,7 @@ class EnrolmentQuerySet(ScopedQuerySet):
         return self.filter(status=Enrolment.Status.ENROLLED)
 
 
-class Enrolment(models.Model):
+class Enrolment(Scored):
     class Status(models.TextChoices):
         ENROLLED = "enrolled", _("Enrolled")
         PLACE_LOST = "place_lost", _("Place lost (优存劣汰)")
@@ -279,6 +291,15 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.teacher} → {self.programme}"
+
+    @property
+    def round(self) -> Programme:
+        """The owner of the panel this trainee is scored on (``scoring.models.Scored``)."""
+        return self.programme
+
+    def entrant_user_id(self) -> int | None:
+        # 回避: a trainee who sits on the panel never scores themselves.
+        return self.teacher.user_id
 
 
 class AttendanceQuerySet(ScopedQuerySet):

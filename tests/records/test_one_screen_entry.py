@@ -229,6 +229,6 @@ def test_a_verified_record_cannot_be_withdrawn(author, teacher_user, submitted, 
     page = author.get(reverse("records:detail", args=[submitted.pk])).content.decode()
     assert reverse("records:withdraw", args=[submitted.pk]) not in page
     response = author.post(reverse("records:withdraw", args=[submitted.pk]), follow=True)
-    assert "只有待审核的记录可以撤回" in response.content.decode()
+    assert "only records awaiting verification can be withdrawn" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Status.VERIFIED

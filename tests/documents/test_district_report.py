@@ -1,6 +1,5 @@
 """The district yearly report's per-school table: every school's numbers per tier, filled."""
 
-import shutil
 import subprocess
 
 import pytest
@@ -12,6 +11,7 @@ from documents.yearly import yearly_report
 from tests.documents.test_yearly import TODAY, YEAR
 from tests.factories import DesignationFactory, SchoolFactory, TeacherFactory, tier
 from tests.html import visible_text
+from tests.markers import needs_pdf_tools
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_the_district_reports_school_table_counts_every_school_and_tier(district
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+@needs_pdf_tools
 def test_the_printed_district_report_shows_the_schools_numbers(district_schools, tmp_path):
     first, second = district_schools
     report = yearly_report(year=YEAR, district=first.district, today=TODAY)

@@ -9,10 +9,15 @@ PORT ?= 8000
 
 install: $(VENV)/.installed node_modules/.installed
 
+# LDAP sign-in (the `ldap` extra) compiles python-ldap, so it comes along only where OpenLDAP's
+# headers are installed (Debian: libldap2-dev libsasl2-dev; CI installs them).
+comma := ,
+EXTRAS := test$(if $(wildcard /usr/include/ldap.h),$(comma)ldap)
+
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -5,18 +5,20 @@ from django.urls import include, path
 
 from core import converters  # noqa: F401  (registers <id:...>, used by every app's URLs)
 from core.forms import LoginForm
+from sso import views as sso_views
 
 urlpatterns = [
     path(
         "login/",
         login_not_required(
-            auth_views.LoginView.as_view(
+            sso_views.LoginView.as_view(
                 template_name="registration/login.html", authentication_form=LoginForm
             )
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
+    path("sso/", include("sso.urls")),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),

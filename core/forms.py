@@ -143,6 +143,10 @@ class LoginForm(TextGuardMixin, AuthenticationForm):
             "after leaving the school). If you are back on staff, ask your school's principal "
             "or training office to give your login back."
         ),
+        "password_login_off": _(
+            "Password login is switched off for teachers and school staff: sign in with your "
+            "district account instead. Administrators: check your username and password."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -156,7 +160,18 @@ class LoginForm(TextGuardMixin, AuthenticationForm):
         except ValidationError as exc:
             if exc.code == "invalid_login" and self._is_switched_off():
                 raise ValidationError(self.error_messages["inactive"], code="inactive") from exc
+            if exc.code == "invalid_login" and self._only_administrators():
+                raise ValidationError(
+                    self.error_messages["password_login_off"], code="password_login_off"
+                ) from exc
             raise
+
+    @staticmethod
+    def _only_administrators() -> bool:
+        """PASSWORD_LOGIN off (README "Single sign-on"): a refusal says so, whatever the
+        password, so it reveals nothing about the password.
+        With LDAP on this form takes the directory password, so the usual message stands."""
+        return not settings.PASSWORD_LOGIN and not settings.LDAP_ENABLED
 
     def _is_switched_off(self) -> bool:
         """The right password of a login that was switched off: say why it cannot sign in,

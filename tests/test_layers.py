@@ -23,6 +23,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("mentoring",),
     ("assessment",),
     ("documents", "home", "dataexport"),  # documents over several apps; home; the data export
+    ("sso",),  # single sign-on: matches identities to logins (core) and roster rows (teachers)
     ("bench",),  # the benchmark dataset and timings, over every page and document
 )
 FLOOR = {app: level for level, floor in enumerate(FLOORS) for app in floor}

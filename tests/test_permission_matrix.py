@@ -329,6 +329,10 @@ PLAIN: dict[str, str] = {
     "training:signin": "GET",
     "training:mine": "GET",
     "training:certificate_check": "GET",
+    "sso_refused": "GET",
+    "sso_cas_login": "GET",
+    "oidc_authentication_init": "GET",
+    "oidc_authentication_callback": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -336,6 +340,11 @@ PUBLIC: dict[str, dict[str, int]] = {
     "health": {"GET": 200},
     "language": {"GET": 405, "POST": 302},  # POST only; the switch sends the visitor back
     "training:certificate_check": {"GET": 200},
+    # single sign-on: the refusal page says whom to ask; the protocols are off by default
+    "sso_refused": {"GET": 403},
+    "sso_cas_login": {"GET": 404},
+    "oidc_authentication_init": {"GET": 404},
+    "oidc_authentication_callback": {"GET": 404},
 }
 
 

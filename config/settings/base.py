@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    "django_cas_ng",
     "core",
     "scoring",
     "teachers",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "assessment",
     "documents",
     "home",
+    "sso",
     "dataexport",
     "bench",
 ]
@@ -285,7 +287,12 @@ if BEHIND_PROXY:
 # one address, that pair is refused, even with the right password, for the cool-off time.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses before a password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    # The Gugan password; only superusers' when PASSWORD_LOGIN is off.
+    "sso.backends.PasswordBackend",
+    # Single sign-on: each answers only when its protocol is switched on (sso/, README).
+    "sso.backends.LDAPBackend",
+    "sso.backends.CASBackend",
+    "sso.backends.OIDCBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
@@ -314,3 +321,63 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# -- Single sign-on (README "Single sign-on"; sso/) ----------------------------------------------
+# Off: only superusers sign in with a Gugan password; everyone else through CAS, OIDC or LDAP.
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+# Which Gugan field identifies a person signing in (staff_no, email or phone), and the attribute
+# (claim) of the identity service that carries it; each protocol may name its own.
+SSO_MATCH_FIELD = env.str("SSO_MATCH_FIELD", default="staff_no")
+SSO_MATCH_CLAIM = env.str("SSO_MATCH_CLAIM", default="employeeNumber")
+# Optional: an attribute holding the school code, for staff numbers that repeat across schools.
+SSO_SCHOOL_CLAIM = env.str("SSO_SCHOOL_CLAIM", default="")
+SSO_NAME_CLAIM = env.str("SSO_NAME_CLAIM", default="displayName")
+SSO_EMAIL_CLAIM = env.str("SSO_EMAIL_CLAIM", default="mail")
+# Unknown people get a page saying whom to ask, unless their attributes map to a school and a
+# role: SSO_ROLE_CLAIM names the attribute, SSO_ROLE_MAP maps its values, e.g.
+# "teacher-gl01=GL01:teacher,head-gl01=GL01:principal" (value=school code:role).
+SSO_ROLE_CLAIM = env.str("SSO_ROLE_CLAIM", default="")
+SSO_ROLE_MAP = env.dict("SSO_ROLE_MAP", default={})
+SSO_HELP_CONTACT = env.str("SSO_HELP_CONTACT", default="")
+
+CAS_ENABLED = env.bool("CAS_ENABLED", default=False)
+CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="")
+CAS_VERSION = env.str("CAS_VERSION", default="3")
+CAS_MATCH_CLAIM = env.str("CAS_MATCH_CLAIM", default="")  # empty: SSO_MATCH_CLAIM
+CAS_BUTTON_LABEL = env.str("CAS_BUTTON_LABEL", default="")
+# Logging out of Gugan also ends the CAS session (single logout at the CAS server).
+CAS_LOGOUT_COMPLETELY = env.bool("CAS_LOGOUT_COMPLETELY", default=True)
+CAS_CREATE_USER = False  # people are matched by sso.services, never created by the client
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="") or None
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="")
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
+OIDC_STORE_ID_TOKEN = True  # the hint for logging out at the provider
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "sso_refused"
+
+LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
+AUTH_LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+# Either a DN template ("uid=%(user)s,ou=people,dc=example,dc=cn") or a search base and filter.
+AUTH_LDAP_USER_DN_TEMPLATE = env.str("LDAP_USER_DN_TEMPLATE", default="") or None
+LDAP_USER_SEARCH_BASE = env.str("LDAP_USER_SEARCH_BASE", default="")
+LDAP_USER_FILTER = env.str("LDAP_USER_FILTER", default="(uid=%(user)s)")
+AUTH_LDAP_BIND_AS_AUTHENTICATING_USER = True
+AUTH_LDAP_ALWAYS_UPDATE_USER = False  # Gugan's own fields stay Gugan's
+LDAP_MATCH_CLAIM = env.str("LDAP_MATCH_ATTRIBUTE", default="")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from .backends import REFUSAL_KEY
 from .protocols import BACKENDS, CAS, OIDC, enabled
@@ -61,6 +62,7 @@ def _cas_view():
     return View.as_view()
 
 
+@csrf_exempt  # the CAS server posts its single-logout requests here
 @login_not_required
 def cas_login(request):
     _needs(CAS)

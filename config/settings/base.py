@@ -3,6 +3,7 @@ no DATABASE_URL means a SQLite file under var/, no REDIS_URL means jobs run in-p
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -349,6 +350,7 @@ CAS_BUTTON_LABEL = env.str("CAS_BUTTON_LABEL", default="")
 CAS_LOGOUT_COMPLETELY = env.bool("CAS_LOGOUT_COMPLETELY", default=True)
 CAS_CREATE_USER = False  # people are matched by sso.services, never created by the client
 CAS_REDIRECT_URL = "/"
+CAS_IGNORE_REFERER = True  # without ?next=, the home page (not the login page it came from)
 CAS_LOGIN_MSG = None
 CAS_LOGGED_MSG = None
 
@@ -381,3 +383,21 @@ LDAP_USER_FILTER = env.str("LDAP_USER_FILTER", default="(uid=%(user)s)")
 AUTH_LDAP_BIND_AS_AUTHENTICATING_USER = True
 AUTH_LDAP_ALWAYS_UPDATE_USER = False  # Gugan's own fields stay Gugan's
 LDAP_MATCH_CLAIM = env.str("LDAP_MATCH_ATTRIBUTE", default="")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Logging out posts a form whose answer redirects to the identity service (CAS logout, the
+# provider's end-session page); form-action must allow that origin or the browser blocks it.
+SSO_LOGOUT_ORIGINS = [
+    origin
+    for origin in (
+        _origin(CAS_SERVER_URL) if CAS_ENABLED and CAS_LOGOUT_COMPLETELY else "",
+        _origin(OIDC_OP_LOGOUT_ENDPOINT) if OIDC_ENABLED else "",
+    )
+    if origin
+]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += SSO_LOGOUT_ORIGINS

@@ -4,6 +4,9 @@ Each protocol's backend answers only when the protocol is switched on, and impor
 library only then (python-ldap is an optional extra). All of them find the person the same
 way (services.sso_user_for); a refusal is kept in the session for the page that explains it."""
 
+import logging
+
+import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
@@ -11,6 +14,7 @@ from .protocols import CAS, LDAP, OIDC, enabled
 from .services import SSORefused, sso_user_for
 
 REFUSAL_KEY = "sso_refused"
+logger = logging.getLogger(__name__)
 
 
 class PasswordBackend(ModelBackend):
@@ -23,17 +27,23 @@ class PasswordBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
 
+def refuse(request, protocol: str, reason: str, value: str = "") -> None:
+    if request is not None:
+        request.session[REFUSAL_KEY] = {"protocol": protocol, "reason": reason, "value": value}
+
+
+def unavailable(request, protocol: str, error: Exception) -> None:
+    """The identity service did not answer (or answered nonsense): say so, never a 500."""
+    logger.warning("%s identity service unavailable: %s", protocol, error)
+    refuse(request, protocol, "unavailable")
+
+
 def matched_user(request, protocol: str, claims):
     """The Gugan login of these claims, or None with the reason kept for the refusal page."""
     try:
         return sso_user_for(protocol=protocol, claims=claims)
     except SSORefused as refusal:
-        if request is not None:
-            request.session[REFUSAL_KEY] = {
-                "protocol": protocol,
-                "reason": refusal.reason,
-                "value": refusal.value,
-            }
+        refuse(request, protocol, refusal.reason, refusal.value)
         return None
 
 
@@ -44,7 +54,11 @@ class CASBackend(ModelBackend):
         from django_cas_ng.utils import get_cas_client
 
         client = get_cas_client(service_url=service, request=request)
-        username, attributes, _pgtiou = client.verify_ticket(ticket)
+        try:
+            username, attributes, _pgtiou = client.verify_ticket(ticket)
+        except requests.RequestException as error:
+            unavailable(request, CAS, error)
+            return None
         if not username:
             return None
         claims = dict(attributes or {})

@@ -2,7 +2,7 @@
 
 import ldap
 from django.conf import settings
-from django_auth_ldap.backend import LDAPBackend
+from django_auth_ldap.backend import LDAPBackend, ldap_error
 from django_auth_ldap.config import LDAPSearch
 
 from . import backends
@@ -38,3 +38,12 @@ class MatchingLDAPBackend(LDAPBackend):
         if user is None:
             raise ldap_user.AuthenticationFailed("no Gugan login matches")
         return user, False
+
+
+def _directory_down(sender, context, user, request, exception, **kwargs):
+    """The library logs a directory that does not answer as a failed login; say what it is."""
+    if isinstance(exception, ldap.SERVER_DOWN | ldap.TIMEOUT | ldap.TIMELIMIT_EXCEEDED):
+        backends.unavailable(request, LDAP, exception)
+
+
+ldap_error.connect(_directory_down, sender=MatchingLDAPBackend, dispatch_uid="sso-ldap-down")

@@ -39,6 +39,13 @@ TEXTS = {
             "tell which one is yours. Ask your school's training office to correct the roster."
         ),
     ),
+    "unavailable": (
+        _("The district's identity service did not answer"),
+        _(
+            "Gugan could not reach the identity service to confirm who you are. Try again in "
+            "a few minutes; if it keeps failing, ask your school's training office."
+        ),
+    ),
     "failed": (
         _("Signing in through the district account did not work"),
         _(

@@ -6,7 +6,7 @@ from django.test import Client
 
 from core.models import Role
 from tests.factories import TeacherFactory, UserFactory, user_with_role
-from tests.sso.servers import PASSWORD, SUFFIX, needs_slapd
+from tests.sso.servers import PASSWORD, SUFFIX, free_port, needs_slapd
 
 pytestmark = [needs_slapd, pytest.mark.django_db]
 
@@ -82,3 +82,13 @@ def test_wrong_directory_passwords_lock_the_login_like_any_other(settings, clien
 
     assert log_in(client, "li", PASSWORD).status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_a_directory_that_does_not_answer_is_named_as_the_trouble(settings, client, ldap_on, li):
+    settings.AUTH_LDAP_SERVER_URI = f"ldap://127.0.0.1:{free_port()}"  # nobody listens
+
+    response = log_in(client, "li", PASSWORD)
+
+    assert response.status_code == 302 and response.url == "/sso/refused/"
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The district&#x27;s identity service did not answer" in page

@@ -1,6 +1,8 @@
 """The login page with single sign-on: the buttons, password login switched off for everyone but
 superusers, the page that tells an unknown person whom to ask, and logging out of CAS too."""
 
+import socket
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -142,6 +144,20 @@ def test_the_cas_button_sends_the_browser_to_the_cas_server(client, sso_on):
     assert response.status_code == 302
     assert response.url.startswith(CAS_URL + "login?service=")
     assert "sso%2Fcas%2Flogin%2F%3Fnext%3D%252Frecords%252F" in response.url
+
+
+@pytest.mark.django_db
+def test_a_cas_server_that_does_not_answer_gets_a_page_not_an_error(client, settings, sso_on):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        settings.CAS_SERVER_URL = f"http://127.0.0.1:{s.getsockname()[1]}/"  # closed port
+
+    response = client.get("/sso/cas/login/?ticket=ST-1-abc")
+
+    assert response.status_code == 302 and response.url == "/sso/refused/"
+    page = client.get("/sso/refused/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "identity service did not answer" in page
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db

@@ -87,6 +87,27 @@ def test_a_teacher_signs_in_through_cas_and_logging_out_ends_the_cas_session(
     assert page.locator("input[name=password]").is_visible()
 
 
+def test_logging_out_at_the_cas_server_ends_the_gugan_session_too(
+    browse,
+    live_server,
+    cas_on,  # noqa: F811
+    li,
+):
+    """Single logout: the CAS server tells Gugan (a back-channel POST) that the person left."""
+    session = browse(name="sso-cas-slo")
+    page = session.goto("/login/")
+    page.click("a[data-protocol=cas]")
+    page.fill("input[name=username]", "li")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    on_home_page(session, live_server)
+
+    page.goto(cas_on.url + "/logout")  # as another of the district's sites would
+    page.goto(live_server.url + "/")
+
+    assert page.url.startswith(live_server.url + "/login/")
+
+
 def test_somebody_gugan_does_not_know_reads_whom_to_ask(
     browse,
     live_server,
@@ -108,7 +129,7 @@ def test_somebody_gugan_does_not_know_reads_whom_to_ask(
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         session.shot(f"refused-{width}")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert fits(page, width)
 
 
 def test_a_teacher_signs_in_through_openid_connect_and_out_at_the_provider(
@@ -147,3 +168,52 @@ def test_a_teacher_signs_in_with_the_directory_password(
     page.click("#submit-id-submit")
     on_home_page(session, live_server)
     session.shot("ldap-home")
+
+
+def fits(page, width: int) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_with_password_login_off_the_page_leads_with_the_buttons(
+    browse,
+    live_server,
+    settings,
+    cas_on,  # noqa: F811
+    li,
+):
+    settings.PASSWORD_LOGIN = False
+    session = browse(name="sso-password-off")
+    page = session.goto("/login/")
+    page.fill("input[name=username]", "a001-l001")
+    page.fill("input[name=password]", "pass12345")  # her right Gugan password
+    page.click("#submit-id-submit")
+    page.wait_for_load_state()
+    assert "教师和学校工作人员已不能用密码登录" in page.locator("main").inner_text()
+    assert "管理员：使用 Gugan 密码登录" in page.locator("main").inner_text()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        session.shot(f"login-{width}")
+        assert fits(page, width)
+
+
+@needs_slapd
+def test_a_directory_stranger_reads_whom_to_ask_in_chinese(
+    browse,
+    live_server,
+    ldap_on,  # noqa: F811
+    li,
+):
+    session = browse(name="sso-ldap-stranger")
+    refused = live_server.url + "/sso/refused/"
+    session.refusals.add(refused)
+    page = session.goto("/login/")
+    page.fill("input[name=username]", "stranger")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#submit-id-submit")
+    page.wait_for_url(refused)
+    text = page.locator("#sso-refused").inner_text()
+    assert "您的区统一身份账号没有对应的 Gugan 账号" in text and "教科室" in text
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        session.shot(f"refused-{width}")
+        assert fits(page, width)

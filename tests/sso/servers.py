@@ -8,6 +8,8 @@ two sites never mix (cookies ignore ports). People in every directory:
 
     li        李老师, staff number L001, li@school.cn      (a teacher Gugan knows)
     stranger  陌生人, staff number X999, x@elsewhere.cn    (nobody in Gugan)
+
+In the directory both are in department A001-teacher (for the role map).
 """
 
 import copy
@@ -128,6 +130,7 @@ def start_slapd(folder: Path) -> Server:
             f"dn: uid={uid},ou=people,{SUFFIX}\nobjectClass: inetOrgPerson\nuid: {uid}\n"
             f"cn: {person['name']}\nsn: {person['name'][0]}\ndisplayName: {person['name']}\n"
             f"employeeNumber: {person['staff_no']}\nmail: {person['email']}\n"
+            "departmentNumber: A001-teacher\n"
             f"userPassword: {password}"
         )
     (folder / "seed.ldif").write_text("\n\n".join(entries) + "\n")

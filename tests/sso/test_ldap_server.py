@@ -4,7 +4,7 @@ with two people in it (tests/sso/servers.py)."""
 import pytest
 from django.test import Client
 
-from core.models import Role
+from core.models import Role, User
 from tests.factories import TeacherFactory, UserFactory, user_with_role
 from tests.sso.servers import PASSWORD, SUFFIX, free_port, needs_slapd
 
@@ -50,6 +50,24 @@ def test_someone_the_directory_knows_and_gugan_does_not_is_told_whom_to_ask(clie
     assert "No Gugan login goes with your district account" in page
     assert "X999" in page and "training office" in page
     assert "_auth_user_id" not in client.session
+
+
+def test_with_a_role_map_the_stranger_gets_the_mapped_role_and_signs_in(
+    settings, client, ldap_on, li, school
+):
+    settings.SSO_ROLE_CLAIM = "departmentNumber"
+    settings.SSO_ROLE_MAP = {"A001-teacher": f"{school.code}:teacher"}
+
+    response = log_in(client, "stranger", PASSWORD)
+
+    assert response.url == "/"
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    assert user.display_name == "陌生人" and user.email == "x@elsewhere.cn"
+    assert list(user.role_assignments.values_list("role", "school")) == [(Role.TEACHER, school.pk)]
+    assert client.get("/").status_code == 200
+    # The next time is the same login, whatever the directory's username.
+    assert log_in(Client(), "stranger", PASSWORD).url == "/"
+    assert User.objects.filter(display_name="陌生人").count() == 1
 
 
 def test_the_directory_can_be_searched_with_a_service_account(settings, client, ldap_on, li):

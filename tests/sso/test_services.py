@@ -155,3 +155,27 @@ def test_values_the_role_map_does_not_know_get_the_refusal(settings, school):
     UserFactory()
 
     assert refusal({"employeeNumber": "Q1", "affiliation": "student"}).reason == "unknown"
+
+
+def queries_to_match(claims) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        sso_user_for(protocol="cas", claims=claims)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_matching_costs_the_same_however_large_the_roster(school, teacher_user):
+    def roster(n):
+        for _ in range(n):
+            user = user_with_role(Role.TEACHER, school=school)
+            TeacherFactory(school=school, user=user)
+
+    roster(5)
+    few = queries_to_match({"employeeNumber": "L001"})
+    roster(45)
+    many = queries_to_match({"employeeNumber": "L001"})
+
+    assert few == many == 1

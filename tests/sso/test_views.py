@@ -178,3 +178,16 @@ def test_logging_out_of_a_password_session_stays_in_gugan(client, sso_on, teache
     response = client.post("/logout/")
 
     assert response.url == settings.LOGOUT_REDIRECT_URL or response.url == "/login/"
+
+
+@pytest.mark.django_db
+def test_the_login_and_refusal_pages_cost_no_query_per_school(
+    client, sso_on, django_assert_max_num_queries
+):
+    from tests.factories import SchoolFactory
+
+    SchoolFactory.create_batch(30)
+    with django_assert_max_num_queries(2):  # the session, at most
+        assert client.get("/login/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/sso/refused/").status_code == 403

@@ -1,6 +1,8 @@
 """Markers shared by test modules."""
 
+import importlib.util
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,4 +15,14 @@ needs_pdf_tools = pytest.mark.skipif(
     or shutil.which("pdfinfo") is None
     or not pdf.cjk_font_installed(),
     reason="needs poppler-utils and a CJK font (fonts-noto-cjk)",
+)
+
+# The LDAP sign-in tests start Debian's slapd and log in through python-ldap, the optional `ldap`
+# extra; CI installs both (slapd ldap-utils libldap2-dev libsasl2-dev).
+SLAPD = "/usr/sbin/slapd"
+needs_slapd = pytest.mark.skipif(
+    importlib.util.find_spec("ldap") is None
+    or not Path(SLAPD).exists()
+    or shutil.which("slapadd") is None,
+    reason="needs python-ldap (the ldap extra) and slapd (apt-get install slapd ldap-utils)",
 )

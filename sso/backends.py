@@ -27,6 +27,13 @@ class PasswordBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
 
+def not_a_password(request, credentials=None) -> bool:
+    """AXES_WHITELIST_CALLABLE: django-axes throttles the passwords typed into the login form
+    (Gugan's and the directory's), not the tickets and codes the identity services send back:
+    they throttle their own logins, and many people of one school sign in from one address."""
+    return credentials is not None and "username" not in credentials
+
+
 def refuse(request, protocol: str, reason: str, value: str = "") -> None:
     if request is not None:
         request.session[REFUSAL_KEY] = {"protocol": protocol, "reason": reason, "value": value}

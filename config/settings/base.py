@@ -302,6 +302,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # failures are still logged; no banner per login
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_WHITELIST_CALLABLE = "sso.backends.not_a_password"  # CAS tickets, OIDC codes
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, so an
 # injected <script> or on…= attribute does not run. Templates keep to it: no inline scripts,

@@ -4,6 +4,7 @@ superusers, the page that tells an unknown person whom to ask, and logging out o
 import socket
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 
@@ -11,6 +12,13 @@ from sso.backends import REFUSAL_KEY
 from tests.factories import UserFactory
 
 CAS_URL = "http://127.0.0.1:9/cas/"
+
+
+def closed_port() -> int:
+    """A port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def log_in(client, username, password="pass12345", language="zh-hans"):
@@ -148,9 +156,7 @@ def test_the_cas_button_sends_the_browser_to_the_cas_server(client, sso_on):
 
 @pytest.mark.django_db
 def test_a_cas_server_that_does_not_answer_gets_a_page_not_an_error(client, settings, sso_on):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        settings.CAS_SERVER_URL = f"http://127.0.0.1:{s.getsockname()[1]}/"  # closed port
+    settings.CAS_SERVER_URL = f"http://127.0.0.1:{closed_port()}/"
 
     response = client.get("/sso/cas/login/?ticket=ST-1-abc")
 
@@ -158,6 +164,20 @@ def test_a_cas_server_that_does_not_answer_gets_a_page_not_an_error(client, sett
     page = client.get("/sso/refused/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "identity service did not answer" in page
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_failed_single_sign_ons_do_not_lock_the_school_s_address(client, settings, sso_on):
+    """The lockout counts passwords; a school signs many people in from one address."""
+    settings.CAS_SERVER_URL = f"http://127.0.0.1:{closed_port()}/"
+    UserFactory(username="admin", is_superuser=True)
+
+    for n in range(settings.AXES_FAILURE_LIMIT + 2):
+        response = client.get(f"/sso/cas/login/?ticket=ST-{n}")
+        assert response.status_code == 302 and response.url == "/sso/refused/"
+
+    assert not AccessAttempt.objects.exists()
+    assert log_in(client, "admin").url == "/"
 
 
 @pytest.mark.django_db

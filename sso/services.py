@@ -183,7 +183,7 @@ def user_from_role_map(
         rows[0].save(update_fields=["user", "updated_at"])
     # The audit trail of role changes: who was given which roles, and from what.
     logger.info(
-        "user %s created by single sign-on with roles %s (%s %s)",
-        user.pk, ", ".join(f"{role}@{school.code}" for school, role in grants), field, value,
+        "user %s created by single sign-on with roles %s (matched by %s)",
+        user.pk, ", ".join(f"{role}@{school.code}" for school, role in grants), field,
     )  # fmt: skip
     return user

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
 from .backends import REFUSAL_KEY
@@ -66,6 +67,11 @@ def _cas_view():
 @login_not_required
 def cas_login(request):
     _needs(CAS)
+    next_url = request.GET.get("next", "")
+    if next_url and not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("sso_cas_login")  # somewhere else: the home page instead
     return _cas_view()(request)
 
 

@@ -155,6 +155,14 @@ def test_the_cas_button_sends_the_browser_to_the_cas_server(client, sso_on):
 
 
 @pytest.mark.django_db
+def test_the_cas_button_never_sends_anyone_to_another_site_afterwards(client, sso_on):
+    response = client.get("/sso/cas/login/?next=https://elsewhere.example/")
+
+    assert response.status_code == 302 and response.url == "/sso/cas/login/"
+    assert "elsewhere" not in client.get(response.url).url
+
+
+@pytest.mark.django_db
 def test_a_cas_server_that_does_not_answer_gets_a_page_not_an_error(client, settings, sso_on):
     settings.CAS_SERVER_URL = f"http://127.0.0.1:{closed_port()}/"
 
@@ -211,3 +219,15 @@ def test_the_login_and_refusal_pages_cost_no_query_per_school(
         assert client.get("/login/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/sso/refused/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_switching_password_login_off_ends_the_sessions_it_opened(client, settings, teacher_user):
+    client.force_login(teacher_user)  # signed in with the Gugan password
+    assert client.get("/").status_code == 200
+
+    settings.PASSWORD_LOGIN = False
+
+    assert client.get("/").url.startswith("/login/")
+    client.force_login(teacher_user, backend="sso.backends.LDAPBackend")
+    assert client.get("/").status_code == 200  # a session the directory opened stays

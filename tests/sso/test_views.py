@@ -231,3 +231,30 @@ def test_switching_password_login_off_ends_the_sessions_it_opened(client, settin
     assert client.get("/").url.startswith("/login/")
     client.force_login(teacher_user, backend="sso.backends.LDAPBackend")
     assert client.get("/").status_code == 200  # a session the directory opened stays
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["principal", "teacher_user", "outsider"])
+def test_signed_in_people_of_any_school_are_sent_home_by_the_sign_in_pages(
+    client, sso_on, request, who
+):
+    """The single sign-on pages hold nobody's data: a signed-in principal, teacher or someone
+    of another school is sent to their own home page by the buttons, and the refusal page
+    tells them nothing of anyone."""
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get("/sso/cas/login/").url == "/"
+    page = client.get("/sso/refused/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Signing in through the district account did not work" in page
+
+
+@pytest.mark.django_db
+def test_administrators_see_the_logins_made_by_the_role_map(client, teacher_user):
+    from sso.models import Link
+
+    Link.objects.create(user=teacher_user, field="staff_no", value="L001")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get("/admin/sso/link/?q=L001").content.decode()
+
+    assert "L001" in page and "teacher" in page

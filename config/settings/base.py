@@ -370,7 +370,7 @@ OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="")
 OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
 OIDC_STORE_ID_TOKEN = True  # the hint for logging out at the provider
 OIDC_TIMEOUT = 10
-LOGIN_REDIRECT_URL_FAILURE = "sso_refused"
+LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"  # a path: the library does not reverse it
 
 LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
 AUTH_LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")

@@ -154,6 +154,24 @@ def test_a_teacher_signs_in_through_openid_connect_and_out_at_the_provider(
     page.wait_for_url(oidc_on.url + "/accounts/login/**")  # the provider asks again
 
 
+def test_a_provider_account_gugan_does_not_know_reads_whom_to_ask(
+    browse,
+    live_server,
+    oidc_on,  # noqa: F811
+    li,
+):
+    session = browse("en", name="sso-oidc-stranger")
+    refused = live_server.url + "/sso/refused/"
+    session.refusals.add(refused)
+    page = session.goto("/login/")
+    page.click("a[data-protocol=oidc]")
+    page.fill("input[name=username]", "stranger")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(refused)
+    assert "X999" in page.locator("#sso-refused").inner_text()
+
+
 @needs_slapd
 def test_a_teacher_signs_in_with_the_directory_password(
     browse,

@@ -179,3 +179,15 @@ def test_matching_costs_the_same_however_large_the_roster(school, teacher_user):
     many = queries_to_match({"employeeNumber": "L001"})
 
     assert few == many == 1
+
+
+@pytest.mark.django_db
+def test_an_openid_provider_need_not_release_an_email(settings, teacher_user):
+    from sso.oidc import MatchingOIDCBackend
+
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/jwks"
+
+    claims = {"sub": "42", "employeeNumber": "L001"}  # asked for the email scope, got no email
+
+    assert MatchingOIDCBackend().verify_claims(claims)
+    assert sso_user_for(protocol="oidc", claims=claims) == teacher_user

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "records",
     "training",
     "mentoring",
+    "groups",
     "assessment",
     "documents",
     "home",

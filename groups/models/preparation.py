@@ -53,7 +53,7 @@ class PreparationUnit(models.Model):
     common_plan = LimitedTextField(_("common plan (共案)"), blank=True)
     agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
     agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

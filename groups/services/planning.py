@@ -141,7 +141,7 @@ def activity_save(
     session.module = str(dict(Activity._meta.get_field("kind").choices).get(kind, ""))[:100]
     session = session_save(session=session, by=by)
     if not session.is_published:
-        session_publish(session=session, by=by)
+        session = session_publish(session=session, by=by)
     activity = activity or Activity(plan=plan, session=session, created_by=by)
     activity.week, activity.kind = week, kind
     activity.full_clean(exclude=["session", "created_by"])

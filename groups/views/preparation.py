@@ -2,7 +2,7 @@
 each teacher's adaptation."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -74,8 +74,15 @@ def unit_detail(request, pk: int):
     return render(request, "groups/unit.html", context)
 
 
-def _post(request, pk: int, form_class, action, done: str):
+def _is_member(user, unit) -> bool:
+    return selectors.group_members(unit.plan.group).filter(user_id=user.pk).exists()
+
+
+def _post(request, pk: int, form_class, action, done: str, *, may):
+    """Who may act is checked before the form: a refused user learns nothing from it."""
     unit = selectors.get_unit(user=request.user, pk=pk)
+    if not may(request.user, unit):
+        raise PermissionDenied
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -96,7 +103,10 @@ def unit_draft(request, pk: int):
             unit=unit, draft=data["draft"], upload=data["file"], by=request.user
         )
 
-    return _post(request, pk, forms.DraftForm, action, _("The draft is saved for discussion."))
+    return _post(
+        request, pk, forms.DraftForm, action, _("The draft is saved for discussion."),
+        may=lambda user, unit: unit.main_preparer.user_id == user.pk,
+    )  # fmt: skip
 
 
 @require_POST
@@ -104,7 +114,10 @@ def unit_comment(request, pk: int):
     def action(unit, data):
         preparation.unit_comment(unit=unit, text=data["text"], by=request.user)
 
-    return _post(request, pk, forms.CommentForm, action, _("Your comment is posted."))
+    return _post(
+        request, pk, forms.CommentForm, action, _("Your comment is posted."),
+        may=lambda user, unit: selectors.may_lead(user, unit.plan.group) or _is_member(user, unit),
+    )  # fmt: skip
 
 
 @require_POST
@@ -112,7 +125,10 @@ def unit_agree(request, pk: int):
     def action(unit, data):
         preparation.unit_agree(unit=unit, common_plan=data["common_plan"], by=request.user)
 
-    return _post(request, pk, forms.AgreeForm, action, _("The common plan is agreed."))
+    return _post(
+        request, pk, forms.AgreeForm, action, _("The common plan is agreed."),
+        may=lambda user, unit: selectors.may_lead(user, unit.plan.group),
+    )  # fmt: skip
 
 
 @require_POST
@@ -120,7 +136,9 @@ def unit_adapt(request, pk: int):
     def action(unit, data):
         preparation.adaptation_save(unit=unit, by=request.user, **data)
 
-    return _post(request, pk, forms.AdaptationForm, action, _("Your adaptation is saved."))
+    return _post(
+        request, pk, forms.AdaptationForm, action, _("Your adaptation is saved."), may=_is_member
+    )
 
 
 def unit_file(request, pk: int):

@@ -97,3 +97,32 @@ def summarise(plans) -> dict[int, GroupSummary]:
         ):
             out[keys[source]].designs += count
     return out
+
+
+def year_group_rows(*, school_ids, year: int) -> list[dict]:
+    """One row per group with a plan in school year ``year``, for the yearly review: the
+    grounds for commending a group (先进教研组)."""
+    from .models import SemesterPlan
+
+    plans = SemesterPlan.objects.filter(
+        group__school_id__in=list(school_ids), semester__school_year__start_year=year
+    )
+    summaries = summarise(plans.select_related("group__school"))
+    rows = [
+        {
+            "school": s.group.school.name,
+            "group": s.group.name,
+            "kind": s.group.get_kind_display(),
+            "planned": s.planned,
+            "held": s.held,
+            "held_as_planned": s.held_as_planned,
+            "held_rate": s.held_rate,
+            "attendance_rate": s.attendance_rate,
+            "minutes": s.minutes,
+            "units": s.units,
+            "agreed": s.agreed,
+            "designs": s.designs,
+        }
+        for s in summaries.values()
+    ]
+    return sorted(rows, key=lambda r: (r["school"], r["group"]))

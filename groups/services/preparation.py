@@ -73,6 +73,7 @@ def unit_comment(*, unit: PreparationUnit, text: str, by) -> DraftComment:
     """Members and heads discuss the draft online before the plan is agreed."""
     if not may_lead(by, unit.plan.group):
         _member(unit, by)
+    unit = _locked(unit)
     if unit.stage != Stage.DRAFTED:
         raise ValidationError(_("Comments are written on a draft in discussion."))
     comment = DraftComment(unit=unit, author=by, text=text.strip())
@@ -117,6 +118,7 @@ def adaptation_save(
     """A member adapts the common plan for their class and, after teaching, reflects on it;
     with the reflection it counts as their teaching design."""
     teacher = _member(unit, by)
+    unit = _locked(unit)
     if unit.stage != Stage.AGREED:
         raise ValidationError(_("Adapt the plan once the group has agreed it."))
     if taught_on:

@@ -79,7 +79,7 @@ def activity_today(plan, by, **extra):
         "starts_at": datetime.time(15, 30),
         "ends_at": datetime.time(17, 0),
         "place": "三楼会议室",
-        "host": plan.group.teachers.get(name="周组长"),
     }
     values.update(extra)
+    values.setdefault("host", plan.group.teachers.filter(name="周组长").first())
     return planning.activity_save(plan=plan, by=by, **values)

@@ -2,6 +2,7 @@
 
 from crispy_forms.layout import Column, Row
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import LONG_TEXT, SHORT_TEXT
@@ -62,11 +63,12 @@ class MembersForm(Form):
 
 class SettingsForm(Form):
     activity_hours = forms.DecimalField(
-        label=GroupSettings._meta.get_field("activity_hours").verbose_name,
+        label=capfirst(GroupSettings._meta.get_field("activity_hours").verbose_name),
         min_value=0.5, max_value=8, decimal_places=1,
     )  # fmt: skip
     hours_school_based = forms.BooleanField(
-        label=GroupSettings._meta.get_field("hours_school_based").verbose_name, required=False
+        label=capfirst(GroupSettings._meta.get_field("hours_school_based").verbose_name),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -146,11 +148,8 @@ class ActivityForm(Form):
 
 
 class MinutesForm(Form):
-    minutes = _text(Activity._meta.get_field("minutes").verbose_name, rows=6)
-    follow_up = _text(
-        Activity._meta.get_field("follow_up").verbose_name, required=False, rows=2,
-        max_length=SHORT_TEXT,
-    )  # fmt: skip
+    minutes = _text(_("Minutes (活动记录)"), rows=6)
+    follow_up = _text(_("Follow-up actions"), required=False, rows=2, max_length=SHORT_TEXT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

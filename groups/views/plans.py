@@ -29,7 +29,8 @@ def plan_new(request, pk: int):
         .select_related("school_year")
         .order_by("start_date")
     )
-    form = forms.PlanForm(request.POST or None, semesters=semesters)
+    initial = {"semester": semesters.first(), "place": ""}
+    form = forms.PlanForm(request.POST or None, semesters=semesters, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             plan = planning.plan_create(group=group, by=request.user, **form.cleaned_data)

@@ -38,6 +38,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("training/", include("training.urls")),
+    path("groups/", include("groups.urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

@@ -74,6 +74,8 @@ def navigation(request):
         records.append(
             NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")
         )
+    if is_teacher or staff or scope.led_group_ids:
+        records.append(NavItem(_("Groups"), reverse("groups:list"), "diagram-3"))
     if records:
         items.append(NavItem(_("Records"), icon="journal-text", children=records))
     mentoring = []

@@ -68,13 +68,21 @@ class School(models.Model):
 class TeachingGroup(models.Model):
     class Kind(models.TextChoices):
         RESEARCH = "research", _("Teaching-research group")
+        PREPARATION = "preparation", _("Lesson-preparation group")
         GRADE = "grade", _("Grade group")
 
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, related_name="groups", verbose_name=_("school")
     )
     name = models.CharField(_("name"), max_length=50)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RESEARCH)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.RESEARCH)
+    # 教研组长 / 备课组长 (and a deputy): a role held in one group, read by core.scoping.
+    heads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="led_groups",
+        verbose_name=_("group heads"),
+    )
 
     class Meta:
         verbose_name = _("teaching-research group")

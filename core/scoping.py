@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.http import Http404
 
-from .models import Role, School
+from .models import Role, School, TeachingGroup
 
 MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE})
 STAFF_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE, Role.COMMITTEE})
+# Read together with the role assignments: a group head's rows carry the group's id.
+_GROUP_HEAD = "group_head"
 
 
 @dataclass(frozen=True)
@@ -27,17 +29,24 @@ class Scope:
     # A file shared with a school or a district sees no further than its owner (core.job_files):
     # the schools it may cover, or None for no limit.
     within: frozenset[int] | None = None
+    # group id -> its school id, for the groups this user heads (教研组长, 备课组长)
+    led_groups: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def for_user(cls, user) -> "Scope":
         if not user.is_authenticated:
             return cls(user_id=None)
-        districts, schools = set(), {}
-        for role, district_id, school_id in user.role_assignments.values_list(
-            "role", "district_id", "school_id"
-        ):
-            if role == Role.DISTRICT_OFFICE:
-                districts.add(district_id)
+        districts, schools, led = set(), {}, {}
+        roles = user.role_assignments.values_list("role", "district_id", "school_id")
+        heads = TeachingGroup.objects.filter(heads=user).values_list(
+            Value(_GROUP_HEAD, output_field=CharField()), "pk", "school_id"
+        )
+        # One query for both, so a page costs the same with or without group heads.
+        for role, org_id, school_id in roles.union(heads, all=True):
+            if role == _GROUP_HEAD:
+                led[org_id] = school_id
+            elif role == Role.DISTRICT_OFFICE:
+                districts.add(org_id)
             else:
                 schools.setdefault(school_id, set()).add(role)
         return cls(
@@ -45,6 +54,7 @@ class Scope:
             is_superuser=user.is_superuser,
             district_ids=frozenset(districts),
             school_roles={k: frozenset(v) for k, v in schools.items()},
+            led_groups=led,
         )
 
     def narrowed_to(self, *, school_ids, district_ids=()) -> "Scope":
@@ -60,6 +70,7 @@ class Scope:
             district_ids=self.district_ids & frozenset(district_ids),
             school_roles={k: v for k, v in self.school_roles.items() if k in school_ids},
             within=school_ids,
+            led_groups={g: s for g, s in self.led_groups.items() if s in school_ids},
         )
 
     # -- named predicates -------------------------------------------------------------------
@@ -90,6 +101,16 @@ class Scope:
     @property
     def is_teacher(self) -> bool:
         return bool(self.school_ids_with({Role.TEACHER}))
+
+    @property
+    def led_group_ids(self) -> frozenset[int]:
+        """The groups this user heads: they plan its semester, run its activities and its
+        collective lesson preparation."""
+        return frozenset(self.led_groups)
+
+    def can_lead_group(self, group_id: int, school_id: int) -> bool:
+        """May act for the group: its head, or a manager of its school."""
+        return group_id in self.led_groups or self.can_manage_school(school_id)
 
     def can_manage_school(self, school_id: int) -> bool:
         return self.is_superuser or school_id in self.managed_school_ids

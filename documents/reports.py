@@ -168,6 +168,14 @@ def yearly_workbook(report: YearlyReport) -> XlsxWorkbook:
         [_("Tier"), _("Target"), _("Actual"), "%"],
         [[r["tier"], r["target"], r["actual"], r["percent"]] for r in report.target_rows()],
     )
+    _sheet(
+        wb,
+        _("Groups"),
+        [_("School"), _("Group"), _("Planned"), _("Held as planned"), _("Held"),
+         _("Attendance %"), _("Units agreed"), _("Teaching designs")],
+        [[r["school"], r["group"], r["planned"], r["held_as_planned"], r["held"],
+          r["attendance_rate"], r["agreed"], r["designs"]] for r in report.group_rows()],
+    )  # fmt: skip
     people_header = [_("School"), _("Staff number"), _("Name"), _("Tier"), _("Reason")]
     for title, people in (
         (_("Recommended"), report.total.recommended),

@@ -20,7 +20,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("teachers",),
     ("records", "backbone"),
     ("training",),  # programmes, sessions, attendance; credits hours into records
-    ("mentoring",),
+    ("mentoring", "groups"),  # groups: plans, activities (training sessions), preparation
     ("assessment",),
     ("documents", "home", "dataexport"),  # documents over several apps; home; the data export
     ("sso",),  # single sign-on: matches identities to logins (core) and roster rows (teachers)

@@ -260,6 +260,34 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:assessment_setup": Rule("programme", "FORM", "AAFF|NNN"),
     "training:assessment_sheet": Rule("programme", "FORM", "FFFF|NNN"),
     "training:assessment_reveal": Rule("programme", "POST", "AAFF|NNN"),
+    # groups: the principal and training office manage groups; the group's head (the mentor)
+    # runs its plan, activities and preparation; its members (the teacher) read and take
+    # part; the colleague, in no group, does not see it
+    "groups:detail": Rule("group", "GET", "AAAA|ANA"),
+    "groups:edit": Rule("group", "FORM", "AAFF|FNF"),
+    "groups:members": Rule("group", "FORM", "AAFF|FNF"),
+    "groups:plan_new": Rule("group", "FORM", "AAFF|FNA"),
+    "groups:plan": Rule("group_plan", "GET", "AAAA|ANA"),
+    "groups:plan_edit": Rule("group_plan", "FORM", "AAFF|FNA"),
+    "groups:week_set": Rule(
+        "group_plan", "POST", "AAFF|FNA", data={"week": 2, "kind": "study", "theme": "理论学习"}
+    ),
+    "groups:activity_new": Rule("group_plan", "FORM", "AAFF|FNA"),
+    "groups:unit_new": Rule("group_plan", "FORM", "AAFF|FNA"),
+    "groups:activity": Rule("group_activity", "GET", "AAAA|ANA"),
+    "groups:activity_edit": Rule("group_activity", "FORM", "AAFF|FNA"),
+    "groups:activity_minutes": Rule("group_activity", "POST", "AAFF|FNA", data={"minutes": "记录"}),
+    "groups:activity_file_add": Rule(
+        "group_activity", "POST", "AAFF|FNA", data=lambda: {"file": pdf_upload()}
+    ),
+    "groups:activity_file": Rule("group_file", "FILE", "AAAA|ANA"),
+    "groups:unit": Rule("group_unit", "GET", "AAAA|ANA"),
+    # (the teacher is the unit's main preparer; the mentor prepared the agreed one)
+    "groups:unit_draft": Rule("group_unit", "POST", "FFFF|ANF", data={"draft": "改稿"}),
+    "groups:unit_comment": Rule("group_unit", "POST", "AAFF|ANA", data={"text": "导入再简洁些"}),
+    "groups:unit_agree": Rule("group_unit", "POST", "AAFF|FNA"),
+    "groups:unit_file": Rule("group_unit", "FILE", "AAAA|ANA"),
+    "groups:unit_adapt": Rule("agreed_unit", "POST", "FFFF|ANA", data={"text": "二次备课"}),
 }
 # fmt: on
 
@@ -333,6 +361,9 @@ PLAIN: dict[str, str] = {
     "sso_cas_login": "GET",
     "oidc_authentication_init": "GET",
     "oidc_authentication_callback": "GET",
+    "groups:list": "GET",
+    "groups:new": "GET",
+    "groups:settings": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -605,7 +636,54 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         speaker_name="专家", hours=Decimal(3), published_at=timezone.now(),
     )  # fmt: skip
     o["training_session"].attendances.create(teacher=teacher, status="present", method="qr")
+    build_groups(side, year)
     return side
+
+
+def build_groups(side: Side, year: int) -> None:
+    """The mentor heads the teacher's group; the colleague is in no group. One activity today
+    with a file, a unit in discussion drafted by the teacher, and one agreed."""
+    from core.models import Semester, TeachingGroup
+    from groups.services import planning, preparation
+    from teachers.models import Teacher
+
+    o, u, school = side.objects, side.users, side.school
+    tag = school.name[:2]
+    group = TeachingGroup.objects.create(school=school, name=f"{tag}语文组")
+    Teacher.objects.filter(pk__in=[o["teacher"].pk, o["mentor"].pk]).update(group=group)
+    group.heads.add(u["mentor"])
+    semesters = Semester.objects.filter(school_year__district_id=school.district_id)
+    semester = (
+        semesters.filter(start_date__lte=TODAY, end_date__gte=TODAY).first()
+        or semesters.filter(school_year__start_year=year).first()
+    )
+    day = min(max(TODAY, semester.start_date), semester.end_date)
+    principal = u["principal"]
+    whole_day = {"starts_at": datetime.time(0, 0), "ends_at": datetime.time(23, 59)}
+    plan = planning.plan_create(
+        group=group, semester=semester, weekday=day.isoweekday(), place=f"{tag}会议室",
+        by=principal, **whole_day,
+    )  # fmt: skip
+    activity = planning.activity_save(
+        plan=plan, week=None, kind="seminar", theme=f"{tag}阅读教学研讨", content="交流",
+        date=day, place="会议室", host=o["mentor"], by=principal, **whole_day,
+    )  # fmt: skip
+    o["group"], o["group_plan"], o["group_activity"] = group, plan, activity
+    o["group_file"] = planning.activity_file_add(
+        activity=activity, upload=pdf_upload(), by=principal
+    )
+    unit = preparation.unit_create(
+        plan=plan, title=f"{tag}《草船借箭》", main_preparer=o["teacher"], activity=None,
+        by=principal,
+    )  # fmt: skip
+    o["group_unit"] = preparation.unit_draft_save(
+        unit=unit, draft="初稿", upload=pdf_upload(), by=u["teacher"]
+    )
+    agreed = preparation.unit_create(
+        plan=plan, title=f"{tag}《景阳冈》", main_preparer=o["mentor"], activity=None, by=principal
+    )
+    preparation.unit_draft_save(unit=agreed, draft="初稿", by=u["mentor"])
+    o["agreed_unit"] = preparation.unit_agree(unit=agreed, common_plan="", by=principal)
 
 
 @dataclass

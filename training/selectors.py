@@ -59,6 +59,8 @@ def visible_teachers(*, user, programme: Programme) -> QuerySet[Teacher]:
         return Teacher.objects.all()
     if programme.school_id and programme.school.district_id in scope.district_ids:
         return Teacher.objects.all()
+    if programme.group_id and programme.group_id in scope.led_group_ids:
+        return Teacher.objects.filter(school_id=programme.school_id)  # a group's head
     return Teacher.objects.filter(school_id__in=scope.staff_school_ids)
 
 

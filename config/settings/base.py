@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "records",
     "training",
     "mentoring",
+    "groups",
     "assessment",
     "documents",
     "home",

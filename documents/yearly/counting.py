@@ -12,6 +12,7 @@ from assessment.models import AnnualGrade, Grade
 from backbone.models import Designation, ReserveEntry, Target, Tier
 from backbone.selectors.planning import year_counted
 from core.models import District, School, school_year_start
+from groups.summary import year_group_rows
 from mentoring.compliance import STARTED_STATUSES, Light, compliance_for
 from mentoring.models import Pairing
 from records.hours import hours_for_teachers
@@ -62,6 +63,7 @@ def yearly_report(
         total=total,
         today=today,
         district_targets=district_targets,
+        groups=year_group_rows(school_ids=list(per_school), year=year),
     )
 
 

@@ -4,7 +4,7 @@ import datetime
 import hashlib
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,8 @@ class YearlyReport:
     total: SchoolYearly
     today: datetime.date
     district_targets: bool = False
+    # The teaching-research groups' year (groups.summary.year_group_rows).
+    groups: list[dict] = field(default_factory=list)
 
     @property
     def year_label(self) -> str:
@@ -52,6 +54,7 @@ class YearlyReport:
             self.district_targets,
             [[t.pk, t.name, t.name_en, t.level] for t in self.tiers],
             [_plain_yearly(s) for s in [*self.schools, self.total]],
+            self.groups,
         ]
         text = json.dumps(payload, default=str, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -170,6 +173,9 @@ class YearlyReport:
             }
             for i, (_bound, label) in enumerate(HOUR_BUCKETS)
         ]
+
+    def group_rows(self) -> list[dict]:
+        return self.groups
 
     def compliance_rows(self) -> list[dict]:
         return [{"light": light.label, "count": self.total.compliance[light]} for light in LIGHTS]

@@ -185,6 +185,7 @@ def test_the_xlsx_report_job_has_a_sheet_per_section(
                 "Training hours",
                 "Mentoring",
                 "Targets",
+                "Groups",
                 "Recommended",
                 "Flagged",
                 "Schools",

@@ -52,7 +52,7 @@ def test_seed_demo_credits_the_demo_teachers_hours_and_adds_a_district_programme
     hours = hours_for(teacher=teacher, year=YEAR)
     assert hours.credited >= 3 and hours.school_based >= 3
     assert Programme.objects.filter(school__isnull=True).count() == 1
-    school_based = Programme.objects.get(school__code="GLXX01")
+    school_based = Programme.objects.get(school__code="GLXX01", kind="school_based")
     assert school_based.sessions.filter(date__lt=TODAY).exists()
     lines = Attendance.objects.count()
     call_command("seed_demo", stdout=io.StringIO())

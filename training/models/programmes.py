@@ -46,15 +46,18 @@ class ProgrammeQuerySet(ScopedQuerySet):
             | Q(school__district_id__in=scope.district_ids)
             | Q(school__isnull=True, district_id__in=scope.district_ids)
             | Q(school__isnull=True, district_id__in=districts)
+            | Q(group_id__in=scope.led_group_ids)
         )
 
     def editable_by(self, user):
         scope = user.scope
         if scope.is_superuser:
             return self.all()
+        # A group's activities (教研活动) are run by its head as well (groups app).
         return self.filter(
             Q(school_id__in=scope.managed_school_ids)
             | Q(school__isnull=True, district_id__in=scope.district_ids)
+            | Q(group_id__in=scope.led_group_ids)
         )
 
 
@@ -68,6 +71,7 @@ class Programme(PanelOwner):
         SALON = "salon", _("Salon (沙龙)")
         ONLINE = "online", _("Online course (网络研修)")
         STUDY_AWAY = "study_away", _("Study away (外出学习)")
+        GROUP_ACTIVITY = "group_activity", _("Teaching-research activities (教研活动)")
 
     class Audience(models.TextChoices):
         ALL_STAFF = "all_staff", _("All staff")
@@ -89,6 +93,16 @@ class Programme(PanelOwner):
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Set for the programme holding a group's activities of one semester (groups app): its
+    # head runs the register of those sessions.
+    group = models.ForeignKey(
+        TeachingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("teaching-research group"),
+    )
     audience = models.CharField(
         _("target audience"), max_length=20, choices=Audience.choices, default=Audience.ALL_STAFF
     )

@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from core import converters  # noqa: F401  (registers <id:...>, used by every app's URLs)
+from core import (
+    converters,  # noqa: F401  (registers <id:...>, used by every app's URLs)
+    password_reset,
+)
 from core.forms import LoginForm
 
 urlpatterns = [
@@ -29,6 +32,26 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("teachers/", include("teachers.urls")),
     path("backbone/", include("backbone.urls")),
@@ -37,6 +60,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("training/", include("training.urls")),
     path("api/", include("api.urls")),
+    path("", include("api.account_urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .views import account
+
+urlpatterns = [
+    path("account/tokens/", account.tokens, name="api_tokens"),
+    path("account/tokens/<id:pk>/revoke/", account.token_revoke_view, name="api_token_revoke"),
+]

@@ -1,10 +1,11 @@
 """Query parameters of the read endpoints. Unknown or malformed values answer 400 with the
 parameter named; ids of schools the user cannot see simply match nothing."""
 
+import datetime
+
 import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from assessment.models import AssessmentEntry
@@ -18,7 +19,7 @@ from .bureau.sources import BUREAU_PREFIX
 MAX_ID = 2**63 - 1
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """An id: a whole number a database id can hold (a larger one is a 400, not a 500)."""
 
@@ -30,7 +31,7 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2999})
 class YearFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -41,7 +42,29 @@ class YearFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$"})
+class TextFilter(filters.CharFilter):
+    """Text matched exactly; any length (a longer one matches nothing). A NUL character, which
+    the database cannot compare, is refused (400), as the schema says."""
+
+
+class UtcDateTimeField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, in UTC: an offset the database refuses (+19:34) or a time beyond
+    year 9999 once shifted is a 400, not a 500."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("This time is out of range.")) from None
+
+
 class UpdatedSince(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "updated_at")
         kwargs.setdefault("lookup_expr", "gte")
@@ -59,7 +82,7 @@ class SchoolFilter(filters.FilterSet):
 
 class TeacherFilter(filters.FilterSet):
     school = IdFilter(field_name="school_id")
-    staff_no = filters.CharFilter(max_length=30)
+    staff_no = TextFilter()
     is_active = filters.BooleanFilter()
     updated_since = UpdatedSince()
 
@@ -71,7 +94,7 @@ class TeacherFilter(filters.FilterSet):
 class DesignationFilter(filters.FilterSet):
     school = IdFilter(field_name="teacher__school_id")
     teacher = IdFilter(field_name="teacher_id")
-    tier = filters.CharFilter(field_name="tier__code", max_length=30)
+    tier = TextFilter(field_name="tier__code")
     status = filters.ChoiceFilter(choices=Designation.Status.choices)
     year = YearFilter(method="in_term", help_text=_("Designations whose term covers this year."))
 

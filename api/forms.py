@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import Form
+from core.forms import Form, ImportFileField
 
 from .models import ApiToken
 from .tokens import may_push_hours
@@ -33,3 +33,8 @@ class TokenForm(Form):
             self.fields["scope"].choices = [
                 c for c in ApiToken.Scope.choices if c[0] == ApiToken.Scope.READ
             ]
+
+
+class BureauHoursImportForm(Form):
+    file = ImportFileField(label=_("The platform's export"))
+    dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)

@@ -60,7 +60,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("training/", include("training.urls")),
     path("api/", include("api.urls")),
-    path("", include("api.account_urls")),
+    path("", include("api.page_urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

@@ -280,6 +280,7 @@ PLAIN: dict[str, str] = {
     "password_reset_done": "GET",
     "password_reset_complete": "GET",
     "api_tokens": "GET",
+    "bureau_hours_import": "GET",
     "home": "GET",
     "schools": "GET",
     "school_years": "GET",

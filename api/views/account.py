@@ -14,7 +14,7 @@ from core.forms import add_service_errors
 
 from ..forms import TokenForm
 from ..models import ApiToken
-from ..tokens import token_create, token_list, token_revoke
+from ..tokens import may_push_hours, token_create, token_list, token_revoke
 
 
 def tokens(request):
@@ -37,6 +37,7 @@ def tokens(request):
         "form": form,
         "tokens": token_list(user=request.user),
         "new_token": new_token,
+        "may_push": may_push_hours(request.user),
     }
     return render(request, "api/tokens.html", context)
 

@@ -23,23 +23,26 @@ class SetPasswordForm(TextGuardMixin, auth_forms.SetPasswordForm):
     pass
 
 
-def _keys(request, email: str) -> list[str]:
+def _counters(request, email: str) -> list[tuple[str, int]]:
     address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return [f"password-reset:ip:{client_ip(request)}", f"password-reset:email:{address}"]
+    return [
+        (f"password-reset:ip:{client_ip(request)}", settings.PASSWORD_RESET_IP_LIMIT),
+        (f"password-reset:email:{address}", settings.PASSWORD_RESET_LIMIT),
+    ]
 
 
 def reset_allowed(request, email: str) -> bool:
     """Count this request; False once either counter is past the limit."""
     window = int(settings.PASSWORD_RESET_WINDOW.total_seconds())
     allowed = True
-    for key in _keys(request, email):
+    for key, limit in _counters(request, email):
         cache.add(key, 0, timeout=window)  # the window starts with the first request
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
             count = 1
-        allowed = allowed and count <= settings.PASSWORD_RESET_LIMIT
+        allowed = allowed and count <= limit
     return allowed
 
 

@@ -322,7 +322,7 @@ INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar
 API_THROTTLE_RATES = {
     "api_read": env.str("API_RATE_READ", default="1200/hour"),
     "api_push": env.str("API_RATE_PUSH", default="120/hour"),
-    "api_anon": env.str("API_RATE_ANON", default="60/hour"),
+    "api_anon": env.str("API_RATE_ANON", default="300/hour"),  # the schema and its page
 }
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
@@ -354,8 +354,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
-# Password reset by email (Django's views): requests are counted per address and per client
-# address in the cache, like the login's lockout (django-axes).
+# Password reset by email (Django's views): requests are counted per email address and per client
+# address in the cache, like the login's lockout (django-axes). A school's staff often share one
+# address behind its router: that limit is the larger one.
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=20)
 PASSWORD_RESET_WINDOW = timedelta(minutes=env.int("PASSWORD_RESET_WINDOW_MINUTES", default=15))
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)

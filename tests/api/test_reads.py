@@ -159,3 +159,14 @@ def test_list_queries_stay_constant_as_rows_grow(school, principal, bearer, endp
     many = queries(client, url)
     assert few == many
     assert many <= 4, "\n".join(q["sql"][:90] for q in captured(client, url))
+
+
+def test_contact_details_follow_the_profile_pages_rule(
+    school, other_school, principal, teacher_user
+):
+    from api.serializers import may_see_contact
+
+    mine, theirs = TeacherFactory(school=school), TeacherFactory(school=other_school)
+    assert may_see_contact(principal, mine) and not may_see_contact(principal, theirs)
+    assert may_see_contact(teacher_user, teacher_user.teacher)
+    assert not may_see_contact(teacher_user, mine)  # a colleague's phone is not theirs to read

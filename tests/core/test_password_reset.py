@@ -69,7 +69,7 @@ def test_requests_are_throttled_per_address(person, settings):
 
 
 def test_requests_are_throttled_per_client_address_whatever_the_address(person, settings):
-    settings.PASSWORD_RESET_LIMIT = 2
+    settings.PASSWORD_RESET_IP_LIMIT = 2
     client = Client(REMOTE_ADDR="10.1.1.1")
     codes = [ask(client, f"guess{i}@school.example").status_code for i in range(2)]
     refused = ask(client, "liming@school.example")

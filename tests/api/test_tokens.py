@@ -102,3 +102,30 @@ def test_an_api_answer_sets_no_session_cookie(principal):
 def test_a_signed_in_browser_is_not_an_api_client(login, principal):
     """Only tokens: a session cookie alone gets 401, so no page can be made to call the API."""
     assert login(principal).get("/api/v1/schools/").status_code == 401
+
+
+def test_the_rate_is_counted_in_redis_so_every_worker_sees_it(principal, settings):
+    """With CACHE_URL on Redis (production with several workers), the count lives in Redis:
+    another connection (another worker) reads the same count. CI sets REDIS_URL."""
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    assert settings.REDIS_URL, "this test needs REDIS_URL (a real Redis)"
+    prefix = f"api-throttle-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_read": "2/minute"}
+    _token, raw = token_create(user=principal)
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    codes = [client.get("/api/v1/schools/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    other_worker = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": prefix})
+    key = f"throttle_api_read_{principal.pk}"
+    assert len(other_worker.get(key)) == 2
+    other_worker.delete(key)

@@ -71,3 +71,14 @@ def test_the_page_reads_in_constant_queries(login, principal, django_assert_max_
         token_create(user=principal, name=f"u{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("api_tokens"))
+
+
+def test_a_superuser_sees_tokens_in_the_admin_without_the_token(principal):
+    from tests.factories import UserFactory
+
+    token, raw = token_create(user=principal, name="平台")
+    admin = Client()
+    admin.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = admin.get(f"/admin/api/apitoken/{token.pk}/change/")
+    assert page.status_code == 200
+    assert token.prefix in page.content.decode() and raw not in page.content.decode()

@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from core import converters  # noqa: F401  (registers <id:...>, used by every app's URLs)
+from core import (
+    converters,  # noqa: F401  (registers <id:...>, used by every app's URLs)
+    password_reset,
+)
 from core.forms import LoginForm
 from sso import views as sso_views
 
@@ -31,6 +34,26 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("teachers/", include("teachers.urls")),
     path("backbone/", include("backbone.urls")),
@@ -39,6 +62,8 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("training/", include("training.urls")),
     path("groups/", include("groups.urls")),
+    path("api/", include("api.urls")),
+    path("", include("api.page_urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

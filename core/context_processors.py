@@ -70,6 +70,10 @@ def navigation(request):
         records.append(NavItem(_("Verification queue"), reverse("records:queue"), "check2-all"))
     if staff:
         records.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
+    if manager or scope.is_district_office:
+        records.append(
+            NavItem(_("Hours from the platform"), reverse("bureau_hours_import"), "cloud-download")
+        )
     if scope.school_roles or scope.is_district_office or scope.is_superuser:
         records.append(
             NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")

@@ -44,7 +44,11 @@ class SlidingSessionMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
+        # Only a session that exists: an API request signed by its token has none, and must not
+        # be given one.
+        if session is None or session.session_key is None:
+            return response
+        if user is not None and user.is_authenticated:
             touched = session.get(SESSION_TOUCHED_KEY, 0)
             if time.time() - touched >= settings.SESSION_REFRESH_SECONDS:
                 session_touch(request)

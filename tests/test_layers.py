@@ -22,7 +22,8 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("training",),  # programmes, sessions, attendance; credits hours into records
     ("mentoring", "groups"),  # groups: plans, activities (training sessions), preparation
     ("assessment",),
-    ("documents", "home", "dataexport"),  # documents over several apps; home; the data export
+    # documents over several apps; home; the data export; the REST API (reads every app above)
+    ("documents", "home", "dataexport", "api"),
     ("sso",),  # single sign-on: matches identities to logins (core) and roster rows (teachers)
     ("bench",),  # the benchmark dataset and timings, over every page and document
 )

@@ -403,3 +403,49 @@ SSO_LOGOUT_ORIGINS = [
     if origin
 ]
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += SSO_LOGOUT_ORIGINS
+# -- REST API (api/) ------------------------------------------------------------------------------
+# Bearer tokens only (api.authentication): no session cookies, so no CSRF on the API. The rates
+# are counted in the default cache (CACHES): with several workers give it a shared Redis.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+API_THROTTLE_RATES = {
+    "api_read": env.str("API_RATE_READ", default="1200/hour"),
+    "api_push": env.str("API_RATE_PUSH", default="120/hour"),
+    "api_anon": env.str("API_RATE_ANON", default="300/hour"),  # the schema and its page
+}
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
+API_PUSH_MAX_ENTRIES = env.int("API_PUSH_MAX_ENTRIES", default=1000)
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)  # default lifetime of a new token
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gugan API",
+    "DESCRIPTION": "Schools, teachers, designations, verified records, the training-hours "
+    "ledger and posted assessment results, each as its user sees them; training hours pushed "
+    "by the continuing-education platform.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Password reset by email (Django's views): requests are counted per email address and per client
+# address in the cache, like the login's lockout (django-axes). A school's staff often share one
+# address behind its router: that limit is the larger one.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=20)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env.int("PASSWORD_RESET_WINDOW_MINUTES", default=15))
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)

@@ -254,6 +254,13 @@ RULES: dict[str, Rule | list[Rule]] = {
         "programme", "POST", "AAFF|NNN", data=lambda: {"teachers": []}
     ),
     "training:certificates_print": Rule("programme", "POST", "AAFF|NNN"),
+    # feedback questions: the organiser sets them, the programme's readers see them
+    "training:feedback_questions": Rule(
+        "programme", "GET", "AAAA|NNN", data={"kind": "text", "text": "其他建议"}
+    ),
+    "training:feedback_question_remove": Rule(
+        "programme", "POST", "AAFF|NNN", data={"question": "key:comment"}
+    ),
     # the trainee assessment: the organiser sets it up and reveals; only panel members score
     # (the matrix's programme has no panel member); its viewers read the results page
     "training:assessment_results": Rule("programme", "GET", "AAAA|NNN"),

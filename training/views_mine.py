@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import school_year_start
+from core.questions import AnswerForm
 from records.hours import hours_for
 
-from . import certificates, feedback, forms, selectors
+from . import certificates, feedback, selectors
 from .models import Attendance, Session
 
 
@@ -56,10 +57,11 @@ def feedback_page(request, pk: int):
     if not feedback.may_give_feedback(session=session, teacher=teacher):
         messages.info(request, _("You have already given your feedback on this session."))
         return redirect("training:mine")
-    form = forms.FeedbackForm(request.POST or None)
+    questions = feedback.questions_ensure(programme=session.programme)
+    form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
-            feedback.feedback_give(session=session, teacher=teacher, answers=form.cleaned_data)
+            feedback.feedback_give(session=session, teacher=teacher, answers=form.answers())
         except ValidationError as exc:
             messages.info(request, " ".join(exc.messages))
         else:

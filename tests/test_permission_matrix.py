@@ -258,6 +258,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:feedback_questions": Rule(
         "programme", "GET", "AAAA|NNN", data={"kind": "text", "text": "其他建议"}
     ),
+    "training:report": Rule("programme", "GET", "AAAA|NNN"),
+    "training:report_print": Rule("programme", "POST", "AAFF|NNN"),
     "training:feedback_question_remove": Rule(
         "programme", "POST", "AAFF|NNN", data={"question": "key:comment"}
     ),

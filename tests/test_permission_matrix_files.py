@@ -209,6 +209,13 @@ def _certificates(world, user):
     ]
 
 
+def _training_report(world, user):
+    return [
+        (reverse("training:report_print", args=[p.pk]), {})
+        for p in Programme.objects.order_by("pk")
+    ]
+
+
 def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
@@ -238,6 +245,7 @@ FILES: dict[str, FileKind] = {
     "assessment_form": FileKind(_sheets("round_print_form", teacher=True)),
     "mentoring_contract": FileKind(_contract, shared=False),
     "training_certificates": FileKind(_certificates),
+    "training_report": FileKind(_training_report, lists_teachers=False),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -8,3 +8,4 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from . import certificates  # noqa: F401  (registers the certificates job)
+        from .report import pdf  # noqa: F401  (the programme report job)

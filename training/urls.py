@@ -1,4 +1,5 @@
 from . import views, views_assessment, views_feedback, views_mine, views_signin
+from .report import views as views_report
 
 app_name = "training"
 urlpatterns = [
@@ -7,4 +8,5 @@ urlpatterns = [
     *views_mine.urlpatterns,
     *views_assessment.urlpatterns,
     *views_feedback.urlpatterns,
+    *views_report.urlpatterns,
 ]

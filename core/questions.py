@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.functional import Promise
@@ -297,3 +298,39 @@ class QuestionForm(Form):
         if data.get("kind") in CHOICE_KINDS and len(options) < 2:
             self.add_error("options", _("Give at least two options, one per line."))
         return data
+
+
+# -- changing the questions -----------------------------------------------------------------------
+def question_append(model, *, existing, owner: dict, kind, text, options="", required=True):
+    """A new question after ``existing``; the caller has checked who asks and locked the owner."""
+    question = model(
+        kind=kind,
+        text=text.strip(),
+        options=options.strip() if kind in CHOICE_KINDS else "",
+        required=required,
+        position=max((q.position for q in existing), default=-1) + 1,
+        **owner,
+    )
+    if not question.text:
+        raise ValidationError({"text": _("Write the question.")})
+    if kind in CHOICE_KINDS and len(question.option_list) < 2:
+        raise ValidationError({"options": _("Give at least two options, one per line.")})
+    question.full_clean()
+    question.save()
+    return question
+
+
+def question_drop(question: Question, *, answers) -> None:
+    """A question nobody answered goes; an answered one (``answers``: its Answer model) is
+    only retired, so its answers and their aggregates stay."""
+    if answers.objects.filter(question=question).exists():
+        type(question).objects.filter(pk=question.pk).update(active=False)
+    else:
+        question.delete()
+
+
+def pick_question(questions, chosen: str):
+    """Of ``questions``, the one a form's ``question`` field names: its id, or key:<key>."""
+    return next(
+        (q for q in questions if chosen in (str(q.pk), f"key:{q.key}" if q.key else None)), None
+    )

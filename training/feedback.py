@@ -10,7 +10,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.questions import CHOICE_KINDS, MIN_ANSWERS, Summary, empty_summary, summarise
+from core.questions import (
+    MIN_ANSWERS,
+    Summary,
+    empty_summary,
+    question_append,
+    question_drop,
+    summarise,
+)
 from teachers.models import Teacher
 
 from .models import (
@@ -51,37 +58,19 @@ def _require_organiser(programme: Programme, by) -> None:
 
 
 @transaction.atomic
-def question_add(
-    *, programme: Programme, by, kind: str, text: str, options: str = "", required: bool = True
-) -> FeedbackQuestion:
+def question_add(*, programme: Programme, by, **fields) -> FeedbackQuestion:
+    """``fields``: kind, text, options, required (core.questions.QuestionForm)."""
     _require_organiser(programme, by)
     existing = questions_ensure(programme=programme)
-    question = FeedbackQuestion(
-        programme=programme,
-        kind=kind,
-        text=text.strip(),
-        options=options.strip() if kind in CHOICE_KINDS else "",
-        required=required,
-        position=max((q.position for q in existing), default=-1) + 1,
+    return question_append(
+        FeedbackQuestion, existing=existing, owner={"programme": programme}, **fields
     )
-    if not question.text:
-        raise ValidationError({"text": _("Write the question.")})
-    if kind in CHOICE_KINDS and len(question.option_list) < 2:
-        raise ValidationError({"options": _("Give at least two options, one per line.")})
-    question.full_clean()
-    question.save()
-    return question
 
 
 @transaction.atomic
 def question_remove(*, question: FeedbackQuestion, by) -> None:
-    """A question nobody answered goes; an answered one is only retired, so its answers and
-    their aggregates stay."""
     _require_organiser(question.programme, by)
-    if FeedbackAnswer.objects.filter(question=question).exists():
-        FeedbackQuestion.objects.filter(pk=question.pk).update(active=False)
-    else:
-        question.delete()
+    question_drop(question, answers=FeedbackAnswer)
 
 
 # -- answering ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from . import views, views_assessment, views_feedback, views_mine, views_signin
+from .needs import views as views_needs
 from .report import views as views_report
 
 app_name = "training"
@@ -9,4 +10,5 @@ urlpatterns = [
     *views_assessment.urlpatterns,
     *views_feedback.urlpatterns,
     *views_report.urlpatterns,
+    *views_needs.urlpatterns,
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
-from core.questions import QuestionForm
+from core.questions import QuestionForm, pick_question
 
 from . import feedback, selectors
 
@@ -44,9 +44,7 @@ def feedback_question_remove(request, pk: int):
     programme = selectors.get_programme(user=request.user, pk=pk, write=True)
     chosen = request.POST.get("question", "")
     questions = feedback.questions_ensure(programme=programme)
-    target = next(
-        (q for q in questions if chosen in (str(q.pk), f"key:{q.key}" if q.key else None)), None
-    )
+    target = pick_question(questions, chosen)
     if target is None:
         raise Http404
     feedback.question_remove(question=target, by=request.user)

@@ -15,6 +15,7 @@ from records.hours import hours_for
 
 from . import certificates, feedback, selectors
 from .models import Attendance, Session
+from .needs import services as needs
 
 
 def my_training(request):
@@ -32,6 +33,7 @@ def my_training(request):
         "past": [s for s in sessions if s.date < today][::-1],
         "feedback_due": feedback.sessions_awaiting_feedback(teacher=teacher, sessions=sessions),
         "places_lost": list(selectors.places_lost(teacher=teacher)),
+        "surveys": needs.surveys_to_answer(teacher=teacher),
         "hours": hours_for(teacher=teacher, year=school_year_start(today)),
     }
     return render(request, "training/mine.html", context)

@@ -1,6 +1,8 @@
 """Training: programmes, sessions, enrolment and the attendance register (programmes), and
-what follows them: feedback and certificates (outcomes)."""
+what follows them: feedback (questions) and certificates (outcomes), and the annual
+training-needs survey (needs)."""
 
+from .needs import NeedsAnswer, NeedsGiven, NeedsQuestion, NeedsResponse, NeedsSurvey
 from .outcomes import Certificate, FeedbackGiven
 from .programmes import (
     CODE_ALPHABET,
@@ -17,5 +19,6 @@ from .questions import FeedbackAnswer, FeedbackQuestion, FeedbackResponse
 __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment",
     "FeedbackAnswer", "FeedbackGiven", "FeedbackQuestion", "FeedbackResponse",
+    "NeedsAnswer", "NeedsGiven", "NeedsQuestion", "NeedsResponse", "NeedsSurvey",
     "Programme", "Session", "default_absence_share", "new_session_code",
 ]  # fmt: skip

@@ -14,6 +14,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -156,6 +159,13 @@ class AnswerForm(Form):
         self.questions = list(questions)
         for question in self.questions:
             self.fields[f"q{question.pk}"] = _field(question)
+        # 1–5 and yes/no on one line: a phone shows the whole form in a few screens.
+        inline = (QuestionKind.RATING, QuestionKind.YES_NO)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[InlineRadios(f"q{q.pk}") if q.kind in inline else f"q{q.pk}" for q in self.questions]
+        )
 
     def answers(self) -> list[tuple[Question, int | None, str]]:
         """(question, number, text) for each answer given; empty answers are left out."""

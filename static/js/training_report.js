@@ -7,10 +7,13 @@
   var RED = "rgba(155, 28, 28, 0.7)";
   var COLOURS = ["rgba(155, 28, 28, 0.7)", "rgba(13, 110, 253, 0.7)", "rgba(108, 117, 125, 0.7)"];
 
-  function options(max, horizontal) {
+  function options(max, horizontal, bars) {
     var scale = { beginAtZero: true, max: max };
+    var narrow = window.innerWidth < 576;
     return {
       responsive: true,
+      // a few bars stay low; a phone gets a taller chart than a wide screen
+      aspectRatio: horizontal ? Math.min(4, Math.max(0.8, (narrow ? 4 : 6) / bars)) : (narrow ? 1.3 : 2),
       animation: false, // prints and screenshots show the final figures
       indexAxis: horizontal ? "y" : "x",
       plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
@@ -23,7 +26,7 @@
     new window.Chart(canvas, {
       type: "bar",
       data: { labels: labels, datasets: datasets },
-      options: options(max, horizontal)
+      options: options(max, horizontal, labels.length)
     });
   }
 

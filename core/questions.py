@@ -332,8 +332,9 @@ def question_append(model, *, existing, owner: dict, kind, text, options="", req
 
 def question_drop(question: Question, *, answers) -> None:
     """A question nobody answered goes; an answered one (``answers``: its Answer model) is
-    only retired, so its answers and their aggregates stay."""
-    if answers.objects.filter(question=question).exists():
+    only retired, so its answers and their aggregates stay. A default is retired too: its
+    row says the owner set the questions, so the defaults do not come back."""
+    if question.key or answers.objects.filter(question=question).exists():
         type(question).objects.filter(pk=question.pk).update(active=False)
     else:
         question.delete()

@@ -83,15 +83,33 @@ def may_give_feedback(*, session: Session, teacher: Teacher) -> bool:
 
 def sessions_awaiting_feedback(*, teacher: Teacher, sessions) -> list[Session]:
     """Of ``sessions`` (with ``line`` set, as on My training), those attended and over whose
-    form the teacher has not answered."""
+    form the teacher has not answered; none of a programme whose organiser removed every
+    question (no form to answer)."""
     given = set(
         FeedbackGiven.objects.filter(teacher=teacher, session__in=sessions).values_list(
             "session_id", flat=True
         )
     )
+    programmes = {s.programme_id for s in sessions}
+    asked = set(
+        FeedbackQuestion.objects.filter(programme_id__in=programmes, active=True).values_list(
+            "programme_id", flat=True
+        )
+    )
+    set_up = set(
+        FeedbackQuestion.objects.filter(programme_id__in=programmes).values_list(
+            "programme_id", flat=True
+        )
+    )
     now = timezone.localtime()
     return [
-        s for s in sessions if s.line and s.line.attended and s.pk not in given and is_over(s, now)
+        s
+        for s in sessions
+        if s.line
+        and s.line.attended
+        and s.pk not in given
+        and is_over(s, now)
+        and (s.programme_id in asked or s.programme_id not in set_up)
     ]
 
 

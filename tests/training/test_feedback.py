@@ -161,7 +161,7 @@ def test_a_default_question_is_removed_before_any_is_written(client, programme, 
     client.force_login(training_office)
     url = reverse("training:feedback_question_remove", args=[programme.pk])
     assert client.post(url, {"question": "key:speaker"}).status_code == 302
-    assert sorted(q.key for q in programme.feedback_questions.all()) == [
+    assert sorted(q.key for q in programme.feedback_questions.filter(active=True)) == [
         "comment", "content", "usefulness",
     ]  # fmt: skip
     assert client.post(url, {"question": "key:nothing"}).status_code == 404
@@ -203,3 +203,16 @@ def test_the_programme_page_costs_the_same_with_more_sessions_and_answers(
     client.force_login(training_office)
     assert few <= 16
     assert count_queries(client, reverse("training:programme", args=[programme.pk])) == few
+
+
+def test_no_form_to_give_once_every_question_is_removed(
+    client, school, programme, past, training_office
+):
+    user = attendee(school, programme, past, training_office)
+    client.force_login(training_office)
+    url = reverse("training:feedback_question_remove", args=[programme.pk])
+    for key in ("content", "speaker", "usefulness", "comment"):
+        assert client.post(url, {"question": f"key:{key}"}).status_code == 302
+    assert programme.feedback_questions.filter(active=True).count() == 0  # no defaults back
+    client.force_login(user)
+    assert client.get(reverse("training:mine")).context["feedback_due"] == []

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("training", "0006_panel_required")]
+BEFORE = [("training", "0007_programme_group_alter_programme_kind")]
 
 
 def _state_apps():

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0005_job_outcome'),
         ('teachers', '0005_teacher_photo'),
-        ('training', '0008_remove_fixed_feedback'),
+        ('training', '0009_remove_fixed_feedback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0007_feedback_questions'),
+        ('training', '0008_feedback_questions'),
     ]
 
     operations = [

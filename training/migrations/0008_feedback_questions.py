@@ -57,7 +57,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0006_panel_required'),
+        ('training', '0007_programme_group_alter_programme_kind'),
     ]
 
     operations = [

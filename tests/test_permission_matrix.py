@@ -254,6 +254,27 @@ RULES: dict[str, Rule | list[Rule]] = {
         "programme", "POST", "AAFF|NNN", data=lambda: {"teachers": []}
     ),
     "training:certificates_print": Rule("programme", "POST", "AAFF|NNN"),
+    # feedback questions: the organiser sets them, the programme's readers see them
+    "training:feedback_questions": Rule(
+        "programme", "GET", "AAAA|NNN", data={"kind": "text", "text": "其他建议"}
+    ),
+    "training:report": Rule("programme", "GET", "AAAA|NNN"),
+    # the training-needs survey: its organiser changes and closes it, its readers read the
+    # aggregates, the managers and the district export them, its school's teachers answer
+    "training:needs": Rule("needs_survey", "GET", "AAAA|NNN"),
+    "training:needs_question_add": Rule(
+        "needs_survey", "POST", "AAFF|NNN", data={"kind": "text", "text": "其他建议"}
+    ),
+    "training:needs_question_remove": Rule(
+        "needs_survey", "POST", "AAFF|NNN", data={"question": "key:problems"}
+    ),
+    "training:needs_close": Rule("needs_survey", "POST", "AAFF|NNN"),
+    "training:needs_export": Rule("needs_survey", "POST", "AAFA|NNN"),
+    "training:needs_answer": Rule("needs_survey", "GET", "NNNN|AAA"),
+    "training:report_print": Rule("programme", "POST", "AAFF|NNN"),
+    "training:feedback_question_remove": Rule(
+        "programme", "POST", "AAFF|NNN", data={"question": "key:comment"}
+    ),
     # the trainee assessment: the organiser sets it up and reveals; only panel members score
     # (the matrix's programme has no panel member); its viewers read the results page
     "training:assessment_results": Rule("programme", "GET", "AAAA|NNN"),
@@ -375,6 +396,8 @@ PLAIN: dict[str, str] = {
     "groups:list": "GET",
     "groups:new": "GET",
     "groups:settings": "GET",
+    "training:needs_list": "GET",
+    "training:needs_new": "POST",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -655,6 +678,12 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
     from api.tokens import token_create
 
     o["api_token"], _raw = token_create(user=u["principal"], name=f"{tag}的令牌")
+    from training.models import NeedsQuestion, NeedsSurvey
+
+    o["needs_survey"] = NeedsSurvey.objects.create(
+        school=school, district=district, year=year, title=f"{tag}研训需求调查"
+    )
+    NeedsQuestion.objects.bulk_create(NeedsQuestion.defaults_for(survey=o["needs_survey"]))
     return side
 
 

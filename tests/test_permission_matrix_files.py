@@ -126,6 +126,17 @@ def world(db, settings, tmp_path) -> World:
     assessment_round = make_round(a, users["principal"], [users["committee"]], n=1)
     score(assessment_round, users["committee"], 90)
     posted(assessment_round, users["principal"])
+    # Training-needs surveys: the district's (answered at A and B) and C's own.
+    from training.models import NeedsQuestion, NeedsSurvey
+    from training.needs.services import survey_answer
+
+    for owner in ({"district": one}, {"district": two, "school": c}):
+        survey = NeedsSurvey.objects.create(year=2025, title="研训需求调查", **owner)
+        NeedsQuestion.objects.bulk_create(NeedsQuestion.defaults_for(survey=survey))
+    topics = NeedsQuestion.objects.get(survey__school=None, key="topics")
+    for code in "AB":
+        teacher = Teacher.objects.get(staff_no=f"T{code}")
+        survey_answer(survey=topics.survey, teacher=teacher, answers=[(topics, 0, "")])
     # Training certificates: a district programme with trainees of A and B, a school one at C.
     for programme, codes in (
         (
@@ -209,6 +220,22 @@ def _certificates(world, user):
     ]
 
 
+def _training_report(world, user):
+    return [
+        (reverse("training:report_print", args=[p.pk]), {})
+        for p in Programme.objects.order_by("pk")
+    ]
+
+
+def _needs_export(world, user):
+    from training.models import NeedsSurvey
+
+    return [
+        (reverse("training:needs_export", args=[s.pk]), {})
+        for s in NeedsSurvey.objects.order_by("pk")
+    ]
+
+
 def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
@@ -238,6 +265,8 @@ FILES: dict[str, FileKind] = {
     "assessment_form": FileKind(_sheets("round_print_form", teacher=True)),
     "mentoring_contract": FileKind(_contract, shared=False),
     "training_certificates": FileKind(_certificates),
+    "training_report": FileKind(_training_report, lists_teachers=False),
+    "training_needs_export": FileKind(_needs_export, lists_teachers=False),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -8,3 +8,5 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from . import certificates  # noqa: F401  (registers the certificates job)
+        from .needs import exports  # noqa: F401  (the needs survey's export job)
+        from .report import pdf  # noqa: F401  (the programme report job)

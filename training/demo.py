@@ -145,3 +145,16 @@ def seed_training(demo: Demo) -> None:
         _sessions(programme, DISTRICT_SESSIONS, demo.today, with_today=False)
         lines = _registers(programme, demo.today, district_user, login_teacher, rng)
         demo.log(f"{demo.district.name}: district backbone training class, {lines} register lines")
+
+
+@demo_step
+def seed_training_answers(demo: Demo) -> None:
+    """Feedback on the past sessions and next year's training-needs survey (demo_outcomes)."""
+    from .demo_outcomes import seed
+
+    login = User.objects.filter(username="teacher").first()
+    seed(
+        demo,
+        office=User.objects.filter(username="office").first(),
+        login_teacher=getattr(login, "teacher", None) if login else None,
+    )

@@ -10,7 +10,7 @@ from core.forms import form_helper as _helper
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
 
-from .models import Feedback, Programme, Session
+from .models import Programme, Session
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -171,26 +171,6 @@ class AttendanceImportForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("file", "dry_run")
-
-
-class FeedbackForm(ModelForm):
-    class Meta:
-        model = Feedback
-        fields = ["content", "speaker", "usefulness", "comment"]
-        widgets = {
-            "content": forms.RadioSelect,
-            "speaker": forms.RadioSelect,
-            "usefulness": forms.RadioSelect,
-            "comment": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("content", "speaker", "usefulness"):
-            self.fields[name].choices = Feedback.RATINGS
-        self.helper = _helper(
-            Row(Column("content"), Column("speaker"), Column("usefulness")), "comment"
-        )
 
 
 class AssessmentForm(Form):

@@ -1,4 +1,6 @@
-from . import views, views_assessment, views_mine, views_signin
+from . import views, views_assessment, views_feedback, views_mine, views_signin
+from .needs import views as views_needs
+from .report import views as views_report
 
 app_name = "training"
 urlpatterns = [
@@ -6,4 +8,7 @@ urlpatterns = [
     *views_signin.urlpatterns,
     *views_mine.urlpatterns,
     *views_assessment.urlpatterns,
+    *views_feedback.urlpatterns,
+    *views_report.urlpatterns,
+    *views_needs.urlpatterns,
 ]

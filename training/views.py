@@ -64,7 +64,8 @@ def _programme_form(request, programme: Programme):
 def programme_new(request):
     if not selectors.organises_any(request.user):
         raise PermissionDenied
-    return _programme_form(request, Programme())
+    # ?title=: "create a programme from this topic" on the training-needs survey's results
+    return _programme_form(request, Programme(title=request.GET.get("title", "").strip()[:200]))
 
 
 def programme_edit(request, pk: int):

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import school_year_start
+from core.questions import AnswerForm
 from records.hours import hours_for
 
-from . import certificates, feedback, forms, selectors
+from . import certificates, feedback, selectors
 from .models import Attendance, Session
+from .needs import services as needs
 
 
 def my_training(request):
@@ -31,6 +33,7 @@ def my_training(request):
         "past": [s for s in sessions if s.date < today][::-1],
         "feedback_due": feedback.sessions_awaiting_feedback(teacher=teacher, sessions=sessions),
         "places_lost": list(selectors.places_lost(teacher=teacher)),
+        "surveys": needs.surveys_to_answer(teacher=teacher),
         "hours": hours_for(teacher=teacher, year=school_year_start(today)),
     }
     return render(request, "training/mine.html", context)
@@ -56,10 +59,11 @@ def feedback_page(request, pk: int):
     if not feedback.may_give_feedback(session=session, teacher=teacher):
         messages.info(request, _("You have already given your feedback on this session."))
         return redirect("training:mine")
-    form = forms.FeedbackForm(request.POST or None)
+    questions = feedback.questions_ensure(programme=session.programme)
+    form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
-            feedback.feedback_give(session=session, teacher=teacher, answers=form.cleaned_data)
+            feedback.feedback_give(session=session, teacher=teacher, answers=form.answers())
         except ValidationError as exc:
             messages.info(request, " ".join(exc.messages))
         else:

@@ -15,6 +15,7 @@ from records.hours import hours_for
 from records.models import Kind, Status
 from records.selectors.entries import teacher_records
 from teachers.models import Teacher
+from training.needs.services import surveys_to_answer
 
 from .todos import LINES_SHOWN, Action, Line, Section, Todo, counted, head_and_total
 
@@ -44,10 +45,30 @@ def teacher_section(*, user) -> Section | None:
             _rounds(user),
             _notices(user, teacher, today),
             _duties(teacher, year),
+            _surveys(teacher),
         ],
         actions=[log_class],
         hours=hours_for(teacher=teacher, year=year),
         hours_year_label=school_year_label(year),
+    )
+
+
+def _surveys(teacher: Teacher) -> Todo:
+    """The training-needs surveys (研训需求调查) open to the teacher, not answered yet."""
+    surveys = surveys_to_answer(teacher=teacher)
+    return counted(
+        ngettext_lazy(
+            "%(count)d training-needs survey to answer",
+            "%(count)d training-needs surveys to answer",
+            "count",
+        ),
+        total=len(surveys),
+        url=reverse("training:mine"),
+        icon="ui-checks",
+        lines=[
+            Line(s.title, reverse("training:needs_answer", kwargs={"pk": s.pk}), s.organiser_label)
+            for s in surveys
+        ],
     )
 
 

@@ -1,7 +1,9 @@
 """Training: programmes, sessions, enrolment and the attendance register (programmes), and
-what follows them: feedback and certificates (outcomes)."""
+what follows them: feedback (questions) and certificates (outcomes), and the annual
+training-needs survey (needs)."""
 
-from .outcomes import Certificate, Feedback, FeedbackGiven
+from .needs import NeedsAnswer, NeedsGiven, NeedsQuestion, NeedsResponse, NeedsSurvey
+from .outcomes import Certificate, FeedbackGiven
 from .programmes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -12,8 +14,11 @@ from .programmes import (
     default_absence_share,
     new_session_code,
 )
+from .questions import FeedbackAnswer, FeedbackQuestion, FeedbackResponse
 
 __all__ = [
-    "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment", "Feedback",
-    "FeedbackGiven", "Programme", "Session", "default_absence_share", "new_session_code",
+    "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment",
+    "FeedbackAnswer", "FeedbackGiven", "FeedbackQuestion", "FeedbackResponse",
+    "NeedsAnswer", "NeedsGiven", "NeedsQuestion", "NeedsResponse", "NeedsSurvey",
+    "Programme", "Session", "default_absence_share", "new_session_code",
 ]  # fmt: skip

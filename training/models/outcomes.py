@@ -1,8 +1,8 @@
-"""What follows a programme: anonymous feedback after sessions and certificates (合格证书)."""
+"""What follows a programme: who gave feedback after a session (what they answered is in
+.questions, apart) and certificates (合格证书)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from teachers.models import Teacher
@@ -24,33 +24,6 @@ class FeedbackGiven(models.Model):
 
     def __str__(self):
         return f"{self.teacher} · {self.session}"
-
-
-class Feedback(models.Model):
-    """One anonymous answer: no teacher and no time on it."""
-
-    RATINGS = [(i, str(i)) for i in range(1, 6)]
-
-    session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("session")
-    )
-    content = models.PositiveSmallIntegerField(_("content"), choices=RATINGS)
-    speaker = models.PositiveSmallIntegerField(_("speaker"), choices=RATINGS)
-    usefulness = models.PositiveSmallIntegerField(_("usefulness for my teaching"), choices=RATINGS)
-    comment = models.TextField(_("comment"), blank=True, max_length=1000)
-
-    class Meta:
-        verbose_name = _("feedback")
-        verbose_name_plural = _("feedback")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(content__range=(1, 5), speaker__range=(1, 5), usefulness__range=(1, 5)),
-                name="feedback_ratings_1_to_5",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.session}: {self.content}/{self.speaker}/{self.usefulness}"
 
 
 class Certificate(models.Model):

@@ -223,7 +223,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     "assessment:round_finalise": Rule("assessment_round", "POST", "AFFF|NNN"),
     "assessment:round_post": Rule(
         "posted_round", "POST", "AFFF|NNN",
-        data={"notice_from": TODAY, "notice_until": TODAY + datetime.timedelta(days=7)},
+        data={"notice_from": TODAY, "notice_until": TODAY + datetime.timedelta(days=7),
+              "notice_contact": "张老师"},
     ),
     "assessment:round_lock": Rule("posted_round", "POST", "AFFF|NNN"),
     "assessment:entry_absence": Rule("entry", "POST", "AAFF|NNN", data={"absent": "1"}),

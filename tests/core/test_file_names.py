@@ -34,3 +34,23 @@ def test_the_roster_exports_are_named_with_school_year_and_title(
 def test_a_name_part_holding_the_separator_cannot_shift_the_others():
     name = document_filename("城关_第一小学", "2025-2026学年", "名册", ext="xlsx")
     assert name == "城关 第一小学_2025-2026学年_名册.xlsx"
+
+
+def test_my_files_shows_each_exports_filters_in_words_and_who_asked(
+    login, principal, training_office, school, django_capture_on_commit_callbacks
+):
+    TeacherFactory(school=school, name="王芳", subject="语文")
+    principal.display_name = "王校长"
+    principal.save()
+    client = login(principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("teachers:export"), {"query": "subject=语文&title=2"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )  # fmt: skip
+        client.post(reverse("backbone:roster_export"), {"query": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    page = login(training_office).get(reverse("jobs"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Subject: 语文 · Professional title: Second-grade teacher (二级教师)" in page
+    assert "subject=" not in page  # not the raw query
+    assert "Everything in your scope" in page  # the roster export without filters
+    assert page.count("王校长") >= 2

@@ -230,6 +230,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "assessment:entry_absence": Rule("entry", "POST", "AAFF|NNN", data={"absent": "1"}),
     "assessment:results": Rule("posted_round", "GET", "AAAA|AAA"),
     "documents:round_print_notice": Rule("posted_round", "POST", "AAFA|NNN"),
+    "documents:selection_print_notice": Rule("announced_round", "POST", "AAFA|NNN"),
     "documents:round_print_forms": Rule("posted_round", "POST", "AAFA|NNN"),
     "documents:round_print_form": Rule(
         lambda side: ({"pk": side["posted_round"].pk, "entry_pk": side["posted_entry"].pk}, ""),

@@ -68,6 +68,7 @@ def round_new(request):
 def round_detail(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
     context = selectors.round_detail(round=round, user=request.user)
+    context["can_print_notice"] = selectors.can_print_notice(request.user, round)
     if round.announce_from and round.announce_until:
         context["announcement_working_days"] = working_days(
             round.announce_from, round.announce_until, district_id=round.school.district_id

@@ -150,6 +150,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "backbone:round_eligibility": Rule("selection_round", "POST", "AAFF|NNN"),
     "backbone:round_close": Rule("selection_round", "POST", "AAFF|NNN"),
     "backbone:round_score": Rule("selection_round", "FORM", "FFAF|NNN"),
+    "backbone:round_recusal": Rule("selection_round", "FORM", "AAAA|NNN"),
     "backbone:round_propose": Rule("announced_round", "FORM", "AAFF|NNN"),
     "backbone:round_announce": Rule("announced_round", "FORM", "AAFF|NNN"),
     "backbone:round_confirm": Rule("announced_round", "POST", "AAFF|NNN"),

@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import pinyin
 from core.forms import Form, ModelIdField, ModelIdsField
 from core.models import User
 
@@ -22,7 +23,9 @@ class CandidatesField(ModelIdsField):
 
 
 class RecusalForm(Form):
-    member = MemberField(label=_("Committee member"), queryset=None)
+    member = MemberField(
+        label=_("Committee member"), queryset=None, empty_label=_("Choose a committee member")
+    )
     whole = forms.TypedChoiceField(
         label=_("Steps back from"),
         choices=[("0", _("The candidates ticked below")), ("1", _("The whole round"))],
@@ -57,7 +60,7 @@ class RecusalForm(Form):
         self.fields["candidates"].queryset = (
             Candidate.objects.filter(round=round, withdrawn=False)
             .select_related("teacher")
-            .order_by("teacher__name", "pk")
+            .order_by(pinyin("teacher__name"), "pk")
         )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Record the recusal")))

@@ -4,10 +4,12 @@ assessment templates and rounds (one finalised and posted, one being scored)."""
 import random
 from datetime import timedelta
 
+from django.utils import timezone
+
 from core.demo import Demo, demo_step
 from teachers.models import Teacher
 
-from .models import AnnualGrade, Grade
+from .models import AnnualGrade, AssessmentRound, Grade
 
 # Mostly qualified or good, some excellent, a few unqualified: what a real school reports.
 GRADE_WEIGHTS = [
@@ -57,7 +59,7 @@ def seed_assessment_rounds(demo: Demo) -> None:
     this year's round open for the committee and the training office to score."""
     from core.models import User, school_year_label
 
-    from .models import AssessmentRound, AssessmentTemplate
+    from .models import AssessmentTemplate
     from .services import rounds as services
     from .services.templates import assessment_templates_ensure_defaults
 
@@ -105,6 +107,10 @@ def seed_assessment_rounds(demo: Demo) -> None:
         if entries:
             services.entry_set_absence(entry=entries[-1], absent=True, by=users["office"])
         services.round_finalise(round=round, by=users["principal"])
+        # The demo's results were confirmed a few days ago, before the notice began.
+        AssessmentRound.objects.filter(pk=round.pk).update(
+            finalised_at=timezone.now() - timedelta(days=3)
+        )
         services.round_post(
             round=round, by=users["principal"], notice_from=demo.today - timedelta(days=2),
             notice_until=demo.today + timedelta(days=5),

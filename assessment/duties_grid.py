@@ -105,10 +105,11 @@ def _grid_teachers(*, user, year: int, school, tier, group) -> QuerySet:
 
 
 def _grid_order(
-    teachers: QuerySet, *, year: int, semester, tier, today
+    teachers: QuerySet, *, year: int, semester, tier, today, risky: dict | None = None
 ) -> tuple[GridOrder, _Setting | None]:
     """The order of every teacher, from counting their verified records in the database
-    (``duty_counts``): the engine reads no record of theirs."""
+    (``duty_counts``): the engine reads no record of theirs. ``risky``, when given, gets each
+    teacher's name and duties missed or at risk: {teacher id: (name, [duty kinds])}."""
     found = list(teachers.values_list("pk", "school_id", "school__district_id", "name"))
     people = [_Who(pk, school_id, name) for pk, school_id, _district, name in found]
     districts = {school_id: district_id for _pk, school_id, district_id, _name in found}
@@ -124,6 +125,8 @@ def _grid_order(
         if tier is None or (duties and duties[0].template.tier_id == tier.pk):
             ranked.append((_rank([STATE_RANK[d.status] for d in duties]), person.name, person.pk))
             present.update(d.kind for d in duties)
+            if risky is not None:
+                risky[person.pk] = (person.name, [d.kind for d in duties if d.status in _RISKY])
     ranked.sort(key=lambda item: item[:2])  # stable: as backbone_teachers orders ties
     order = GridOrder(
         teacher_ids=[pk for _rank_, _name, pk in ranked],
@@ -131,6 +134,36 @@ def _grid_order(
         behind=sum(1 for rank, _name, _pk in ranked if _is_behind(rank)),
     )
     return order, setting
+
+
+_RISKY = {DutyState.MISSED, DutyState.AT_RISK}
+
+
+@dataclass
+class Behind:
+    """The teachers behind on their duties, riskiest first, for a to-do list."""
+
+    total: int
+    rows: list[tuple[str, list[str]]]  # (name, labels of the duties missed or at risk)
+
+
+def duties_behind(*, user, year: int, limit: int, today: datetime.date | None = None) -> Behind:
+    """Like the grid's order (counted in the database, the same order and the same number
+    behind), without reading any record: the first ``limit`` teachers behind and their risky
+    duties. The same number of queries however many teachers there are."""
+    today = today or timezone.localdate()
+    teachers = _grid_teachers(user=user, year=year, school=None, tier=None, group=None)
+    risky: dict[int, tuple[str, list[str]]] = {}
+    order, _setting_ = _grid_order(
+        teachers, year=year, semester=None, tier=None, today=today, risky=risky
+    )
+    labels = dict(DutyKind.choices)
+    rows = [
+        (risky[pk][0], [str(labels[kind]) for kind in risky[pk][1]])
+        for pk in order.teacher_ids[:limit]
+        if risky[pk][1]
+    ]
+    return Behind(total=order.behind, rows=rows)
 
 
 def duty_grid(

@@ -1,9 +1,9 @@
 """The duties grid as an xlsx workbook, produced by a background job."""
 
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import current_year_part, document_filename, time_part
 from core.jobs import JobContext, job_handler
 from core.writers import XlsxWorkbook
 
@@ -32,5 +32,7 @@ def duties_export(ctx: JobContext) -> None:
             [t.school.name, t.staff_no, t.name, t.group.name if t.group else "", tier, *cells]
         )
         ctx.advance()
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    wb.save(ctx.output_path(f"duties-{stamp}.xlsx"))
+    name = document_filename(
+        ctx.owner_name, current_year_part(), _("Duties"), time_part(), ext="xlsx"
+    )
+    wb.save(ctx.output_path(name))

@@ -60,6 +60,8 @@ class GradeResult:
     threshold_grade: Grade | None
     grade: Grade | None
     steps: list[str] = field(default_factory=list)
+    # the steps of the rules that lowered the grade below the threshold grade
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def explanation(self) -> str:
@@ -134,6 +136,23 @@ def absence_rule(grade: Grade, facts: Facts) -> tuple[Grade, str | None]:
     }
 
 
+def apply_rules(
+    grade: Grade, facts: Facts, *, missed_core_duty_cap: int | None
+) -> tuple[Grade, list[str]]:
+    """The grade after every rule, in order, and the words of each rule that changed it."""
+    cap = Grade(missed_core_duty_cap) if missed_core_duty_cap else None
+    reasons = []
+    for rule in (
+        lambda g: hours_rule(g, facts),
+        lambda g: core_duty_rule(g, facts, cap),
+        lambda g: absence_rule(g, facts),
+    ):
+        grade, step = rule(grade)
+        if step:
+            reasons.append(step)
+    return grade, reasons
+
+
 def grade_entry(
     *,
     components: Iterable[Component],
@@ -151,6 +170,7 @@ def grade_entry(
             grade, step = absence_rule(Grade.EXCELLENT, facts)
             result.grade = grade
             result.steps.append(step)
+            result.reasons.append(step)
         return result
     grade = grade_for_score(score, thresholds)
     result = GradeResult(score=score, threshold_grade=grade, grade=grade)
@@ -169,15 +189,9 @@ def grade_entry(
             },
         }
     )
-    cap = Grade(missed_core_duty_cap) if missed_core_duty_cap else None
-    for rule in (
-        lambda g: hours_rule(g, facts),
-        lambda g: core_duty_rule(g, facts, cap),
-        lambda g: absence_rule(g, facts),
-    ):
-        grade, step = rule(grade)
-        if step:
-            result.steps.append(step)
+    grade, reasons = apply_rules(grade, facts, missed_core_duty_cap=missed_core_duty_cap)
+    result.steps += reasons
+    result.reasons = reasons
     if grade == result.threshold_grade:
         result.steps.append(_("No rule changes the grade: %(grade)s.") % {"grade": grade.label})
     else:

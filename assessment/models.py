@@ -262,6 +262,12 @@ class AssessmentRound(PanelOwner):
     )
     notice_from = models.DateField(_("results posted from"), null=True, blank=True)
     notice_until = models.DateField(_("results posted until"), null=True, blank=True)
+    notice_contact = models.CharField(
+        _("contact person for the notice"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who receives questions about a result, with a telephone number or office."),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

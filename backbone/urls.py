@@ -1,4 +1,9 @@
-from .views import designations, planning, rounds
+from .views import designations, planning, recusal, rounds
 
 app_name = "backbone"
-urlpatterns = [*designations.urlpatterns, *rounds.urlpatterns, *planning.urlpatterns]
+urlpatterns = [
+    *designations.urlpatterns,
+    *rounds.urlpatterns,
+    *recusal.urlpatterns,
+    *planning.urlpatterns,
+]

@@ -14,6 +14,7 @@ from typing import IO
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Path separators, what Windows forbids in names, control characters, and the invisible
@@ -58,6 +59,18 @@ def document_filename(*parts, ext: str) -> str:
 def year_part(start: int) -> str:
     """A school year as a file name part: 2025-2026学年."""
     return _("School year %(year)s") % {"year": f"{start}-{start + 1}"}
+
+
+def time_part() -> str:
+    """When a file of the same name is made again the same day (an export): 20261202-1630."""
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+def current_year_part() -> str:
+    """The school year of today as a file name part."""
+    from .models import school_year_start
+
+    return year_part(school_year_start(timezone.localdate()))
 
 
 def _ascii_fallback(name: str) -> str:

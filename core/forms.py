@@ -278,3 +278,27 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         return
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def form_in_words(form: forms.Form) -> str:
+    """What a bound filter form was set to, in words, for My files: "Subject: 语文 · Tier:
+    校级骨干教师". Fields left empty or refused drop out; the values read as on the page."""
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    parts = []
+    for name, field in form.fields.items():
+        raw = form.data.get(name) if hasattr(form.data, "get") else None
+        value = cleaned.get(name)
+        if raw in (None, "") or value in (None, "", [], ()):
+            continue
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            text = "、".join(str(obj) for obj in value)
+        elif isinstance(field, forms.ModelChoiceField):
+            text = str(value)
+        elif isinstance(field, forms.ChoiceField):
+            labels = {str(key): label for key, label in field.choices}
+            text = str(labels.get(str(raw), raw))
+        else:
+            text = str(value)
+        parts.append(_("%(field)s: %(value)s") % {"field": field.label, "value": text})
+    return " · ".join(parts)

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .forms import Form
+from .forms import Form, form_in_words
 from .jobs import job_create
 from .models import District, Job, Role, RoleAssignment, School, User
 from .scoping import MANAGER_ROLES
@@ -165,12 +165,15 @@ class OwnerForm(Form):
         return FileAudience(requester=self.user, district=District.objects.get(pk=pk))
 
 
-def list_export(request, *, kind: str, params: dict):
+def list_export(request, *, kind: str, params: dict, filters=None):
     """The POST of a list's export button: file the job under the chosen owner, or show the
-    field error (a foreign or malformed owner) with the button again."""
+    field error (a foreign or malformed owner) with the button again. ``filters`` (the list's
+    filter form, bound to the query) describes the request in words for My files."""
     form = OwnerForm(request.POST, user=request.user)
     if not form.is_valid():
         context = {"form": form, "query": request.POST.get("query", "")}
         return render(request, "core/export_owner.html", context, status=400)
+    if filters is not None:
+        params = {**params, "label": form_in_words(filters) or str(_("Everything in your scope"))}
     job = job_create(kind=kind, requested_by=request.user, params=params, **form.audience().owner())
     return redirect("job", pk=job.pk)

@@ -1,10 +1,9 @@
 """The data export job: the ZIP of a school or a district, made in the background."""
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.export_tables import safe_path_part
+from core.files import current_year_part, document_filename, time_part
 from core.jobs import JobContext, JobError, job_handler
 
 from .targets import resolve_target
@@ -21,10 +20,12 @@ def data_export(ctx: JobContext) -> None:
         target = resolve_target(ctx.viewer, ctx.params)
     except PermissionDenied:
         raise JobError(_("You may no longer export this data.")) from None
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = document_filename(
+        ctx.owner_name or target.code, current_year_part(), _("Data export"), time_part(), ext="zip"
+    )
     export_zip(
         target,
-        ctx.output_path(f"gugan-data-{safe_path_part(target.code)}-{stamp}.zip"),
+        ctx.output_path(name),
         progress=ctx,
         audience=ctx.audience,
     )

@@ -8,4 +8,4 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # The job kinds of the documents, and the dossier button of the teacher's page.
-        from . import dossier, profile, reports, sheets  # noqa: F401
+        from . import dossier, profile, reports, round_notice, sheets  # noqa: F401

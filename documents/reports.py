@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from assessment.models import Grade
-from core.files import document_filename, year_part
+from core.files import current_year_part, document_filename, time_part, year_part
 from core.jobs import JobContext, JobError, job_handler
 from core.models import District, Job, School
 from core.writers import XlsxWorkbook
@@ -240,8 +240,10 @@ def district_overview_xlsx(ctx: JobContext) -> None:
     wb = XlsxWorkbook()
     _schools_sheet(wb, report)
     _step(ctx, _("Saving the file"))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    wb.save(ctx.output_path(f"district-{district.code}-{stamp}.xlsx"))
+    name = document_filename(
+        district.name, current_year_part(), _("District overview"), time_part(), ext="xlsx"
+    )
+    wb.save(ctx.output_path(name))
 
 
 # -- for the command --------------------------------------------------------------------------

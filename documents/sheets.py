@@ -25,9 +25,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.duties import DutyState
+from assessment.grading_facts import grade_reasons
 from assessment.models import AssessmentComponent, AssessmentEntry, AssessmentRound, Grade
 from assessment.selectors import can_print_sheets, decorate_facts, scores
 from backbone.models import Designation, Tier
+from core.dates import working_days
+from core.files import document_filename, year_part
 from core.jobs import JobContext, JobError, job_handler
 from core.models import school_year_label
 from core.pdf import html_to_pdf, render_html, require_cjk_font
@@ -88,6 +91,11 @@ class Row:
         return f"e{self.entry.pk}"
 
     @property
+    def grade_reasons(self) -> list[str]:
+        """Why the grade is below the one the score reaches, in the reader's language."""
+        return grade_reasons(self.entry, self.entry.round.template)
+
+    @property
     def duties(self) -> list[dict]:
         """The duty facts (labelled by ``decorate_facts``) with their status in words."""
         return [{**d, "status_label": _state_label(d.get("status"))} for d in self.entry.duty_rows]
@@ -116,6 +124,13 @@ class RoundSheets:
         return school_year_label(self.round.year)
 
     @property
+    def notice_working_days(self) -> int | None:
+        r = self.round
+        if not (r.notice_from and r.notice_until):
+            return None
+        return working_days(r.notice_from, r.notice_until, district_id=r.school.district_id)
+
+    @property
     def scored(self) -> list[Row]:
         return [r for r in self.rows if r.entry.score is not None]
 
@@ -138,9 +153,10 @@ class RoundSheets:
             language,
             teacher_id,
             [r.pk, r.title, r.year, r.semester, r.created_at, r.finalised_at],
-            [r.notice_from, r.notice_until, len(self.scored)],
+            [r.notice_from, r.notice_until, r.notice_contact, len(self.scored)],
+            [self.notice_working_days],
             [r.school.pk, r.school.name, t.name, t.kind],
-            [t.excellent_from, t.good_from, t.qualified_from],
+            [t.excellent_from, t.good_from, t.qualified_from, t.missed_core_duty_cap],
             [[c.pk, c.name, c.weight, c.max_score] for c in self.components],
             [row.payload() for row in rows],
         ]
@@ -240,22 +256,18 @@ def form_sections(*, data: RoundSheets, language: str):
             yield render_to_string(FORM_PART, {**_context(data), "row": row})
 
 
-def _safe(text: str) -> str:
-    return text.replace("/", "-").replace("\\", "-")
-
-
 def sheets_filename(*, data: RoundSheets, kind: str, teacher_id=None) -> str:
+    """In the one style of generated files: school, school year, round, what it is."""
+    r = data.round
+    parts = [r.school.name, year_part(r.year), r.title]
     if kind == KIND_NOTICE:
-        name = _("Results notice %(round)s.pdf") % {"round": data.round.title}
+        parts.append(_("Results notice"))
     elif kind == KIND_FORMS:
-        name = _("Assessment forms %(round)s.pdf") % {"round": data.round.title}
+        parts.append(_("Assessment forms"))
     else:
         teacher = data.row_for(teacher_id).teacher
-        name = _("Assessment form %(name)s %(staff_no)s.pdf") % {
-            "name": teacher.name,
-            "staff_no": teacher.staff_no,
-        }
-    return _safe(name)
+        parts += [teacher.name, teacher.staff_no, _("Assessment form")]
+    return document_filename(*parts, ext="pdf")
 
 
 # -- jobs ---------------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ sheet with a row per pairing, one with a row per pairing and week.
 Registered by importing this module from mentoring.views_compliance."""
 
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.files import current_year_part, document_filename, time_part
 from core.jobs import JobContext, job_handler
 from core.writers import XlsxWorkbook
 
@@ -88,5 +88,7 @@ def mentoring_compliance_export(ctx: JobContext) -> None:
             )
         if i % 50 == 0:
             ctx.advance(50)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    wb.save(ctx.output_path(f"mentoring-compliance-{stamp}.xlsx"))
+    name = document_filename(
+        ctx.owner_name, current_year_part(), _("Mentoring compliance"), time_part(), ext="xlsx"
+    )
+    wb.save(ctx.output_path(name))

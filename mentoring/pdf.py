@@ -9,7 +9,9 @@ import hashlib
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.files import document_filename, year_part
 from core.jobs import JobContext, JobError, job_handler
+from core.models import school_year_start
 from core.pdf import html_document, require_cjk_font
 
 from .models import Pairing
@@ -22,10 +24,14 @@ FONT_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
 
 
 def contract_filename(pairing: Pairing) -> str:
-    return _("Mentoring contract %(mentor)s %(apprentice)s.pdf") % {
-        "mentor": pairing.mentor.name,
-        "apprentice": pairing.apprentice.name,
-    }
+    return document_filename(
+        pairing.school.name,
+        year_part(school_year_start(pairing.start_date)),
+        pairing.mentor.name,
+        pairing.apprentice.name,
+        _("Mentoring contract"),
+        ext="pdf",
+    )
 
 
 def contract_html(*, pairing: Pairing, scale: float = 1.0) -> str:

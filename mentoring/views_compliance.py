@@ -2,7 +2,7 @@
 Views are thin: scope, call mentoring.compliance, render."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -11,6 +11,8 @@ from core.job_files import list_export
 
 from . import compliance, exports
 from .compliance import Light, overview_rows
+from .compliance.overview import OverviewFilter
+from .models import Pairing
 
 PAGE_SIZE = 50
 
@@ -54,7 +56,9 @@ def overview(request):
 @require_POST
 def overview_export(request):
     _require_staff(request.user)
-    return list_export(request, kind=exports.KIND, params={"query": request.POST.get("query", "")})
+    query = request.POST.get("query", "")
+    filters = OverviewFilter(QueryDict(query), queryset=Pairing.objects.none(), user=request.user)
+    return list_export(request, kind=exports.KIND, params={"query": query}, filters=filters.form)
 
 
 urlpatterns = [

@@ -26,15 +26,14 @@ def membership_of(*, panel: Panel, user: User) -> PanelMember | None:
     return PanelMember.objects.filter(panel=panel, user=user).first()
 
 
-def owing_a_sheet(owners: QuerySet, *, user: User) -> QuerySet:
-    """Of ``owners`` (rounds holding a panel), those where ``user`` is an active member (not
-    recused, still on the panel) who has not submitted a sheet yet."""
+def owing_a_sheet(owners: QuerySet, *, user: User, panel: str = "panel") -> QuerySet:
+    """Of ``owners`` (rounds holding a panel, or panels themselves with ``panel="pk"``), those
+    where ``user`` is an active member (not recused, still on the panel) who has not submitted
+    a sheet yet."""
     active = PanelMember.objects.filter(
-        panel=OuterRef("panel"), user=user, recused=False, left_at__isnull=True
+        panel=OuterRef(panel), user=user, recused=False, left_at__isnull=True
     )
-    submitted = Sheet.objects.filter(
-        panel=OuterRef("panel"), member=user, submitted_at__isnull=False
-    )
+    submitted = Sheet.objects.filter(panel=OuterRef(panel), member=user, submitted_at__isnull=False)
     return owners.filter(Exists(active)).exclude(Exists(submitted))
 
 

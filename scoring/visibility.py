@@ -16,6 +16,7 @@ owner's public pages sees the ranks only (the published list), never a mark or a
 
 A file shared with several people (every manager of a school, the district office) holds only
 what every one of them may see: ``shared_sight``, which is nothing while the scores are secret.
+A printed notice for everyone holds what the public pages show: ``posted_sight``.
 """
 
 from dataclasses import dataclass
@@ -96,6 +97,13 @@ def sight(
 def shared_sight(*, panel: Panel) -> Sight:
     """What a file shared with a school's managers or a district office may hold."""
     return NOTHING if panel.is_secret else EVERYTHING
+
+
+def posted_sight(*, panel: Panel) -> Sight:
+    """What a notice posted for everyone (公示 on the school's notice board) may hold: what
+    anyone reaching the owner's public pages sees, the ranks once revealed; never a mark or a
+    total, and nothing while the scores are secret."""
+    return NOTHING if panel.is_secret else PUBLIC
 
 
 def hidden_panels(*, user: User | None, panels) -> set[int]:

@@ -2,9 +2,9 @@
 never hold a request."""
 
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import current_year_part, document_filename, time_part
 from core.jobs import JobContext, job_handler
 from core.writers import XlsxWorkbook
 
@@ -50,5 +50,7 @@ def roster_export(ctx: JobContext) -> None:
         ws.append([get(teacher) for _label, get in columns])
         if i % 200 == 0:
             ctx.advance(200)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    wb.save(ctx.output_path(f"teachers-{stamp}.xlsx"))
+    name = document_filename(
+        ctx.owner_name, current_year_part(), _("Teacher roster"), time_part(), ext="xlsx"
+    )
+    wb.save(ctx.output_path(name))

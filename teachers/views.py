@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,9 +46,11 @@ def teacher_list(request):
 @require_POST
 def teacher_export(request):
     _require_staff(request.user)
-    return list_export(
-        request, kind="roster_export", params={"query": request.POST.get("query", "")}
-    )
+    query = request.POST.get("query", "")
+    filters = TeacherFilter(
+        QueryDict(query), queryset=Teacher.objects.none(), user=request.user
+    ).form
+    return list_export(request, kind="roster_export", params={"query": query}, filters=filters)
 
 
 def teacher_detail(request, pk: int):

@@ -150,6 +150,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "backbone:round_eligibility": Rule("selection_round", "POST", "AAFF|NNN"),
     "backbone:round_close": Rule("selection_round", "POST", "AAFF|NNN"),
     "backbone:round_score": Rule("selection_round", "FORM", "FFAF|NNN"),
+    "backbone:round_recusal": Rule("selection_round", "FORM", "AAAA|NNN"),
     "backbone:round_propose": Rule("announced_round", "FORM", "AAFF|NNN"),
     "backbone:round_announce": Rule("announced_round", "FORM", "AAFF|NNN"),
     "backbone:round_confirm": Rule("announced_round", "POST", "AAFF|NNN"),
@@ -223,12 +224,14 @@ RULES: dict[str, Rule | list[Rule]] = {
     "assessment:round_finalise": Rule("assessment_round", "POST", "AFFF|NNN"),
     "assessment:round_post": Rule(
         "posted_round", "POST", "AFFF|NNN",
-        data={"notice_from": TODAY, "notice_until": TODAY + datetime.timedelta(days=7)},
+        data={"notice_from": TODAY, "notice_until": TODAY + datetime.timedelta(days=7),
+              "notice_contact": "张老师"},
     ),
     "assessment:round_lock": Rule("posted_round", "POST", "AFFF|NNN"),
     "assessment:entry_absence": Rule("entry", "POST", "AAFF|NNN", data={"absent": "1"}),
     "assessment:results": Rule("posted_round", "GET", "AAAA|AAA"),
     "documents:round_print_notice": Rule("posted_round", "POST", "AAFA|NNN"),
+    "documents:selection_print_notice": Rule("announced_round", "POST", "AAFA|NNN"),
     "documents:round_print_forms": Rule("posted_round", "POST", "AAFA|NNN"),
     "documents:round_print_form": Rule(
         lambda side: ({"pk": side["posted_round"].pk, "entry_pk": side["posted_entry"].pk}, ""),

@@ -33,6 +33,7 @@ from documents.views.yearly import default_year
 from documents.views.yearly import owner_choices as yearly_owner_choices
 from mentoring.models import Pairing
 from scoring.models import Mark, Sheet
+from scoring.services.panels import panel_reveal
 from teachers.models import Teacher
 from tests.assessment.test_round_views import make_round, posted, score
 from tests.factories import (
@@ -213,6 +214,22 @@ def _sheets(name: str, *, teacher: bool = False) -> Requests:
     return requests
 
 
+def _selection_notice(world, user):
+    """The world's round goes into its announcement (公示) first: only then is there a
+    notice to print, and its scores are no longer secret."""
+    round = world.round
+    if round.status != SelectionRound.Status.ANNOUNCED:
+        today = timezone.localdate()
+        round.candidates.update(proposed=True, is_eligible=True)
+        SelectionRound.objects.filter(pk=round.pk).update(
+            status=SelectionRound.Status.ANNOUNCED, announce_from=today,
+            announce_until=today + datetime.timedelta(days=7), notice_contact="甲校教科室",
+        )  # fmt: skip
+        panel_reveal(panel=round.panel)
+        round.refresh_from_db()
+    return [(reverse("documents:selection_print_notice", args=[round.pk]), {})]
+
+
 def _certificates(world, user):
     return [
         (reverse("training:certificates_print", args=[p.pk]), {})
@@ -267,6 +284,7 @@ FILES: dict[str, FileKind] = {
     "training_certificates": FileKind(_certificates),
     "training_report": FileKind(_training_report, lists_teachers=False),
     "training_needs_export": FileKind(_needs_export, lists_teachers=False),
+    "selection_notice": FileKind(_selection_notice),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from core.files import document_filename, year_part
 from core.jobs import JobContext, JobError, job_handler
 from core.pdf import html_to_pdf, render_html, require_cjk_font
 
@@ -84,7 +85,11 @@ def certificate_check(serial: str) -> Certificate | None:
 
 
 def certificates_filename(programme: Programme) -> str:
-    return _("Certificates %(programme)s.pdf") % {"programme": programme.title}
+    owner = programme.school or programme.district
+    return document_filename(
+        owner.name, year_part(programme.year), programme.title, _("Completion certificates"),
+        ext="pdf",
+    )  # fmt: skip
 
 
 @job_handler(JOB_KIND)

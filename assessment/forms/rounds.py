@@ -18,6 +18,7 @@ from scoring.forms import SheetForm
 
 from .. import selectors
 from ..models import AssessmentTemplate, Grade
+from ..services.results import notice_start_problem
 
 DEFAULT_NOTICE_DAYS = 7
 SMALL = {"class": "form-control form-control-sm"}
@@ -90,16 +91,26 @@ class ScoreSheetForm(SheetForm):
 class PostForm(Form):
     notice_from = forms.DateField(label=_("Posted from"), widget=_date_widget())
     notice_until = forms.DateField(label=_("Posted until"), widget=_date_widget())
+    notice_contact = forms.CharField(
+        label=_("Contact person"),
+        max_length=100,
+        widget=forms.TextInput(attrs=SMALL),
+        help_text=_("Named on the notice: who receives questions, with a telephone or office."),
+    )
 
     def __init__(self, *args, round=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.round = round
         today = timezone.localdate()
         self.fields["notice_from"].initial = (round and round.notice_from) or today
         self.fields["notice_until"].initial = (round and round.notice_until) or (
             today + datetime.timedelta(days=DEFAULT_NOTICE_DAYS)
         )
+        self.fields["notice_contact"].initial = round.notice_contact if round else ""
         self.helper = FormHelper()
-        self.helper.layout = Layout(Row(Column("notice_from"), Column("notice_until")))
+        self.helper.layout = Layout(
+            Row(Column("notice_from"), Column("notice_until")), "notice_contact"
+        )
         self.helper.add_input(Submit("submit", _("Post the results")))
 
     def clean(self):
@@ -108,6 +119,11 @@ class PostForm(Form):
         form_check_order(
             self, "notice_from", "notice_until", _("The notice cannot end before it starts.")
         )
+        start = data.get("notice_from")
+        if self.round is not None and start and not self.has_error("notice_from"):
+            problem = notice_start_problem(self.round, start)
+            if problem:
+                self.add_error("notice_from", problem)
         return data
 
 

@@ -3,11 +3,10 @@ designations flagged for revocation), posting the results (公示), locking; con
 clearing flagged designations; and the teacher's duty report (述职)."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from backbone.models import Designation
@@ -17,6 +16,7 @@ from scoring.services.panels import panel_reveal
 from teachers.models import Teacher
 
 from .. import grading, selectors
+from ..grading_facts import facts_of, thresholds_of
 from ..models import (
     AnnualGrade,
     AssessmentEntry,
@@ -35,26 +35,16 @@ def _grade(round: AssessmentRound, entries: list[AssessmentEntry]) -> None:
     components = [
         grading.Component(c.pk, c.name, c.weight, c.max_score) for c in template.components.all()
     ]
-    thresholds = grading.Thresholds(
-        template.excellent_from, template.good_from, template.qualified_from
-    )
+    thresholds = thresholds_of(template)
     values = selectors.submitted_values(round=round)
-    annual = template.kind == AssessmentTemplate.Kind.ANNUAL
     # The explanation is written in the school's language, whoever finalises.
     with translation.override(round.school.language):
         for entry in entries:
-            hours = entry.facts.get("hours", {})
-            facts = grading.Facts(
-                hours_total=Decimal(hours.get("total", 0)) if annual else None,
-                hours_school_based=Decimal(hours.get("school_based", 0)) if annual else None,
-                absent_without_reason=entry.absent_without_reason,
-                missed_core_duties=selectors.missed_core_duty_labels(entry.facts),
-            )
             result = grading.grade_entry(
                 components=components,
                 sheets=values.get(entry.pk, []),
                 thresholds=thresholds,
-                facts=facts,
+                facts=facts_of(entry, template),
                 missed_core_duty_cap=template.missed_core_duty_cap,
             )
             entry.score = result.score
@@ -136,6 +126,19 @@ def round_finalise(*, round: AssessmentRound, by: User) -> list[AssessmentEntry]
     return entries
 
 
+def notice_start_problem(round: AssessmentRound, notice_from: datetime.date) -> str | None:
+    """The notice cannot start before the day the results were confirmed (finalised)."""
+    if round.finalised_at is None:
+        return None
+    confirmed = timezone.localdate(round.finalised_at)
+    if notice_from >= confirmed:
+        return None
+    return _(
+        "The notice cannot start before the results were confirmed on %(day)s: choose that "
+        "day or a later one."
+    ) % {"day": formats.date_format(confirmed, "DATE_FORMAT")}
+
+
 @transaction.atomic
 def round_post(
     *,
@@ -143,9 +146,11 @@ def round_post(
     notice_from: datetime.date,
     notice_until: datetime.date,
     by: User,
+    notice_contact: str = "",
 ) -> AssessmentRound:
-    """Post the results on the public notice (公示) for the school's staff; posting again
-    changes the period."""
+    """Post the results on the public notice (公示) for the school's staff, from the day the
+    results were confirmed (finalised) on, naming a contact person; posting again changes the
+    period."""
     _require_principal(by, round.school_id)
     round = _lock(round)
     if round.status not in (Status.FINALISED, Status.POSTED):
@@ -154,10 +159,14 @@ def round_post(
         raise ValidationError(
             {"notice_until": _("The notice must end on or after the day it starts.")}
         )
+    problem = notice_start_problem(round, notice_from)
+    if problem:
+        raise ValidationError({"notice_from": problem})
     round.notice_from, round.notice_until = notice_from, notice_until
+    round.notice_contact = notice_contact.strip() or round.notice_contact
     round.status = Status.POSTED
     round.full_clean()
-    round.save(update_fields=["notice_from", "notice_until", "status"])
+    round.save(update_fields=["notice_from", "notice_until", "notice_contact", "status"])
     return round
 
 

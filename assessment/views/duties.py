@@ -5,7 +5,7 @@ engine or a service, render."""
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backbone.models import Tier
+from core.forms import form_in_words
 from core.jobs import job_create
 from core.models import District, School, school_year_label, school_year_start
 from teachers.models import Teacher
@@ -108,10 +109,13 @@ def duties_grid(request):
 @require_POST
 def duties_export(request):
     _require_staff(request.user)
+    query = request.POST.get("query", "")
+    filters = DutyGridFilterForm(QueryDict(query), user=request.user)
+    label = form_in_words(filters) or _("Everything in your scope")
     job = job_create(
         kind="duties_export",
         requested_by=request.user,
-        params={"query": request.POST.get("query", "")},
+        params={"query": query, "label": label},
     )
     return redirect("job", pk=job.pk)
 

@@ -194,7 +194,12 @@ def round_post(request, pk: int):
     round = selectors.get_round_for_principal(user=request.user, pk=pk)
     form = forms.PostForm(request.POST, round=round)
     if not form.is_valid():
-        messages.error(request, _("Give the first and last day of the notice."))
+        # The form sits in the round page's action bar: its errors come back as messages.
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                text = _("%(field)s: %(error)s") % {"field": label, "error": error}
+                messages.error(request, text if label else error)
         return redirect("assessment:round", pk=round.pk)
     try:
         services.round_post(round=round, by=request.user, **form.cleaned_data)

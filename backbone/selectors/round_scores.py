@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import User
 from scoring import selectors as scoring
 from scoring import visibility
-from scoring.models import Item, Sheet
+from scoring.models import Item, PanelMember, Sheet
 
 from ..models import Candidate, Objection, SelectionRound
 from .rounds import (
@@ -213,6 +213,43 @@ def scored_by(*, round: SelectionRound, member: User) -> QuerySet[Candidate]:
     candidacy, which they leave to the other members (回避)."""
     entrants = scoring.scored_by(panel=round.panel, member=member)
     return round.candidates.filter(withdrawn=False, entrant__in=entrants)
+
+
+@dataclass
+class Recusal:
+    member: User
+    whole: bool  # from the whole round
+    candidates: list[str]  # names, when from some candidates only
+    reason: str
+
+
+def recusals(*, round: SelectionRound) -> list[Recusal]:
+    """Who stepped back from what (回避), members in name order; three queries."""
+    names = dict(round.candidates.values_list("entrant_id", "teacher__name"))
+    rows = []
+    memberships = (
+        round.panel.memberships.select_related("user")
+        .prefetch_related("recused_from")
+        .order_by("user__display_name", "user__username")
+    )
+    for m in memberships:
+        from_some = sorted(names[e.pk] for e in m.recused_from.all() if e.pk in names)
+        if m.recused or from_some:
+            rows.append(
+                Recusal(m.user, m.recused, [] if m.recused else from_some, m.recused_reason)
+            )
+    return rows
+
+
+def recused_from_names(*, round: SelectionRound, member: User) -> list[str]:
+    """The candidates ``member`` stepped back from (not their own candidacy)."""
+    return sorted(
+        round.candidates.filter(
+            entrant__in=PanelMember.recused_from.through.objects.filter(
+                panelmember__panel=round.panel, panelmember__user=member
+            ).values("entrant_id")
+        ).values_list("teacher__name", flat=True)
+    )
 
 
 def recused(*, round: SelectionRound, member: User) -> bool:

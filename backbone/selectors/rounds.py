@@ -46,6 +46,17 @@ def can_manage_round(user: User, round: SelectionRound) -> bool:
     return can_manage_school(user, round.school_id)
 
 
+def can_print_notice(user: User, round: SelectionRound) -> bool:
+    """The printed notice (公示) of a round under announcement or confirmed: the school's
+    principal and training office, and the district office for its schools."""
+    if round.status not in (SelectionRound.Status.ANNOUNCED, SelectionRound.Status.CONFIRMED):
+        return False
+    if round.announce_from is None:
+        return False
+    scope = user.scope
+    return can_manage_round(user, round) or round.school.district_id in scope.district_ids
+
+
 def can_view_round(user: User, round: SelectionRound) -> bool:
     return SelectionRound.objects.visible_to(user).filter(pk=round.pk).exists()
 
@@ -317,7 +328,9 @@ from .round_scores import (  # noqa: E402, F401  (the score pages' reads, by the
     own_sheet,
     proposal_selection,
     rank,
+    recusals,
     recused,
+    recused_from_names,
     round_detail,
     score_table,
     scored_by,

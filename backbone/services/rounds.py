@@ -31,6 +31,7 @@ from .round_outcome import (  # noqa: F401  (every write of a round, from one mo
     round_confirm,
     round_propose,
 )
+from .round_recusal import round_member_recuse  # noqa: F401
 from .round_scoring import _rank, round_rank, score_sheet_save, score_sheet_submit  # noqa: F401
 
 # Default criteria rows of the "open a round" form (weights add up to 100).

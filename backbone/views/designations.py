@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -30,7 +30,7 @@ from ..forms.designations import (
     RevokeForm,
 )
 from ..importing import JOB_KIND, column_help, designation_import, imported_message
-from ..models import Tier
+from ..models import Designation, Tier
 from ..selectors import designations as selectors
 from ..services import designations as services
 from ..services.reserve import reserve_add, reserve_remove
@@ -123,7 +123,11 @@ def roster_print(request):
 @require_POST
 def roster_export(request):
     _require_staff(request.user)
-    return list_export(request, kind=exports.KIND, params={"query": request.POST.get("query", "")})
+    query = request.POST.get("query", "")
+    filters = RosterFilter(
+        QueryDict(query), queryset=Designation.objects.none(), user=request.user
+    ).form
+    return list_export(request, kind=exports.KIND, params={"query": query}, filters=filters)
 
 
 # -- designations ---------------------------------------------------------------------------

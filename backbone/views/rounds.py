@@ -68,6 +68,14 @@ def round_new(request):
 def round_detail(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
     context = selectors.round_detail(round=round, user=request.user)
+    context["can_print_notice"] = selectors.can_print_notice(request.user, round)
+    # 回避: each member's recusal beside their name, and the way to declare one
+    recusals = {r.member.pk: r for r in selectors.recusals(round=round)}
+    context["committee"] = [(m, s, recusals.get(m.pk)) for m, s in context["committee"]]
+    context["can_declare_recusal"] = round.status in (
+        SelectionRound.Status.OPEN,
+        SelectionRound.Status.SCORING,
+    ) and (context["can_manage"] or context["is_member"])
     if round.announce_from and round.announce_until:
         context["announcement_working_days"] = working_days(
             round.announce_from, round.announce_until, district_id=round.school.district_id
@@ -224,6 +232,7 @@ def round_score(request, pk: int):
         "sheet": sheet,
         "final": final,
         "recused": selectors.recused(round=round, member=request.user),
+        "recused_from": selectors.recused_from_names(round=round, member=request.user),
     }
     return render(request, "backbone/rounds/score.html", context)
 

@@ -5,8 +5,9 @@ import random
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from assessment.models import AssessmentTemplate
+from assessment.models import AssessmentRound, AssessmentTemplate
 from core.models import school_year_label
 
 from .constants import BENCH_SEED
@@ -17,7 +18,6 @@ def seed_assessment_rounds(bench: Bench) -> None:
     """This year's annual round, being scored, in every school (through the services, so each
     entry has its prefilled facts); last year's round scored, finalised, posted and locked at
     the first school of each district."""
-    from assessment.models import AssessmentRound
     from assessment.services import rounds as services
 
     first_schools = {s.district_id: s for s in reversed(bench.schools)}
@@ -55,6 +55,10 @@ def seed_assessment_rounds(bench: Bench) -> None:
                     services.score_sheet_submit(round=round, member=member)
             if year < bench.current:
                 services.round_finalise(round=round, by=staff["principal"])
+                # That year's results were confirmed in June, before the July notice.
+                AssessmentRound.objects.filter(pk=round.pk).update(
+                    finalised_at=timezone.make_aware(datetime.datetime(year + 1, 6, 30, 12))
+                )
                 services.round_post(
                     round=round, by=staff["principal"],
                     notice_from=datetime.date(year + 1, 7, 1),

@@ -32,6 +32,13 @@ class JobContext:
         is applied again at run time, so a role withdrawn meanwhile shrinks or stops the file."""
         return self.audience.viewer()
 
+    @property
+    def owner_name(self) -> str:
+        """The name of the school or district the file is filed under ('' for neither): the
+        first part of the file's name."""
+        owner = self.job.school or self.job.district
+        return owner.name if owner else ""
+
     def _save(self, **fields) -> None:
         # Every progress write is a sign of life too.
         Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **fields)

@@ -244,7 +244,10 @@ def _fill(per_school: dict, year: int, grade_year: int, today, tiers: list[Tier]
             per_school[teacher.school_id].recommended.append(
                 _person(teacher, tier_name, str(_("Excellent annual grade")))
             )
-        elif grades[teacher_id] == Grade.UNQUALIFIED and teacher_id not in flagged_ids:
+        # 待撤销 likewise: only a tier held can be revoked.
+        elif (
+            grades[teacher_id] == Grade.UNQUALIFIED and holds_tier and teacher_id not in flagged_ids
+        ):
             per_school[teacher.school_id].flagged.append(
                 _person(teacher, tier_name, str(_("Unqualified annual grade")))
             )

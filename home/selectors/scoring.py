@@ -6,13 +6,13 @@ scoring engine, which says who still owes a sheet."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessment import selectors as assessment_selectors
 from assessment.models import AssessmentRound
 from backbone.models import SelectionRound
-from backbone.selectors import rounds as selection_selectors
+from scoring.models import Panel
 from scoring.selectors import owing_a_sheet
 
 
@@ -27,33 +27,48 @@ class SheetDue:
 
 def score_sheets_due(*, user) -> list[SheetDue]:
     """Rounds being scored where the user sits on the committee and has not submitted their
-    sheet, oldest first. Two queries."""
-    selection = owing_a_sheet(
-        selection_selectors.round_list(user=user).filter(status=SelectionRound.Status.SCORING),
-        user=user,
-    ).order_by("apply_until", "pk")
-    assessment = owing_a_sheet(
-        assessment_selectors.round_list(user=user).filter(status=AssessmentRound.Status.SCORING),
-        user=user,
-    ).order_by("created_at", "pk")
-    due = [
-        SheetDue(
-            title=r.title,
-            kind=_("Selection round"),
-            url=reverse("backbone:round_score", kwargs={"pk": r.pk}),
-            deadline=None,
-            since=r.apply_until,
+    sheet, oldest first. One query: the panels owing a sheet, with the round that owns each
+    (a selection or an assessment round the user may see)."""
+    selection = SelectionRound.objects.visible_to(user).filter(status=SelectionRound.Status.SCORING)
+    assessment = AssessmentRound.objects.visible_to(user).filter(
+        status=AssessmentRound.Status.SCORING
+    )
+    panels = (
+        owing_a_sheet(Panel.objects.all(), user=user, panel="pk")
+        .filter(
+            Q(selectionround__in=selection.values("pk"))
+            | Q(assessmentround__in=assessment.values("pk"))
         )
-        for r in selection
-    ]
-    due += [
-        SheetDue(
-            title=r.title,
-            kind=_("Assessment round"),
-            url=reverse("assessment:round_score", kwargs={"pk": r.pk}),
-            deadline=None,
-            since=r.created_at.date(),
+        .select_related("selectionround", "assessmentround")
+    )
+    due = []
+    for panel in panels:
+        round = getattr(panel, "selectionround", None)
+        if round is not None:
+            due.append(
+                (
+                    (0, round.apply_until, round.pk),
+                    SheetDue(
+                        title=round.title,
+                        kind=_("Selection round"),
+                        url=reverse("backbone:round_score", kwargs={"pk": round.pk}),
+                        deadline=None,
+                        since=round.apply_until,
+                    ),
+                )
+            )
+            continue
+        round = panel.assessmentround
+        due.append(
+            (
+                (1, round.created_at.date(), round.pk),
+                SheetDue(
+                    title=round.title,
+                    kind=_("Assessment round"),
+                    url=reverse("assessment:round_score", kwargs={"pk": round.pk}),
+                    deadline=None,
+                    since=round.created_at.date(),
+                ),
+            )
         )
-        for r in assessment
-    ]
-    return due
+    return [sheet for _key, sheet in sorted(due, key=lambda item: item[0])]

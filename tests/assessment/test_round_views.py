@@ -46,6 +46,8 @@ def score(round, member, percent):
 def posted(round, principal, *, days_ago=0):
     start = timezone.localdate() - datetime.timedelta(days=days_ago)
     services.round_finalise(round=round, by=principal)
+    confirmed = timezone.now() - datetime.timedelta(days=days_ago)
+    AssessmentRound.objects.filter(pk=round.pk).update(finalised_at=confirmed)
     services.round_post(
         round=round, by=principal, notice_from=start, notice_until=start + datetime.timedelta(5)
     )
@@ -150,7 +152,11 @@ def test_the_principal_finalises_posts_and_the_staff_reads_the_results(
     today = timezone.localdate()
     login(principal).post(
         reverse("assessment:round_post", args=[round.pk]),
-        {"notice_from": today, "notice_until": today + datetime.timedelta(days=5)},
+        {
+            "notice_from": today,
+            "notice_until": today + datetime.timedelta(days=5),
+            "notice_contact": "教科室 张老师",
+        },
     )
     round.refresh_from_db()
     assert round.status == Status.POSTED

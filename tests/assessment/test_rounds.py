@@ -377,6 +377,9 @@ def test_posted_results_lock_themselves_after_the_notice(
     score(round, committee_member, 85)
     services.round_finalise(round=round, by=principal)
     past = timezone.localdate() - datetime.timedelta(days=10)
+    AssessmentRound.objects.filter(pk=round.pk).update(
+        finalised_at=timezone.now() - datetime.timedelta(days=11)
+    )
     services.round_post(
         round=round, by=principal, notice_from=past, notice_until=past + datetime.timedelta(3)
     )

@@ -8,7 +8,13 @@ from backbone.models import Target
 from documents.reports import render_yearly_pdf
 from documents.yearly import yearly_report
 from tests.documents.test_yearly import TODAY, YEAR, dataset  # noqa: F401 (fixture)
-from tests.factories import AnnualGradeFactory, SchoolYearFactory, TeacherFactory, tier
+from tests.factories import (
+    AnnualGradeFactory,
+    DesignationFactory,
+    SchoolYearFactory,
+    TeacherFactory,
+    tier,
+)
 from tests.markers import needs_pdf_tools
 
 
@@ -37,6 +43,16 @@ def test_an_excellent_teacher_without_a_tier_is_not_recommended_upward(dataset, 
     names = {p.name for p in report.total.recommended}
     assert "普通教师" not in names
     assert "教师1" in names  # excellent and holding the school tier
+
+
+def test_pending_revocation_lists_only_unqualified_teachers_holding_a_tier(dataset, school):  # noqa: F811
+    holder = TeacherFactory(school=school, name="骨干不合格")
+    DesignationFactory(teacher=holder, tier=tier(school.district, "school"), first_year=YEAR)
+    AnnualGradeFactory(teacher=holder, year=YEAR, grade=1)
+    report = yearly_report(year=YEAR, school=school, today=TODAY)
+    flagged = {p.name: p.tier for p in report.total.flagged}
+    assert "骨干不合格" in flagged and flagged["骨干不合格"]
+    assert "教师5" not in flagged  # unqualified too, but there is no tier to revoke
 
 
 def test_duties_are_one_row_per_duty_with_a_column_per_tier(dataset, school):  # noqa: F811

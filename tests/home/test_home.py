@@ -281,3 +281,35 @@ def test_the_teachers_home_page_takes_as_many_queries_for_50_records_as_for_5(
 
 def text_of(response) -> str:
     return " ".join(visible_text(response.content.decode()).split())
+
+
+@pytest.mark.django_db
+def test_the_training_office_home_page_stays_within_twenty_queries(
+    login, school, training_office, count_queries
+):
+    grow(school, 50)
+    assert count_queries(login(training_office), reverse("home")) <= 20
+
+
+@pytest.mark.django_db
+def test_the_committee_home_page_takes_as_many_queries_for_five_rounds_due_as_for_one(
+    login, school, principal, committee_member, count_queries
+):
+    client = login(committee_member)
+    teachers = TeacherFactory.create_batch(3, school=school)
+
+    def rounds_due(n):
+        for i in range(n):
+            round = open_round(
+                school=school, by=principal, committee=[committee_member], title=f"评选{i}"
+            )
+            for teacher in teachers:
+                round_services.candidate_nominate(round=round, teacher=teacher, by=principal)
+            round_services.round_close_applications(round=round, by=principal)
+
+    rounds_due(1)
+    few = count_queries(client, reverse("home"))
+    assert todo(home(client), Role.COMMITTEE, "pencil-square").count == 1
+    rounds_due(4)
+    assert count_queries(client, reverse("home")) == few
+    assert todo(home(client), Role.COMMITTEE, "pencil-square").count == 5

@@ -36,6 +36,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("training/", include("training.urls")),
+    path("contests/", include("contests.urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

@@ -74,6 +74,8 @@ def navigation(request):
         records.append(
             NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")
         )
+    if scope.school_roles or scope.is_district_office or scope.is_superuser:
+        records.append(NavItem(_("Competitions"), reverse("contests:contests"), "trophy-fill"))
     if records:
         items.append(NavItem(_("Records"), icon="journal-text", children=records))
     mentoring = []

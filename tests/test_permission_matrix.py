@@ -260,6 +260,23 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:assessment_setup": Rule("programme", "FORM", "AAFF|NNN"),
     "training:assessment_sheet": Rule("programme", "FORM", "FFFF|NNN"),
     "training:assessment_reveal": Rule("programme", "POST", "AAFF|NNN"),
+    # competitions: the school's principal and training office organise, the committee member
+    # judges; every teacher of the school sees the contest and enters themselves; an entry is
+    # its teacher's, the organiser's and the judges'
+    "contests:contest": Rule("contest", "GET", "AAAA|AAA"),
+    "contests:results": Rule("contest", "GET", "AAAA|AAA"),
+    "contests:entry_new": Rule("contest", "FORM", "AAFF|AAA"),
+    "contests:entry_file": Rule("contest_entry", "FILE", "AAAN|ANN"),
+    "contests:entry_withdraw": Rule("contest_entry", "POST", "AAFN|ANN"),
+    "contests:sheet": Rule("contest", "FORM", "FFAF|FFF"),
+    "contests:recuse": Rule("contest", "POST", "AAAF|FFF"),
+    "contests:entries_close": Rule("contest", "POST", "AAFF|FFF"),
+    "contests:scores_reveal": Rule("contest", "POST", "AAFF|FFF"),
+    # (entries are still open: publishing is refused with a message)
+    "contests:results_publish": Rule("contest", "POST", "RRFF|FFF"),
+    "contests:results_unpublish": Rule("contest", "POST", "AAFF|FFF"),
+    "contests:certificates_print": Rule("contest", "POST", "AAFF|FFF"),
+    "contests:results_export": Rule("contest", "POST", "AAFF|FFF"),
 }
 # fmt: on
 
@@ -329,6 +346,8 @@ PLAIN: dict[str, str] = {
     "training:signin": "GET",
     "training:mine": "GET",
     "training:certificate_check": "GET",
+    "contests:contests": "GET",
+    "contests:contest_new": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -596,6 +615,23 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         speaker_name="专家", hours=Decimal(3), published_at=timezone.now(),
     )  # fmt: skip
     o["training_session"].attendances.create(teacher=teacher, status="present", method="qr")
+
+    # competitions: the school's contest taking entries, judged by the committee member; the
+    # teacher's entry is theirs, the organiser's and the judge's to read
+    from contests.services.contests import contest_create
+    from contests.services.entries import entry_submit
+
+    o["contest"] = contest_create(
+        school=school, district=district, title=f"{tag}青年教师赛课", categories=["class"],
+        rules="", entry_opens=TODAY, entry_closes=TODAY + datetime.timedelta(days=5),
+        held_on=TODAY + datetime.timedelta(days=6), quota_per_school=None,
+        criteria=[{"name": "课堂教学", "weight": 100}], judges=[u["committee"]], by=principal,
+    )  # fmt: skip
+    o["contest_entry"] = entry_submit(
+        contest=o["contest"], teacher=teacher, category="class", title=f"{tag}赛课《雨》",
+        upload=pdf_upload(), by=u["teacher"],
+    )  # fmt: skip
+    side.secrets[o["contest_entry"].title] = {"principal", "office", "committee", "teacher"}
     return side
 
 

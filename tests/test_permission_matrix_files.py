@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 
 from backbone.models import Candidate, SelectionRound
 from backbone.selectors.rounds import can_see_scores
+from contests.models import Contest
 from core import jobs
 from core.job_files import owner_choices
 from core.models import Job, Role, RoleAssignment
@@ -35,6 +36,7 @@ from mentoring.models import Pairing
 from scoring.models import Mark, Sheet
 from teachers.models import Teacher
 from tests.assessment.test_round_views import make_round, posted, score
+from tests.contests.conftest import published_contest
 from tests.factories import (
     DesignationFactory,
     DistrictFactory,
@@ -145,6 +147,15 @@ def world(db, settings, tmp_path) -> World:
             teachers=Teacher.objects.filter(staff_no__in=[f"T{code}" for code in codes]),
             by=organiser,
         )  # fmt: skip
+    # Competitions, published: a district one with entries of A and B, a school one at C.
+    published_contest(
+        users["district"], judge=users["district"], district=one, title="一区赛课",
+        teachers=Teacher.objects.filter(staff_no__in=["TA", "TB"]).order_by("staff_no"),
+    )  # fmt: skip
+    published_contest(
+        users["principal_c"], judge=users["principal_c"], school=c, title="丙校赛课",
+        teachers=Teacher.objects.filter(staff_no="TC"),
+    )  # fmt: skip
     return World(schools=schools, users=users, round=round, assessment_round=assessment_round)
 
 
@@ -209,6 +220,13 @@ def _certificates(world, user):
     ]
 
 
+def _contests(name: str) -> Requests:
+    def requests(world, user):
+        return [(reverse(f"contests:{name}", args=[c.pk]), {}) for c in Contest.objects.all()]
+
+    return requests
+
+
 def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
@@ -238,6 +256,8 @@ FILES: dict[str, FileKind] = {
     "assessment_form": FileKind(_sheets("round_print_form", teacher=True)),
     "mentoring_contract": FileKind(_contract, shared=False),
     "training_certificates": FileKind(_certificates),
+    "contest_certificates": FileKind(_contests("certificates_print")),
+    "contest_results_export": FileKind(_contests("results_export")),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backbone",
     "records",
     "training",
+    "contests",
     "mentoring",
     "assessment",
     "documents",

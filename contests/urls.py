@@ -1,0 +1,9 @@
+from .views import contests, entries, judging, printing
+
+app_name = "contests"
+urlpatterns = [
+    *contests.urlpatterns,
+    *entries.urlpatterns,
+    *judging.urlpatterns,
+    *printing.urlpatterns,
+]

@@ -76,6 +76,9 @@ def navigation(request):
         )
     if scope.school_roles or scope.is_district_office or scope.is_superuser:
         records.append(NavItem(_("Competitions"), reverse("contests:contests"), "trophy-fill"))
+        records.append(
+            NavItem(_("Lesson studies"), reverse("records:lesson_studies"), "arrow-repeat")
+        )
     if records:
         items.append(NavItem(_("Records"), icon="journal-text", children=records))
     mentoring = []

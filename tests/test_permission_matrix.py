@@ -277,6 +277,14 @@ RULES: dict[str, Rule | list[Rule]] = {
     "contests:results_unpublish": Rule("contest", "POST", "AAFF|FFF"),
     "contests:certificates_print": Rule("contest", "POST", "AAFF|FFF"),
     "contests:results_export": Rule("contest", "POST", "AAFF|FFF"),
+    # lesson study: the school's people read it; the principal who started it and the
+    # school's managers change its rounds
+    "records:lesson_study": Rule("lesson_study", "FORM", "AAAA|AAA"),
+    "records:lesson_study_round_remove": Rule(
+        lambda side: ({"pk": side["lesson_study"].pk,
+                       "round_pk": side["lesson_study"].rounds.get().pk}, ""),
+        "POST", "AAFF|FFF",
+    ),
 }
 # fmt: on
 
@@ -347,6 +355,8 @@ PLAIN: dict[str, str] = {
     "training:mine": "GET",
     "training:certificate_check": "GET",
     "contests:contests": "GET",
+    "records:lesson_studies": "GET",
+    "records:lesson_study_new": "GET",
     "contests:contest_new": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
@@ -632,6 +642,15 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         upload=pdf_upload(), by=u["teacher"],
     )  # fmt: skip
     side.secrets[o["contest_entry"].title] = {"principal", "office", "committee", "teacher"}
+
+    # lesson study: the teacher's open class as its first round
+    from records.services.lessonstudy import lesson_study_create, lesson_study_round_add
+
+    o["lesson_study"] = lesson_study_create(
+        school=school, kind="polishing", lesson=f"{tag}《落花生》磨课", subject="语文",
+        grade="五年级", theme="", by=principal,
+    )  # fmt: skip
+    lesson_study_round_add(study=o["lesson_study"], open_class=o["open_class"], by=principal)
     return side
 
 

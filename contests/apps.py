@@ -7,4 +7,4 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Competitions")
 
     def ready(self):
-        from . import certificates, exports  # noqa: F401  (register their jobs)
+        from . import certificates, collection, exports  # noqa: F401  (register their jobs)

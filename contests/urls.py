@@ -1,4 +1,4 @@
-from .views import contests, entries, judging, printing
+from .views import contests, entries, judging, library, printing
 
 app_name = "contests"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *entries.urlpatterns,
     *judging.urlpatterns,
     *printing.urlpatterns,
+    *library.urlpatterns,
 ]

@@ -79,6 +79,7 @@ def navigation(request):
         records.append(
             NavItem(_("Lesson studies"), reverse("records:lesson_studies"), "arrow-repeat")
         )
+        records.append(NavItem(_("Shared library"), reverse("contests:library"), "collection"))
     if records:
         items.append(NavItem(_("Records"), icon="journal-text", children=records))
     mentoring = []

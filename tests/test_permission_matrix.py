@@ -280,6 +280,13 @@ RULES: dict[str, Rule | list[Rule]] = {
     # lesson study: the school's people read it; the principal who started it and the
     # school's managers change its rounds
     "records:lesson_study": Rule("lesson_study", "FORM", "AAAA|AAA"),
+    # the shared library: only the author shares their own record (the teacher's paper is
+    # not verified: refused with a message); the school's managers choose the collection;
+    # everyone of the school reads a shared item's files
+    "contests:library_share": Rule("paper", "POST", "NNNN|RNN", data={"reach": "school"}),
+    "contests:library_unshare": Rule("paper", "POST", "NNNN|ANN"),
+    "contests:library_select": Rule("shared_item", "POST", "AAFF|FFF", data={"selected": "1"}),
+    "contests:library_file": Rule("shared_attachment", "FILE", "AAAA|AAA"),
     "records:lesson_study_round_remove": Rule(
         lambda side: ({"pk": side["lesson_study"].pk,
                        "round_pk": side["lesson_study"].rounds.get().pk}, ""),
@@ -356,6 +363,8 @@ PLAIN: dict[str, str] = {
     "training:certificate_check": "GET",
     "contests:contests": "GET",
     "records:lesson_studies": "GET",
+    "contests:library": "GET",
+    "contests:collection_print": "POST",
     "records:lesson_study_new": "GET",
     "contests:contest_new": "GET",
 }
@@ -651,6 +660,19 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         grade="五年级", theme="", by=principal,
     )  # fmt: skip
     lesson_study_round_add(study=o["lesson_study"], open_class=o["open_class"], by=principal)
+
+    # the shared library: the colleague's verified case, shared with the school, with a file
+    from contests.services.library import item_share
+
+    case = records.Paper.objects.create(
+        teacher=colleague, date=TODAY - datetime.timedelta(days=3), year=year, status="draft",
+        result_kind="case", paper_title=f"{tag}优秀案例",
+    )  # fmt: skip
+    o["shared_attachment"] = attachment_add(
+        record=case, upload=pdf_upload(), role="other", by=u["colleague"]
+    )
+    records.Paper.objects.filter(pk=case.pk).update(status="verified")
+    o["shared_item"] = item_share(record=case, reach="school", by=u["colleague"])
     return side
 
 

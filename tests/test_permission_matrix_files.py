@@ -25,14 +25,16 @@ from openpyxl import load_workbook
 from backbone.models import Candidate, SelectionRound
 from backbone.selectors.rounds import can_see_scores
 from contests.models import Contest
+from contests.services.library import item_select, item_share
 from core import jobs
 from core.job_files import owner_choices
-from core.models import Job, Role, RoleAssignment
+from core.models import Job, Role, RoleAssignment, school_year_start
 from core.selectors import job_list
 from dataexport.targets import export_choices
 from documents.views.yearly import default_year
 from documents.views.yearly import owner_choices as yearly_owner_choices
 from mentoring.models import Pairing
+from records.models import Paper
 from scoring.models import Mark, Sheet
 from teachers.models import Teacher
 from tests.assessment.test_round_views import make_round, posted, score
@@ -156,6 +158,15 @@ def world(db, settings, tmp_path) -> World:
         users["principal_c"], judge=users["principal_c"], school=c, title="丙校赛课",
         teachers=Teacher.objects.filter(staff_no="TC"),
     )  # fmt: skip
+    # The shared library: A's teacher's case, chosen for A's collection of the year.
+    case = Paper.objects.create(
+        teacher=Teacher.objects.get(staff_no="TA"), date=timezone.localdate(), status="verified",
+        year=school_year_start(timezone.localdate()), result_kind="case", paper_title="案例",
+    )  # fmt: skip
+    item_select(
+        item=item_share(record=case, reach="school", by=users["teacher"]),
+        selected=True, by=users["principal"],
+    )  # fmt: skip
     return World(schools=schools, users=users, round=round, assessment_round=assessment_round)
 
 
@@ -227,6 +238,14 @@ def _contests(name: str) -> Requests:
     return requests
 
 
+def _collection(world, user):
+    year = school_year_start(timezone.localdate())
+    return [
+        (reverse("contests:collection_print"), {"school": s.pk, "year": year})
+        for s in world.schools.values()
+    ]
+
+
 def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
@@ -258,6 +277,7 @@ FILES: dict[str, FileKind] = {
     "training_certificates": FileKind(_certificates),
     "contest_certificates": FileKind(_contests("certificates_print")),
     "contest_results_export": FileKind(_contests("results_export")),
+    "library_collection": FileKind(_collection),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

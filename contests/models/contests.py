@@ -3,6 +3,8 @@ with their files, and the prizes. Judges score on the contest's panel of the one
 engine (``scoring``): its secrecy and recusal rules are the engine's. A published prize is
 credited to the winner's records by itself (``contests.services.credits``)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -155,6 +157,10 @@ class Contest(PanelOwner):
         return self.stage == self.Stage.PUBLISHED
 
 
+def new_token() -> str:
+    return secrets.token_hex(20)
+
+
 def entry_upload_to(instance: "Entry", filename: str) -> str:
     # A random name: the original name is kept in the row, never in the path.
     return f"contests/{instance.contest_id}/{instance.token}"
@@ -192,7 +198,7 @@ class Entry(Scored):
     subject = models.CharField(_("subject"), max_length=30, blank=True)
     grade = models.CharField(_("grade"), max_length=50, blank=True)
     summary = LimitedTextField(_("summary"), blank=True, max_length=SHORT_TEXT)
-    token = models.CharField(max_length=40, unique=True, editable=False)
+    token = models.CharField(max_length=40, unique=True, editable=False, default=new_token)
     file = models.FileField(_("file"), upload_to=entry_upload_to, max_length=255, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)

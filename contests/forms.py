@@ -119,9 +119,9 @@ class EntryForm(Form):
     category = forms.ChoiceField(label=_("Category"))
     title = forms.CharField(label=_("Title of the work or lesson"), max_length=200)
     subject = forms.CharField(label=_("Subject"), max_length=30, required=False)
-    grade = forms.CharField(label=_("Grade"), max_length=50, required=False)
+    grade = forms.CharField(label=_("School grade"), max_length=50, required=False)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=_("Summary of the work"),
         max_length=SHORT_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -19,7 +19,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("scoring",),  # the scoring engine of every panel
     ("teachers",),
     ("records", "backbone"),
-    ("training",),  # programmes, sessions, attendance; credits hours into records
+    ("training", "contests"),  # training credits hours, competitions credit prizes into records
     ("mentoring",),
     ("assessment",),
     ("documents", "home", "dataexport"),  # documents over several apps; home; the data export

@@ -196,7 +196,7 @@ class Entry(Scored):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("title"), max_length=200)
     subject = models.CharField(_("subject"), max_length=30, blank=True)
-    grade = models.CharField(_("grade"), max_length=50, blank=True)
+    grade = models.CharField(_("school grade"), max_length=50, blank=True)
     summary = LimitedTextField(_("summary"), blank=True, max_length=SHORT_TEXT)
     token = models.CharField(max_length=40, unique=True, editable=False, default=new_token)
     file = models.FileField(_("file"), upload_to=entry_upload_to, max_length=255, blank=True)

@@ -29,7 +29,7 @@ from ..services import library as services
 class SearchForm(Form):
     text = forms.CharField(label=gettext_lazy("Title"), max_length=100, required=False)
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=30, required=False)
-    grade = forms.CharField(label=gettext_lazy("Grade"), max_length=50, required=False)
+    grade = forms.CharField(label=gettext_lazy("School grade"), max_length=50, required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
     tier = ModelIdField(label=gettext_lazy("Author's tier"), queryset=Tier.objects.none(),
                         required=False)  # fmt: skip

@@ -16,7 +16,7 @@ class LessonStudyForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LessonStudy.Kind.choices)
     lesson = forms.CharField(label=_("Lesson"), max_length=200)
     subject = forms.CharField(label=_("Subject"), max_length=30)
-    grade = forms.CharField(label=_("Grade"), max_length=50, required=False)
+    grade = forms.CharField(label=_("School grade"), max_length=50, required=False)
     theme = forms.CharField(label=_("Research theme"), max_length=200, required=False)
 
     def __init__(self, *args, schools, **kwargs):

@@ -44,7 +44,7 @@ class LessonStudy(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     lesson = models.CharField(_("lesson"), max_length=200)
     subject = models.CharField(_("subject"), max_length=30)
-    grade = models.CharField(_("grade"), max_length=50, blank=True)
+    grade = models.CharField(_("school grade"), max_length=50, blank=True)
     theme = models.CharField(_("research theme"), max_length=200, blank=True)
     summary = LimitedTextField(_("what the study found"), blank=True, max_length=SHORT_TEXT)
     created_by = models.ForeignKey(
@@ -72,7 +72,7 @@ class LessonStudyRound(models.Model):
     open_class = models.ForeignKey(
         OpenClass, on_delete=models.CASCADE, related_name="+", verbose_name=_("open class")
     )
-    number = models.PositiveSmallIntegerField(_("round"))
+    number = models.PositiveSmallIntegerField(_("lesson round"))
     note = models.CharField(_("what changed in this round"), max_length=200, blank=True)
 
     class Meta:

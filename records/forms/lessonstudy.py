@@ -22,8 +22,8 @@ class LessonStudyForm(Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        if len(schools) == 1:
-            self.fields["school"].initial = schools[0].pk
+        if len(choices := list(schools)) == 1:
+            self.fields["school"].initial = choices[0].pk
         self.helper = _helper(
             Row(Column("school"), Column("kind")),
             "lesson",

@@ -19,20 +19,20 @@ from ..services import lessonstudy as services
 def _starting_schools(user):
     scope = user.scope
     ids = scope.managed_school_ids | scope.school_ids_with({Role.TEACHER})
-    return list(School.objects.filter(pk__in=ids).order_by("name"))
+    return School.objects.filter(pk__in=ids).order_by("name")
 
 
 def lesson_study_list(request):
     context = {
         "studies": selectors.lesson_study_list(user=request.user),
-        "can_start": bool(_starting_schools(request.user)),
+        "can_start": _starting_schools(request.user).exists(),
     }
     return render(request, "records/lessonstudy/list.html", context)
 
 
 def lesson_study_new(request):
     schools = _starting_schools(request.user)
-    if not schools:
+    if not schools.exists():
         raise PermissionDenied
     form = LessonStudyForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():

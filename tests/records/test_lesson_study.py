@@ -127,3 +127,12 @@ def test_the_page_makes_the_same_number_of_queries_with_more_rounds(
     many = page_with(8)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         assert client.get(many).status_code == 200
+
+
+def test_a_teacher_starts_a_lesson_study_in_the_browser_form(login, school, teacher_user):
+    client = login(teacher_user)
+    assert client.get(reverse("records:lesson_study_new")).status_code == 200
+    data = {"school": school.pk, "kind": "same_lesson", "lesson": "《观潮》", "subject": "语文"}
+    response = client.post(reverse("records:lesson_study_new"), data)
+    study = LessonStudy.objects.get()
+    assert response.status_code == 302 and study.created_by == teacher_user

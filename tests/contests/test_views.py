@@ -75,7 +75,7 @@ def test_the_organiser_creates_a_contest_and_a_reader_may_not(
 
 
 def test_a_teacher_enters_with_a_file_and_a_colleague_cannot_download_it(
-    login, contest, teacher_user, school, committee_member, settings, tmp_path
+    login, contest, teacher_user, school, committee_member, district_office, settings, tmp_path
 ):
     settings.MEDIA_ROOT = str(tmp_path)
     client = login(teacher_user)
@@ -87,6 +87,10 @@ def test_a_teacher_enters_with_a_file_and_a_colleague_cannot_download_it(
     assert client.get(_url("entry_file", entry)).status_code == 200
     colleague = teacher_login(school, "同事", "colleague")
     assert login(colleague).get(_url("entry_file", entry)).status_code == 404
+    for reader in (colleague, district_office):  # before the results: nobody else's entries
+        for name in ("contest", "results"):
+            assert "《雨》" not in login(reader).get(_url(name, contest)).content.decode()
+    assert "《雨》" in login(committee_member).get(_url("contest", contest)).content.decode()
     assert login(colleague).post(_url("entry_withdraw", entry)).status_code == 404
     # A judge reads the file; a reader who neither judges nor organises cannot enter anyone.
     assert login(committee_member).get(_url("entry_file", entry)).status_code == 200

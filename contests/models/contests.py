@@ -190,8 +190,10 @@ class Entry(Scored):
     contest = models.ForeignKey(
         Contest, on_delete=models.CASCADE, related_name="entries", verbose_name=_("competition")
     )
+    # A teacher row is deleted only without records (a credited prize protects it): their
+    # entries go with them.
     teacher = models.ForeignKey(
-        Teacher, on_delete=models.PROTECT, related_name="contest_entries", verbose_name=_("teacher")
+        Teacher, on_delete=models.CASCADE, related_name="contest_entries", verbose_name=_("teacher")
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("title"), max_length=200)

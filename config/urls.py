@@ -64,6 +64,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("api/", include("api.urls")),
     path("", include("api.page_urls")),
+    path("contests/", include("contests.urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

@@ -80,6 +80,12 @@ def navigation(request):
         )
     if is_teacher or staff or scope.led_group_ids:
         records.append(NavItem(_("Groups"), reverse("groups:list"), "diagram-3"))
+    if scope.school_roles or scope.is_district_office or scope.is_superuser:
+        records.append(NavItem(_("Competitions"), reverse("contests:contests"), "trophy-fill"))
+        records.append(
+            NavItem(_("Lesson studies"), reverse("records:lesson_studies"), "arrow-repeat")
+        )
+        records.append(NavItem(_("Shared library"), reverse("contests:library"), "collection"))
     if records:
         items.append(NavItem(_("Records"), icon="journal-text", children=records))
     mentoring = []

@@ -19,7 +19,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("scoring",),  # the scoring engine of every panel
     ("teachers",),
     ("records", "backbone"),
-    ("training",),  # programmes, sessions, attendance; credits hours into records
+    ("training", "contests"),  # training credits hours, competitions credit prizes into records
     ("mentoring", "groups"),  # groups: plans, activities (training sessions), preparation
     ("assessment",),
     # documents over several apps; home; the data export; the REST API (reads every app above)

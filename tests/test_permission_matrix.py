@@ -318,6 +318,38 @@ RULES: dict[str, Rule | list[Rule]] = {
     "password_reset_confirm": Rule(
         lambda side: ({"uidb64": "MQ", "token": "abc-123"}, ""), "GET", "AAAA|AAA", other=None
     ),
+    # competitions: the school's principal and training office organise, the committee member
+    # judges; every teacher of the school sees the contest and enters themselves; an entry is
+    # its teacher's, the organiser's and the judges'
+    "contests:contest": Rule("contest", "GET", "AAAA|AAA"),
+    "contests:results": Rule("contest", "GET", "AAAA|AAA"),
+    "contests:entry_new": Rule("contest", "FORM", "AAFF|AAA"),
+    "contests:entry_file": Rule("contest_entry", "FILE", "AAAN|ANN"),
+    "contests:entry_withdraw": Rule("contest_entry", "POST", "AAFN|ANN"),
+    "contests:sheet": Rule("contest", "FORM", "FFAF|FFF"),
+    "contests:recuse": Rule("contest", "POST", "AAAF|FFF"),
+    "contests:entries_close": Rule("contest", "POST", "AAFF|FFF"),
+    "contests:scores_reveal": Rule("contest", "POST", "AAFF|FFF"),
+    # (entries are still open: publishing is refused with a message)
+    "contests:results_publish": Rule("contest", "POST", "RRFF|FFF"),
+    "contests:results_unpublish": Rule("contest", "POST", "AAFF|FFF"),
+    "contests:certificates_print": Rule("contest", "POST", "AAFF|FFF"),
+    "contests:results_export": Rule("contest", "POST", "AAFF|FFF"),
+    # lesson study: the school's people read it; the principal who started it and the
+    # school's managers change its rounds
+    "records:lesson_study": Rule("lesson_study", "FORM", "AAAA|AAA"),
+    # the shared library: only the author shares their own record (the teacher's paper is
+    # not verified: refused with a message); the school's managers choose the collection;
+    # everyone of the school reads a shared item's files
+    "contests:library_share": Rule("paper", "POST", "NNNN|RNN", data={"reach": "school"}),
+    "contests:library_unshare": Rule("paper", "POST", "NNNN|ANN"),
+    "contests:library_select": Rule("shared_item", "POST", "AAFF|FFF", data={"selected": "1"}),
+    "contests:library_file": Rule("shared_attachment", "FILE", "AAAA|AAA"),
+    "records:lesson_study_round_remove": Rule(
+        lambda side: ({"pk": side["lesson_study"].pk,
+                       "round_pk": side["lesson_study"].rounds.get().pk}, ""),
+        "POST", "AAFF|FFF",
+    ),
 }
 # fmt: on
 
@@ -401,6 +433,12 @@ PLAIN: dict[str, str] = {
     "groups:settings": "GET",
     "training:needs_list": "GET",
     "training:needs_new": "POST",
+    "contests:contests": "GET",
+    "records:lesson_studies": "GET",
+    "contests:library": "GET",
+    "contests:collection_print": "POST",
+    "records:lesson_study_new": "GET",
+    "contests:contest_new": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -687,6 +725,45 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         school=school, district=district, year=year, title=f"{tag}研训需求调查"
     )
     NeedsQuestion.objects.bulk_create(NeedsQuestion.defaults_for(survey=o["needs_survey"]))
+
+    # competitions: the school's contest taking entries, judged by the committee member; the
+    # teacher's entry is theirs, the organiser's and the judge's to read (who else sees it on
+    # the contest's pages: tests/contests/test_views.py)
+    from contests.services.contests import contest_create
+    from contests.services.entries import entry_submit
+
+    o["contest"] = contest_create(
+        school=school, district=district, title=f"{tag}青年教师赛课", categories=["class"],
+        rules="", entry_opens=TODAY, entry_closes=TODAY + datetime.timedelta(days=5),
+        held_on=TODAY + datetime.timedelta(days=6), quota_per_school=None,
+        criteria=[{"name": "课堂教学", "weight": 100}], judges=[u["committee"]], by=principal,
+    )  # fmt: skip
+    o["contest_entry"] = entry_submit(
+        contest=o["contest"], teacher=teacher, category="class", title=f"{tag}赛课《雨》",
+        upload=pdf_upload(), by=u["teacher"],
+    )  # fmt: skip
+
+    # lesson study: the teacher's open class as its first round
+    from records.services.lessonstudy import lesson_study_create, lesson_study_round_add
+
+    o["lesson_study"] = lesson_study_create(
+        school=school, kind="polishing", lesson=f"{tag}《落花生》磨课", subject="语文",
+        grade="五年级", theme="", by=principal,
+    )  # fmt: skip
+    lesson_study_round_add(study=o["lesson_study"], open_class=o["open_class"], by=principal)
+
+    # the shared library: the colleague's verified case, shared with the school, with a file
+    from contests.services.library import item_share
+
+    case = records.Paper.objects.create(
+        teacher=colleague, date=TODAY - datetime.timedelta(days=3), year=year, status="draft",
+        result_kind="case", paper_title=f"{tag}优秀案例",
+    )  # fmt: skip
+    o["shared_attachment"] = attachment_add(
+        record=case, upload=pdf_upload(), role="other", by=u["colleague"]
+    )
+    records.Paper.objects.filter(pk=case.pk).update(status="verified")
+    o["shared_item"] = item_share(record=case, reach="school", by=u["colleague"])
     return side
 
 

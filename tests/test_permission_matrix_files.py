@@ -24,18 +24,22 @@ from openpyxl import load_workbook
 
 from backbone.models import Candidate, SelectionRound
 from backbone.selectors.rounds import can_see_scores
+from contests.models import Contest
+from contests.services.library import item_select, item_share
 from core import jobs
 from core.job_files import owner_choices
-from core.models import Job, Role, RoleAssignment
+from core.models import Job, Role, RoleAssignment, school_year_start
 from core.selectors import job_list
 from dataexport.targets import export_choices
 from documents.views.yearly import default_year
 from documents.views.yearly import owner_choices as yearly_owner_choices
 from mentoring.models import Pairing
+from records.models import Paper
 from scoring.models import Mark, Sheet
 from scoring.services.panels import panel_reveal
 from teachers.models import Teacher
 from tests.assessment.test_round_views import make_round, posted, score
+from tests.contests.conftest import published_contest
 from tests.factories import (
     DesignationFactory,
     DistrictFactory,
@@ -157,6 +161,24 @@ def world(db, settings, tmp_path) -> World:
             teachers=Teacher.objects.filter(staff_no__in=[f"T{code}" for code in codes]),
             by=organiser,
         )  # fmt: skip
+    # Competitions, published: a district one with entries of A and B, a school one at C.
+    published_contest(
+        users["district"], judge=users["district"], district=one, title="一区赛课",
+        teachers=Teacher.objects.filter(staff_no__in=["TA", "TB"]).order_by("staff_no"),
+    )  # fmt: skip
+    published_contest(
+        users["principal_c"], judge=users["principal_c"], school=c, title="丙校赛课",
+        teachers=Teacher.objects.filter(staff_no="TC"),
+    )  # fmt: skip
+    # The shared library: A's teacher's case, chosen for A's collection of the year.
+    case = Paper.objects.create(
+        teacher=Teacher.objects.get(staff_no="TA"), date=timezone.localdate(), status="verified",
+        year=school_year_start(timezone.localdate()), result_kind="case", paper_title="案例",
+    )  # fmt: skip
+    item_select(
+        item=item_share(record=case, reach="school", by=users["teacher"]),
+        selected=True, by=users["principal"],
+    )  # fmt: skip
     return World(schools=schools, users=users, round=round, assessment_round=assessment_round)
 
 
@@ -253,6 +275,21 @@ def _needs_export(world, user):
     ]
 
 
+def _contests(name: str) -> Requests:
+    def requests(world, user):
+        return [(reverse(f"contests:{name}", args=[c.pk]), {}) for c in Contest.objects.all()]
+
+    return requests
+
+
+def _collection(world, user):
+    year = school_year_start(timezone.localdate())
+    return [
+        (reverse("contests:collection_print"), {"school": s.pk, "year": year})
+        for s in world.schools.values()
+    ]
+
+
 def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
@@ -285,6 +322,9 @@ FILES: dict[str, FileKind] = {
     "training_report": FileKind(_training_report, lists_teachers=False),
     "training_needs_export": FileKind(_needs_export, lists_teachers=False),
     "selection_notice": FileKind(_selection_notice),
+    "contest_certificates": FileKind(_contests("certificates_print")),
+    "contest_results_export": FileKind(_contests("results_export")),
+    "library_collection": FileKind(_collection),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

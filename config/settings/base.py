@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "backbone",
     "records",
     "training",
+    "contests",
     "mentoring",
     "groups",
     "assessment",

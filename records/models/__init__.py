@@ -21,6 +21,7 @@ from .kinds import (
     StudyTrip,
     Training,
 )
+from .lessonstudy import LessonStudy, LessonStudyRound
 from .record import Record, RecordQuerySet
 from .responses import OpenClassEvaluation, OpenClassSignup, PlanComment
 from .trail import Attachment, AuditEntry, attachment_upload_to
@@ -31,6 +32,8 @@ __all__ = [
     "KIND_ACCESSORS",
     "Kind",
     "Lecture",
+    "LessonStudy",
+    "LessonStudyRound",
     "Level",
     "Observation",
     "OpenClass",

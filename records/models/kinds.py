@@ -112,6 +112,9 @@ class Paper(Record):
         DESIGN = "design", _("Teaching design (教学设计)")
         COURSEWARE = "courseware", _("Courseware (课件)")
         REPORT = "report", _("Research report (研究报告)")
+        STORY = "story", _("Teaching story (教育叙事)")
+        # A prize of a competition that produces no paper: a speech, basic skills (三笔字).
+        AWARD = "award", _("Competition award (评比获奖)")
 
     class Progress(models.TextChoices):
         WRITTEN = "written", _("Written")
@@ -123,6 +126,7 @@ class Paper(Record):
         FIRST = "first", _("First prize (一等奖)")
         SECOND = "second", _("Second prize (二等奖)")
         THIRD = "third", _("Third prize (三等奖)")
+        EXCELLENCE = "excellence", _("Excellence award (优秀奖)")
         OTHER = "other", _("Other award")
 
     result_kind = models.CharField(_("kind of result"), max_length=20, choices=ResultKind.choices)

@@ -70,6 +70,9 @@ def navigation(request):
         records.append(NavItem(_("Verification queue"), reverse("records:queue"), "check2-all"))
     if staff:
         records.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
+        records.append(
+            NavItem(_("Exemptions from hours"), reverse("records:exemptions"), "hourglass-bottom")
+        )
     if scope.school_roles or scope.is_district_office or scope.is_superuser:
         records.append(
             NavItem(_("Open-class calendar"), reverse("records:calendar"), "calendar-week")

@@ -1,4 +1,9 @@
-from .views import calendar, entries, workflow
+from .views import calendar, entries, exemptions, workflow
 
 app_name = "records"
-urlpatterns = [*entries.urlpatterns, *workflow.urlpatterns, *calendar.urlpatterns]
+urlpatterns = [
+    *entries.urlpatterns,
+    *workflow.urlpatterns,
+    *calendar.urlpatterns,
+    *exemptions.urlpatterns,
+]

@@ -198,6 +198,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     "records:signup": Rule("open_class", "POST", "FFFF|RAA", data={"action": "join"}),
     "records:evaluate": Rule("open_class", "FORM", "FFFF|FAA"),
     # the apprentice's mentor comments on the plan; a colleague does not
+    # (exemptions from school-based hours: the school's managers grant them, staff read them)
+    "records:exemption_withdraw": Rule("hours_exemption", "POST", "AAFF|NNN"),
     "records:plan_comment": Rule("plan", "POST", "AAAF|ANA", data={"text": "目标再具体些"}),
     # mentoring: the teacher is the apprentice; the principal and training office manage
     "mentoring:detail": Rule("pairing", "GET", "AAAA|ANA"),
@@ -305,6 +307,7 @@ PLAIN: dict[str, str] = {
     "records:verify_bulk": "POST",
     "records:calendar": "GET",
     "records:observations_quick": "GET",
+    "records:exemptions": "GET",
     "assessment:duties_grid": "GET",
     "assessment:duties_export": "POST",
     "assessment:my_duties": "GET",
@@ -525,6 +528,9 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         record.refresh_from_db()
     o["draft"] = TrainingFactory(**common, course=f"{tag}草稿培训")
     side.secrets[o["draft"].course] = {"teacher"}  # a draft is its author's alone
+    o["hours_exemption"] = records.HoursExemption.objects.create(
+        teacher=colleague, year=year, reason=f"{tag}脱产进修", granted_by=u["office"]
+    )
 
     # mentoring: the mentor guides the teacher; the mentor logged a session to confirm
     pairing = Pairing.objects.create(

@@ -66,6 +66,7 @@ def facts_for(
             "total": _num(h.total),
             "school_based": _num(h.school_based),
             "met": h.met,
+            "school_based_exempt": h.school_based_exempt,
         }
         facts[teacher_id]["duties"] = [
             {

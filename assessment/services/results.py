@@ -47,6 +47,7 @@ def _grade(round: AssessmentRound, entries: list[AssessmentEntry]) -> None:
             facts = grading.Facts(
                 hours_total=Decimal(hours.get("total", 0)) if annual else None,
                 hours_school_based=Decimal(hours.get("school_based", 0)) if annual else None,
+                school_based_exempt=bool(hours.get("school_based_exempt")),
                 absent_without_reason=entry.absent_without_reason,
                 missed_core_duties=selectors.missed_core_duty_labels(entry.facts),
             )

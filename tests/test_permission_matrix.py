@@ -228,7 +228,9 @@ RULES: dict[str, Rule | list[Rule]] = {
         data={"notice_from": TODAY, "notice_until": TODAY + datetime.timedelta(days=7)},
     ),
     "assessment:round_lock": Rule("posted_round", "POST", "AFFF|NNN"),
-    "assessment:entry_absence": Rule("entry", "POST", "AAFF|NNN", data={"absent": "1"}),
+    "assessment:entry_absence": Rule(
+        "entry", "POST", "AAFF|NNN", data={"absent": "1", "reason": "无故缺席"}
+    ),
     "assessment:results": Rule("posted_round", "GET", "AAAA|AAA"),
     "documents:round_print_notice": Rule("posted_round", "POST", "AAFA|NNN"),
     "documents:round_print_forms": Rule("posted_round", "POST", "AAFA|NNN"),

@@ -47,3 +47,47 @@ def test_the_exemptions_page_at_desk_and_phone_width(open_session, language):
     office = open_session(language, name=f"train-a-{language}-office")
     office.login("office")
     _look(office, "/records/exemptions/", "exemptions")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_round_page_with_register_absences_and_an_override(open_session, language):
+    import datetime
+    from decimal import Decimal
+
+    from assessment.services import rounds
+    from tests.factories import DesignationFactory
+    from training.ledger import attendance_record
+    from training.models import Enrolment, Programme, Session
+
+    school = SchoolFactory(code="GLXX03", name="鼓楼区实验小学", language=language)
+    principal = user_with_role(Role.PRINCIPAL, school=school, username="head", language=language)
+    committee = user_with_role(Role.COMMITTEE, school=school, username="judge")
+    programme = Programme.objects.create(
+        school=school, district=school.district, title="校本研修", kind="school_based",
+        start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2026, 8, 31),
+        hours_per_session=Decimal(3),
+    )  # fmt: skip
+    session = Session.objects.create(
+        programme=programme, date=datetime.date(2025, 10, 14), starts_at=datetime.time(14),
+        ends_at=datetime.time(16), theme="作业设计专题研修", content="内容", speaker_name="专家",
+        hours=Decimal(3), published_at=timezone.now(),
+    )  # fmt: skip
+    for i in range(3):
+        teacher = TeacherFactory(school=school, staff_no=f"B{i}", name=f"骨干教师{i}")
+        DesignationFactory(teacher=teacher, first_year=2025, last_year=2028)
+        Enrolment.objects.create(programme=programme, teacher=teacher, origin="named")
+        attendance_record(
+            session=session, teacher=teacher, status="absent" if i < 2 else "present",
+            method="register", by=principal,
+        )  # fmt: skip
+    round = rounds.round_open(
+        school=school, kind="annual", year=2025, semester=None, title="2025学年骨干教师年度考核",
+        committee=[committee], by=principal,
+    )  # fmt: skip
+    entry = round.entries.get(teacher__staff_no="B1")
+    rounds.entry_set_absence(
+        entry=entry, absent=False, reason="当天在市里执教公开课，已报备", by=principal
+    )
+    head = open_session(language, name=f"train-a-{language}-round")
+    head.login("head")
+    _look(head, f"/assessment/rounds/{round.pk}/", "round-absences")

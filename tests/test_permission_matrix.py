@@ -264,6 +264,11 @@ RULES: dict[str, Rule | list[Rule]] = {
     "training:assessment_setup": Rule("programme", "FORM", "AAFF|NNN"),
     "training:assessment_sheet": Rule("programme", "FORM", "FFFF|NNN"),
     "training:assessment_reveal": Rule("programme", "POST", "AAFF|NNN"),
+    # (applications: only to a programme open for application, of the teacher's audience)
+    "training:apply": Rule("open_programme", "POST", "NNNN|AAA"),
+    "training:application_decide": Rule(
+        "application", "POST", "AAFF|NNN", data={"decision": "approve"}
+    ),
 }
 # fmt: on
 
@@ -604,6 +609,14 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         speaker_name="专家", hours=Decimal(3), published_at=timezone.now(),
     )  # fmt: skip
     o["training_session"].attendances.create(teacher=teacher, status="present", method="qr")
+    from training.models import Application
+
+    o["application"] = Application.objects.create(programme=o["programme"], teacher=colleague)
+    o["open_programme"] = Programme.objects.create(
+        school=school, district=district, title=f"{tag}读书班", kind="reading_class",
+        start_date=datetime.date(year, 9, 1), end_date=datetime.date(year + 1, 8, 31),
+        hours_per_session=Decimal(2), open_for_application=True,
+    )  # fmt: skip
     return side
 
 

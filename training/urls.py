@@ -1,4 +1,4 @@
-from . import views, views_assessment, views_mine, views_signin
+from . import views, views_applications, views_assessment, views_mine, views_signin
 
 app_name = "training"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *views_signin.urlpatterns,
     *views_mine.urlpatterns,
     *views_assessment.urlpatterns,
+    *views_applications.urlpatterns,
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.models import school_year_start
 from records.hours import hours_for
 
-from . import certificates, feedback, forms, selectors
+from . import applications, certificates, feedback, forms, selectors
 from .models import Attendance, Session
 
 
@@ -31,6 +31,8 @@ def my_training(request):
         "past": [s for s in sessions if s.date < today][::-1],
         "feedback_due": feedback.sessions_awaiting_feedback(teacher=teacher, sessions=sessions),
         "places_lost": list(selectors.places_lost(teacher=teacher)),
+        "open_programmes": applications.open_programmes(teacher=teacher, today=today),
+        "applications": list(applications.my_applications(teacher=teacher)),
         "hours": hours_for(teacher=teacher, year=school_year_start(today)),
     }
     return render(request, "training/mine.html", context)

@@ -91,3 +91,44 @@ def test_the_round_page_with_register_absences_and_an_override(open_session, lan
     head = open_session(language, name=f"train-a-{language}-round")
     head.login("head")
     _look(head, f"/assessment/rounds/{round.pk}/", "round-absences")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_applying_from_my_training_and_the_organisers_list(open_session, language):
+    import datetime
+    from decimal import Decimal
+
+    from training.applications import application_submit
+    from training.models import Programme
+
+    year = school_year_start(timezone.localdate())
+    school = SchoolFactory(code="GLXX04", name="鼓楼区实验小学", language=language)
+    SchoolYearFactory(district=school.district, start_year=year)
+    user_with_role(Role.TRAINING_OFFICE, school=school, username="office", language=language)
+    li = user_with_role(Role.TEACHER, school=school, username="li", language=language)
+    TeacherFactory(school=school, user=li, name="李明", staff_no="L001")
+    period = {"start_date": datetime.date(year, 9, 1), "end_date": datetime.date(year + 1, 8, 31)}
+    reading = Programme.objects.create(
+        school=school, district=school.district, title="2026学年青年教师读书班",
+        kind="reading_class", hours_per_session=Decimal(2), open_for_application=True,
+        capacity=30, **period,
+    )  # fmt: skip
+    Programme.objects.create(
+        school=school, district=school.district, title="信息技术与学科融合沙龙",
+        kind="salon", hours_per_session=Decimal(2), open_for_application=True, **period,
+    )  # fmt: skip
+    for i, note in enumerate(["希望提高阅读指导能力", "", "去年因外出学习未能参加，今年想报名"]):
+        teacher = TeacherFactory(school=school, name=f"王老师{i}", staff_no=f"W{i:03}")
+        application_submit(programme=reading, teacher=teacher, note=note)
+
+    phone = open_session(language, name=f"train-a-{language}-apply")
+    phone.login("li")
+    page = phone.goto("/training/mine/")
+    page.fill(f"#note-{reading.pk}", "想系统学习整本书阅读教学")
+    page.locator(f"form[action$='/{reading.pk}/apply/'] [type=submit]").click()
+    page.wait_for_selector(".alert-success")
+    _look(phone, "/training/mine/", "mine-applied")
+
+    office = open_session(language, name=f"train-a-{language}-applications")
+    office.login("office")
+    _look(office, f"/training/{reading.pk}/", "programme-applications")

@@ -1,6 +1,7 @@
 """Training: programmes, sessions, enrolment and the attendance register (programmes), and
 what follows them: feedback and certificates (outcomes)."""
 
+from .applications import Application
 from .outcomes import Certificate, Feedback, FeedbackGiven
 from .programmes import (
     CODE_ALPHABET,
@@ -14,6 +15,7 @@ from .programmes import (
 )
 
 __all__ = [
-    "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment", "Feedback",
-    "FeedbackGiven", "Programme", "Session", "default_absence_share", "new_session_code",
+    "Application", "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment",
+    "Feedback", "FeedbackGiven", "Programme", "Session", "default_absence_share",
+    "new_session_code",
 ]  # fmt: skip

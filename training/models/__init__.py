@@ -2,7 +2,7 @@
 what follows them: feedback and certificates (outcomes)."""
 
 from .applications import Application
-from .outcomes import Certificate, Feedback, FeedbackGiven
+from .outcomes import Certificate, Feedback, FeedbackGiven, SessionReminder
 from .programmes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -16,6 +16,6 @@ from .programmes import (
 
 __all__ = [
     "Application", "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment",
-    "Feedback", "FeedbackGiven", "Programme", "Session", "default_absence_share",
+    "Feedback", "FeedbackGiven", "Programme", "Session", "SessionReminder", "default_absence_share",
     "new_session_code",
 ]  # fmt: skip

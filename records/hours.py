@@ -142,7 +142,7 @@ class Hours:
     @property
     def rule_text(self) -> str:
         """What counts and what is needed, with the configured numbers."""
-        return _("Only verified training counts: %(requirement)s a school year.") % {
+        return _("Only verified training counts. Each school year: %(requirement)s.") % {
             "requirement": requirement_text()
         }
 

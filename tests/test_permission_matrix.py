@@ -339,6 +339,8 @@ PLAIN: dict[str, str] = {
     "training:signin": "GET",
     "training:mine": "GET",
     "training:certificate_check": "GET",
+    "training:calendar": "GET",
+    "training:calendar_ics": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {

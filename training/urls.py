@@ -1,4 +1,11 @@
-from . import views, views_applications, views_assessment, views_mine, views_signin
+from . import (
+    views,
+    views_applications,
+    views_assessment,
+    views_calendar,
+    views_mine,
+    views_signin,
+)
 
 app_name = "training"
 urlpatterns = [
@@ -7,4 +14,5 @@ urlpatterns = [
     *views_mine.urlpatterns,
     *views_assessment.urlpatterns,
     *views_applications.urlpatterns,
+    *views_calendar.urlpatterns,
 ]

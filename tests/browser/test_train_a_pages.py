@@ -132,3 +132,47 @@ def test_applying_from_my_training_and_the_organisers_list(open_session, languag
     office = open_session(language, name=f"train-a-{language}-applications")
     office.login("office")
     _look(office, f"/training/{reading.pk}/", "programme-applications")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_training_calendar_and_the_reminder_on_the_home_page(open_session, language):
+    import datetime
+    from decimal import Decimal
+
+    from training.models import Enrolment, Programme, Session
+    from training.reminders import reminders_send
+
+    today = timezone.localdate()
+    year = school_year_start(today)
+    school = SchoolFactory(code="GLXX05", name="鼓楼区实验小学", language=language)
+    SchoolYearFactory(district=school.district, start_year=year)
+    user_with_role(Role.TRAINING_OFFICE, school=school, username="office", language=language)
+    li = user_with_role(Role.TEACHER, school=school, username="li", language=language)
+    teacher = TeacherFactory(school=school, user=li, name="李明", staff_no="L001")
+    programme = Programme.objects.create(
+        school=school, district=school.district, title="新课标校本研修",
+        kind="school_based", hours_per_session=Decimal(3),
+        start_date=datetime.date(year, 9, 1), end_date=datetime.date(year + 1, 8, 31),
+    )  # fmt: skip
+    Enrolment.objects.create(programme=programme, teacher=teacher, origin="named")
+    first = today.replace(day=1)
+    for i, theme in enumerate(["大单元教学设计与实施", "作业设计专题研修", "课堂观察与评课"]):
+        Session.objects.create(
+            programme=programme, date=first + datetime.timedelta(days=3 + 7 * i),
+            starts_at=datetime.time(14), ends_at=datetime.time(16, 30), theme=theme,
+            content="内容", speaker_name="王教授", place="三楼报告厅", hours=Decimal(3),
+            published_at=timezone.now(),
+        )  # fmt: skip
+    Session.objects.create(
+        programme=programme, date=today + datetime.timedelta(days=1), starts_at=datetime.time(15),
+        ends_at=datetime.time(17), theme="整本书阅读教学", content="内容", speaker_name="张老师",
+        place="录播教室", hours=Decimal(2), published_at=timezone.now(),
+    )  # fmt: skip
+    reminders_send(today=today)
+    office = open_session(language, name=f"train-a-{language}-calendar")
+    office.login("office")
+    _look(office, "/training/calendar/", "calendar-office")
+    phone = open_session(language, name=f"train-a-{language}-reminder")
+    phone.login("li")
+    _look(phone, "/", "home-reminder")
+    _look(phone, "/training/calendar/", "calendar-teacher")

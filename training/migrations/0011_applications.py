@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('teachers', '0005_teacher_photo'),
-        ('training', '0006_panel_required'),
+        ('training', '0010_needs_survey'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0007_record_credit_source'),
+        ('records', '0010_school_grade_labels'),
         ('teachers', '0005_teacher_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0008_text_length_limits'),
+        ('assessment', '0009_round_notice_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('teachers', '0005_teacher_photo'),
-        ('training', '0007_applications'),
+        ('training', '0011_applications'),
     ]
 
     operations = [

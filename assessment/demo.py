@@ -105,7 +105,9 @@ def seed_assessment_rounds(demo: Demo) -> None:
             services.score_sheet_save(round=round, member=member, values=values)
             services.score_sheet_submit(round=round, member=member)
         if entries:
-            services.entry_set_absence(entry=entries[-1], absent=True, by=users["office"])
+            services.entry_set_absence(
+                entry=entries[-1], absent=True, reason="区级培训两次无故缺席", by=users["office"]
+            )
         services.round_finalise(round=round, by=users["principal"])
         # The demo's results were confirmed a few days ago, before the notice began.
         AssessmentRound.objects.filter(pk=round.pk).update(

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from records.hours import required_school_based, required_total
+from records.hours import required_school_based_for, required_total
 from scoring.selectors import weighted_total
 
 from .models import Grade
@@ -50,6 +50,7 @@ class Facts:
 
     hours_total: Decimal | None = None
     hours_school_based: Decimal | None = None
+    school_based_exempt: bool = False  # long-cycle training: no school-based hours needed
     absent_without_reason: bool = False
     missed_core_duties: Sequence[str] = ()
 
@@ -95,10 +96,11 @@ def grade_for_score(score: Decimal, thresholds: Thresholds) -> Grade:
 
 
 def hours_rule(grade: Grade, facts: Facts) -> tuple[Grade, str | None]:
-    """Under 72 hours, or under 24 school-based, cannot be excellent."""
+    """Under 72 hours, or under 24 school-based (unless exempted), cannot be excellent."""
     if facts.hours_total is None:
         return grade, None
-    total, school_based = required_total(), required_school_based()
+    total = required_total()
+    school_based = required_school_based_for(exempt=facts.school_based_exempt)
     short = facts.hours_total < total or (
         facts.hours_school_based is not None and facts.hours_school_based < school_based
     )

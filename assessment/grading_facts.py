@@ -20,6 +20,7 @@ def facts_of(entry: AssessmentEntry, template: AssessmentTemplate) -> grading.Fa
     return grading.Facts(
         hours_total=Decimal(hours.get("total", 0)) if annual else None,
         hours_school_based=Decimal(hours.get("school_based", 0)) if annual else None,
+        school_based_exempt=bool(hours.get("school_based_exempt")),
         absent_without_reason=entry.absent_without_reason,
         missed_core_duties=missed_core_duty_labels(entry.facts or {}),
     )

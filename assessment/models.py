@@ -317,9 +317,30 @@ class AssessmentEntry(Scored):
         verbose_name=_("teacher"),
     )
     facts = models.JSONField(_("facts"), default=dict, blank=True)
+    # The flag the grade rule reads: the register's absences without a valid reason in the
+    # assessed period (facts["training_absences"], read with the other facts), unless the
+    # school's managers overrode it, with a reason (see assessment.services.rounds).
     absent_without_reason = models.BooleanField(
         _("absent from training without a valid reason"), default=False
     )
+    absence_override = models.BooleanField(
+        _("absence set by hand"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the training register decides."),
+    )
+    absence_override_reason = models.CharField(
+        _("reason for setting the absence by hand"), max_length=200, blank=True
+    )
+    absence_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("absence set by"),
+    )
+    absence_override_at = models.DateTimeField(_("absence set at"), null=True, blank=True)
     score = models.DecimalField(
         _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -340,3 +361,14 @@ class AssessmentEntry(Scored):
 
     def __str__(self):
         return f"{self.teacher} @ {self.round}"
+
+    @property
+    def register_absences(self) -> list[dict]:
+        """The sessions missed without a valid reason, as last read from the register."""
+        return self.facts.get("training_absences", [])
+
+    def effective_absence(self) -> bool:
+        """What the grade rule reads: the override when set, else the register."""
+        if self.absence_override is not None:
+            return self.absence_override
+        return bool(self.register_absences)

@@ -232,7 +232,9 @@ def _tier_labels(teacher_ids) -> dict[int, str]:
 
 
 def round_entries(*, round: AssessmentRound) -> list[AssessmentEntry]:
-    entries = list(round.entries.select_related("teacher").order_by("teacher__staff_no"))
+    entries = list(
+        round.entries.select_related("teacher", "absence_override_by").order_by("teacher__staff_no")
+    )
     tiers = _tier_labels([e.teacher_id for e in entries])
     for entry in entries:
         decorate_facts(entry)

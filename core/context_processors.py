@@ -70,6 +70,9 @@ def navigation(request):
         records.append(NavItem(_("Verification queue"), reverse("records:queue"), "check2-all"))
     if staff:
         records.append(NavItem(_("Training programmes"), reverse("training:programmes"), "easel"))
+        records.append(
+            NavItem(_("Exemptions from hours"), reverse("records:exemptions"), "hourglass-bottom")
+        )
     if manager or scope.is_district_office:
         records.append(
             NavItem(_("Hours from the platform"), reverse("bureau_hours_import"), "cloud-download")

@@ -61,7 +61,12 @@ def overview_charts(report: YearlyReport) -> list:
     return [
         bars(_("Backbone teachers, share of staff"), "backbone_percent", "#2f6fb3"),
         bars(_("Duties met"), "duty_percent", "#4c9a5b"),
-        bars(_("Training hours met (72/24)"), "hours_met_percent", "#e0a030"),
+        bars(
+            _("Training hours met (%(total)s/%(school_based)s)")
+            % {"total": report.hours_required, "school_based": report.hours_required_school_based},
+            "hours_met_percent",
+            "#e0a030",
+        ),
         stacked_bars(
             title=_("Annual grades"),
             names=[str(g.label) for g in reversed(Grade)],

@@ -15,7 +15,13 @@ from core.models import District, Job, School
 from core.writers import XlsxWorkbook
 
 from .svg import Series, bar_chart
-from .yearly import HOUR_BUCKETS, ROSTER_FIELDS, YearlyReport, roster_field_labels, yearly_report
+from .yearly import (
+    ROSTER_FIELDS,
+    YearlyReport,
+    hour_buckets,
+    roster_field_labels,
+    yearly_report,
+)
 
 PDF_TEMPLATE = "documents/yearly/report_pdf.html"
 
@@ -72,8 +78,9 @@ def charts(report: YearlyReport) -> dict:
             series=[Series(_("Teachers"), [r["count"] for r in report.grade_rows()])],
         ),
         "hours": bar_chart(
-            title=_("Training hours (72 required, 24 school-based)"),
-            labels=[str(label) for _bound, label in HOUR_BUCKETS],
+            title=_("Training hours (%(total)s required, %(school_based)s school-based)")
+            % {"total": report.hours_required, "school_based": report.hours_required_school_based},
+            labels=[str(label) for _bound, label in hour_buckets()],
             series=[Series(_("Teachers"), [r["count"] for r in report.hour_rows()])],
         ),
         "targets": bar_chart(

@@ -1,18 +1,24 @@
 """The training-hours meter (继续教育学时): every teacher needs 72 hours a school year, at least
 24 of them school-based (校本培训). Only verified training counts; submitted training is shown
-apart as "pending" so a teacher sees what verification would bring."""
+apart as "pending" so a teacher sees what verification would bring.
+
+This module decides what a teacher needs: the thresholds come from the settings, and a teacher
+exempted for the year (records.models.HoursExemption, long-cycle training) needs no
+school-based hours. Everything that judges hours (the meter, the duties, the assessment's
+hours rule, the dossier, the yearly review, the ledger command) asks here."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DecimalField, Exists, Q, QuerySet, Sum, Value
+from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 
 from teachers.models import Teacher
 
-from .models import Kind, Status, Training
+from .models import HoursExemption, Kind, Status, Training
 
 ZERO = Decimal(0)
 
@@ -25,6 +31,25 @@ def required_total() -> Decimal:
 def required_school_based() -> Decimal:
     """Of them, school-based at least: the TRAINING_SCHOOL_BASED_HOURS setting."""
     return Decimal(settings.TRAINING_SCHOOL_BASED_HOURS)
+
+
+def required_school_based_for(*, exempt: bool) -> Decimal:
+    """What a teacher needs school-based: nothing when exempted for the year."""
+    return ZERO if exempt else required_school_based()
+
+
+def exemption_exists(*, teacher: BaseExpression | int, year: BaseExpression | int) -> Exists:
+    """An expression: is the teacher exempted from the school-based hours that year? For a
+    query that counts hours itself (the duties grid, the data export)."""
+    return Exists(HoursExemption.objects.filter(teacher_id=teacher, year=year))
+
+
+def requirement_text() -> str:
+    """ "72 hours, at least 24 of them school-based", with the configured numbers."""
+    return _("%(total)s hours, at least %(school_based)s of them school-based") % {
+        "total": hours_text(required_total()),
+        "school_based": hours_text(required_school_based()),
+    }
 
 
 def _percent(part: Decimal, whole: Decimal) -> int:
@@ -52,6 +77,17 @@ class Hours:
     credited: Decimal = ZERO
     required_total: Decimal = field(default_factory=required_total)
     required_school_based: Decimal = field(default_factory=required_school_based)
+    # Exempted from the school-based part this year (long-cycle training): then
+    # required_school_based is 0. See for_year().
+    school_based_exempt: bool = False
+
+    @classmethod
+    def for_year(cls, *, exempt: bool = False, **values) -> "Hours":
+        return cls(
+            required_school_based=required_school_based_for(exempt=exempt),
+            school_based_exempt=exempt,
+            **values,
+        )
 
     @property
     def percent(self) -> int:
@@ -82,7 +118,9 @@ class Hours:
     @property
     def shortfall_text(self) -> str:
         if self.met:
-            return _("The 72-hour requirement is met.")
+            return _("The %(hours)s-hour requirement is met.") % {
+                "hours": hours_text(self.required_total)
+            }
         values = {
             "hours": hours_text(self.shortfall),
             "school_based": hours_text(self.school_based_short),
@@ -94,6 +132,19 @@ class Hours:
         return _("%(hours)s more hours needed, at least %(school_based)s of them school-based.") % (
             values
         )
+
+    @property
+    def exemption_text(self) -> str:
+        if not self.school_based_exempt:
+            return ""
+        return _("Exempted from the school-based hours this school year (long-cycle training).")
+
+    @property
+    def rule_text(self) -> str:
+        """What counts and what is needed, with the configured numbers."""
+        return _("Only verified training counts. Each school year: %(requirement)s.") % {
+            "requirement": requirement_text()
+        }
 
     @property
     def self_reported(self) -> Decimal:
@@ -135,6 +186,60 @@ def _sum(condition: Q) -> Sum:
     return Sum("hours", filter=condition)  # NULL when nothing matches: 0 below
 
 
+_HOURS = DecimalField(max_digits=7, decimal_places=1)
+_NO_HOURS = {
+    name: Value(None, output_field=_HOURS)
+    for name in (
+        "verified_hours",
+        "verified_school_based",
+        "pending_hours",
+        "pending_school_based",
+        "credited_hours",
+    )
+}
+
+
+def _rows_with_exemptions(trainings: QuerySet, exemptions: QuerySet, key: str) -> QuerySet:
+    """The hours summed per ``key`` (teacher or year) and, in the same query (UNION ALL), a
+    row per exemption: one query whatever the number of teachers."""
+    sums = (
+        trainings.filter(status__in=[Status.VERIFIED, Status.SUBMITTED])
+        .order_by()
+        .values(key)
+        .annotate(  # names apart from the fields: a "school_based" alias would shadow one
+            verified_hours=_sum(Q(status=Status.VERIFIED)),
+            verified_school_based=_sum(Q(status=Status.VERIFIED, school_based=True)),
+            pending_hours=_sum(Q(status=Status.SUBMITTED)),
+            pending_school_based=_sum(Q(status=Status.SUBMITTED, school_based=True)),
+            credited_hours=_sum(Q(status=Status.VERIFIED) & ~Q(source="")),
+            exempt=Value(False),
+        )
+    )
+    exempt = exemptions.order_by().values(key).annotate(**_NO_HOURS, exempt=Value(True))
+    return sums.union(exempt, all=True)
+
+
+def _collect(rows, key: str) -> dict:
+    sums, exempt = {}, set()
+    for row in rows:
+        if row["exempt"]:
+            exempt.add(row[key])
+        else:
+            sums[row[key]] = row
+    result = {}
+    for k in sums.keys() | exempt:
+        row = sums.get(k, {})
+        result[k] = Hours.for_year(
+            exempt=k in exempt,
+            total=Decimal(row.get("verified_hours") or 0),
+            school_based=Decimal(row.get("verified_school_based") or 0),
+            pending=Decimal(row.get("pending_hours") or 0),
+            pending_school_based=Decimal(row.get("pending_school_based") or 0),
+            credited=Decimal(row.get("credited_hours") or 0),
+        )
+    return result
+
+
 def hours_for_teachers(*, teachers: Iterable[Teacher] | QuerySet, year: int) -> HoursByTeacher:
     """Hours of many teachers in one school year, in one query. ``teachers`` may be a
     queryset (used as a subquery, not evaluated) or a list of teachers or ids."""
@@ -145,39 +250,26 @@ def hours_for_teachers(*, teachers: Iterable[Teacher] | QuerySet, year: int) -> 
         if not ids:
             return HoursByTeacher()
         scope = Q(teacher_id__in=ids)
-    verified = Q(status=Status.VERIFIED)
-    pending = Q(status=Status.SUBMITTED)
-    rows = (
-        # The kind too: the (teacher, year, kind) index then reads the year's trainings alone
-        # (a district: 28 ms, not 47). For thousands of teachers pass a queryset: a list of
-        # ids had the planner read and join the whole training table (90 ms).
-        Training.objects.filter(
-            scope, year=year, kind=Kind.TRAINING, status__in=[Status.VERIFIED, Status.SUBMITTED]
-        )
-        .order_by()
-        .values("teacher_id")
-        .annotate(  # names apart from the fields: a "school_based" alias would shadow one
-            verified_hours=_sum(verified),
-            verified_school_based=_sum(verified & Q(school_based=True)),
-            pending_hours=_sum(pending),
-            pending_school_based=_sum(pending & Q(school_based=True)),
-            credited_hours=_sum(verified & ~Q(source="")),
-        )
+    # The kind too: the (teacher, year, kind) index then reads the year's trainings alone
+    # (a district: 28 ms, not 47). For thousands of teachers pass a queryset: a list of
+    # ids had the planner read and join the whole training table (90 ms).
+    rows = _rows_with_exemptions(
+        Training.objects.filter(scope, year=year, kind=Kind.TRAINING),
+        HoursExemption.objects.filter(scope, year=year),
+        "teacher_id",
     )
-    return HoursByTeacher(
-        (
-            row["teacher_id"],
-            Hours(
-                total=Decimal(row["verified_hours"] or 0),
-                school_based=Decimal(row["verified_school_based"] or 0),
-                pending=Decimal(row["pending_hours"] or 0),
-                pending_school_based=Decimal(row["pending_school_based"] or 0),
-                credited=Decimal(row["credited_hours"] or 0),
-            ),
-        )
-        for row in rows
-    )
+    return HoursByTeacher(_collect(rows, "teacher_id"))
 
 
 def hours_for(*, teacher: Teacher, year: int) -> Hours:
     return hours_for_teachers(teachers=[teacher], year=year)[teacher.pk]
+
+
+def hours_by_year(*, teacher: Teacher) -> dict[int, Hours]:
+    """One teacher's hours in every school year with training or an exemption (the dossier)."""
+    rows = _rows_with_exemptions(
+        Training.objects.filter(teacher=teacher),
+        HoursExemption.objects.filter(teacher=teacher),
+        "year",
+    )
+    return _collect(rows, "year")

@@ -1,4 +1,4 @@
-from .views import calendar, entries, lessonstudy, workflow
+from .views import calendar, entries, exemptions, lessonstudy, workflow
 
 app_name = "records"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *workflow.urlpatterns,
     *calendar.urlpatterns,
     *lessonstudy.urlpatterns,
+    *exemptions.urlpatterns,
 ]

@@ -199,6 +199,8 @@ RULES: dict[str, Rule | list[Rule]] = {
     "records:signup": Rule("open_class", "POST", "FFFF|RAA", data={"action": "join"}),
     "records:evaluate": Rule("open_class", "FORM", "FFFF|FAA"),
     # the apprentice's mentor comments on the plan; a colleague does not
+    # (exemptions from school-based hours: the school's managers grant them, staff read them)
+    "records:exemption_withdraw": Rule("hours_exemption", "POST", "AAFF|NNN"),
     "records:plan_comment": Rule("plan", "POST", "AAAF|ANA", data={"text": "目标再具体些"}),
     # mentoring: the teacher is the apprentice; the principal and training office manage
     "mentoring:detail": Rule("pairing", "GET", "AAAA|ANA"),
@@ -228,7 +230,9 @@ RULES: dict[str, Rule | list[Rule]] = {
               "notice_contact": "张老师"},
     ),
     "assessment:round_lock": Rule("posted_round", "POST", "AFFF|NNN"),
-    "assessment:entry_absence": Rule("entry", "POST", "AAFF|NNN", data={"absent": "1"}),
+    "assessment:entry_absence": Rule(
+        "entry", "POST", "AAFF|NNN", data={"absent": "1", "reason": "无故缺席"}
+    ),
     "assessment:results": Rule("posted_round", "GET", "AAAA|AAA"),
     "documents:round_print_notice": Rule("posted_round", "POST", "AAFA|NNN"),
     "documents:selection_print_notice": Rule("announced_round", "POST", "AAFA|NNN"),
@@ -350,6 +354,11 @@ RULES: dict[str, Rule | list[Rule]] = {
                        "round_pk": side["lesson_study"].rounds.get().pk}, ""),
         "POST", "AAFF|FFF",
     ),
+    # (applications: only to a programme open for application, of the teacher's audience)
+    "training:apply": Rule("open_programme", "POST", "NNNN|AAA"),
+    "training:application_decide": Rule(
+        "application", "POST", "AAFF|NNN", data={"decision": "approve"}
+    ),
 }
 # fmt: on
 
@@ -400,6 +409,7 @@ PLAIN: dict[str, str] = {
     "records:verify_bulk": "POST",
     "records:calendar": "GET",
     "records:observations_quick": "GET",
+    "records:exemptions": "GET",
     "assessment:duties_grid": "GET",
     "assessment:duties_export": "POST",
     "assessment:my_duties": "GET",
@@ -439,6 +449,8 @@ PLAIN: dict[str, str] = {
     "contests:collection_print": "POST",
     "records:lesson_study_new": "GET",
     "contests:contest_new": "GET",
+    "training:calendar": "GET",
+    "training:calendar_ics": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -644,6 +656,9 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         record.refresh_from_db()
     o["draft"] = TrainingFactory(**common, course=f"{tag}草稿培训")
     side.secrets[o["draft"].course] = {"teacher"}  # a draft is its author's alone
+    o["hours_exemption"] = records.HoursExemption.objects.create(
+        teacher=colleague, year=year, reason=f"{tag}脱产进修", granted_by=u["office"]
+    )
 
     # mentoring: the mentor guides the teacher; the mentor logged a session to confirm
     pairing = Pairing.objects.create(
@@ -764,6 +779,14 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
     )
     records.Paper.objects.filter(pk=case.pk).update(status="verified")
     o["shared_item"] = item_share(record=case, reach="school", by=u["colleague"])
+    from training.models import Application
+
+    o["application"] = Application.objects.create(programme=o["programme"], teacher=colleague)
+    o["open_programme"] = Programme.objects.create(
+        school=school, district=district, title=f"{tag}读书班", kind="reading_class",
+        start_date=datetime.date(year, 9, 1), end_date=datetime.date(year + 1, 8, 31),
+        hours_per_session=Decimal(2), open_for_application=True,
+    )  # fmt: skip
     return side
 
 

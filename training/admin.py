@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Attendance, Certificate, Enrolment, Programme, Session
+from .models import (
+    Application,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Programme,
+    Session,
+    SessionReminder,
+)
 
 
 class SessionInline(admin.TabularInline):
@@ -41,3 +49,18 @@ class CertificateAdmin(admin.ModelAdmin):
     list_display = ["serial", "enrolment", "hours", "issued_at", "revoked_at"]
     search_fields = ["serial", "enrolment__teacher__name"]
     readonly_fields = ["enrolment", "serial", "hours", "issued_at", "issued_by"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "programme", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["teacher", "programme"]
+    # Decisions go through the programme page, which enrols within capacity and quota.
+    readonly_fields = ["status", "decided_by", "decided_at", "decision_reason"]
+
+
+@admin.register(SessionReminder)
+class SessionReminderAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "session", "emailed", "sent_at"]
+    raw_id_fields = ["teacher", "session"]

@@ -28,7 +28,7 @@ class ProgrammeForm(ModelForm):
         fields = [
             "title", "kind", "audience", "audience_tiers", "audience_groups", "modules",
             "start_date", "end_date", "capacity", "quota_per_school", "hours_per_session",
-            "school_based",
+            "school_based", "open_for_application",
             "absence_share", "pass_rule",
         ]  # fmt: skip
         widgets = {
@@ -79,6 +79,7 @@ class ProgrammeForm(ModelForm):
                 Column("quota_per_school"),
             ),  # fmt: skip
             Row(Column("hours_per_session"), Column("absence_share"), Column("school_based")),
+            "open_for_application",
             "pass_rule",
         )
 
@@ -208,3 +209,12 @@ class AssessmentForm(Form):
             for k in self.keys
             if data.get(f"w_{k}")
         }
+
+
+class ApplicationForm(Form):
+    note = forms.CharField(
+        label=_("Note to the organiser"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,4 +1,12 @@
-from . import views, views_assessment, views_feedback, views_mine, views_signin
+from . import (
+    views,
+    views_applications,
+    views_assessment,
+    views_calendar,
+    views_feedback,
+    views_mine,
+    views_signin,
+)
 from .needs import views as views_needs
 from .report import views as views_report
 
@@ -11,4 +19,6 @@ urlpatterns = [
     *views_feedback.urlpatterns,
     *views_report.urlpatterns,
     *views_needs.urlpatterns,
+    *views_applications.urlpatterns,
+    *views_calendar.urlpatterns,
 ]

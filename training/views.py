@@ -15,7 +15,7 @@ from core.jobs import job_create
 from core.models import school_year_start
 from teachers.models import Teacher
 
-from . import certificates, feedback, forms, ledger, rules, selectors, services
+from . import applications, certificates, feedback, forms, ledger, rules, selectors, services
 from .models import Attendance, Programme, Session
 
 
@@ -93,6 +93,9 @@ def programme_detail(request, pk: int):
         "can_edit": can_edit,
         "lost_count": sum(1 for e in trainees if e.status == e.Status.PLACE_LOST),
         "can_nominate": nominates,
+        "applications": applications.applications_for(user=request.user, programme=programme)
+        if can_edit or nominates
+        else [],
         "enrol_form": forms.EnrolForm(
             teachers=_enrollable(request.user, programme, can_edit=can_edit).exclude(
                 pk__in=[e.teacher_id for e in trainees]

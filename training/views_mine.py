@@ -13,7 +13,7 @@ from core.models import school_year_start
 from core.questions import AnswerForm
 from records.hours import hours_for
 
-from . import certificates, feedback, selectors
+from . import applications, certificates, feedback, forms, selectors
 from .models import Attendance, Session
 from .needs import services as needs
 
@@ -34,6 +34,8 @@ def my_training(request):
         "feedback_due": feedback.sessions_awaiting_feedback(teacher=teacher, sessions=sessions),
         "places_lost": list(selectors.places_lost(teacher=teacher)),
         "surveys": needs.surveys_to_answer(teacher=teacher),
+        "open_programmes": applications.open_programmes(teacher=teacher, today=today),
+        "applications": list(applications.my_applications(teacher=teacher)),
         "hours": hours_for(teacher=teacher, year=school_year_start(today)),
     }
     return render(request, "training/mine.html", context)

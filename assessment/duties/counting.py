@@ -124,6 +124,7 @@ def _count(template, window, *, records, pairings, report_submitted, hours) -> d
             "done": hours.total,
             "pending": hours.pending,
             "school_based": hours.school_based,
+            "school_based_exempt": hours.school_based_exempt,
             "record_ids": verified,
             "pending_ids": waiting,
         }
@@ -160,7 +161,8 @@ def _judge(
 def _status(template, window, counted: dict, today: datetime.date) -> DutyStatus:
     required = template.required * window.factor
     school_based = counted.get("school_based")
-    min_school_based = template.min_school_based
+    # Exempted for the year (long-cycle training, records.hours): the total still counts.
+    min_school_based = None if counted.get("school_based_exempt") else template.min_school_based
     missing, status, elapsed = _judge(
         required,
         counted["done"],

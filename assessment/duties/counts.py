@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from records.hours import exemption_exists
 from records.models import Kind, Paper, Record, ResearchProject, Status, Training
 
 from ..models import DutyKind, DutyTemplate
@@ -74,6 +75,9 @@ def _counted_in_db(setting: _Setting, duties: dict[int, list]) -> tuple[dict, di
                     aggregates["verified_hours"] = Sum(Subquery(hours.values("hours")), filter=year)
                     aggregates["verified_school_based"] = Sum(
                         Subquery(hours.filter(school_based=True).values("hours")), filter=year
+                    )
+                    aggregates["school_based_exempt"] = exemption_exists(
+                        teacher=OuterRef("teacher_id"), year=setting.year
                     )
                     wanted.add((Kind.TRAINING, (setting.year, setting.year)))
             elif template.kind in DUTY_RECORD_KINDS:
@@ -142,6 +146,8 @@ def _counted_duties(
             if template.kind == DutyKind.TRAINING_HOURS:
                 done = Decimal(row.get("verified_hours") or 0)
                 school_based = Decimal(row.get("verified_school_based") or 0)
+                if row.get("school_based_exempt"):
+                    min_school_based = None  # long-cycle training (records.hours)
             elif column is not None:
                 done = Decimal(row.get(column) or 0)
             else:  # mentoring and the duty report are not records: the engine's own count

@@ -1,16 +1,19 @@
 """The facts prefilled into an assessment entry (records, hours, mentoring, duties, the duty
-report), read in a fixed number of queries."""
+report, the training register's absences without a valid reason), read in a fixed number of
+queries."""
 
 from decimal import Decimal
 
 from django.db.models import Count
 
 from backbone.models import Designation
+from core.dates import school_year_bounds
 from core.models import School
 from mentoring.models import Pairing
 from records.hours import hours_for_teachers
 from records.models import Record
 from teachers.models import Teacher
+from training.absences import unexcused_absences
 
 from ..models import AssessmentEntry, AssessmentRound, DutyReport
 
@@ -32,6 +35,17 @@ def _duty_statuses(*, teachers: list[Teacher], year: int, semester: int | None) 
     from ..duties import duty_statuses  # the duties engine, built beside this module
 
     return duty_statuses(teachers=teachers, year=year, semester=semester)
+
+
+def _period(year: int, semester: int | None) -> dict:
+    """The assessed period: the school year, or one of its semesters."""
+    if semester:
+        from ..duties import default_semester_dates
+
+        start, end = default_semester_dates(year, semester)
+    else:
+        start, end = school_year_bounds(year)
+    return {"start": start, "end": end}
 
 
 def facts_for(
@@ -60,13 +74,16 @@ def facts_for(
             "submitted": report.submitted_at is not None,
         }
     duties = _duty_statuses(teachers=teachers, year=year, semester=semester) if ids else {}
+    absences = unexcused_absences(teacher_ids=ids, **_period(year, semester)) if ids else {}
     for teacher_id in ids:
         h = hours[teacher_id]
         facts[teacher_id]["hours"] = {
             "total": _num(h.total),
             "school_based": _num(h.school_based),
             "met": h.met,
+            "school_based_exempt": h.school_based_exempt,
         }
+        facts[teacher_id]["training_absences"] = absences.get(teacher_id, [])
         facts[teacher_id]["duties"] = [
             {
                 "kind": s.template.kind,
@@ -87,5 +104,6 @@ def _refresh(round: AssessmentRound) -> list[AssessmentEntry]:
     )
     for entry in entries:
         entry.facts = facts[entry.teacher_id]
-    AssessmentEntry.objects.bulk_update(entries, ["facts"])
+        entry.absent_without_reason = entry.effective_absence()
+    AssessmentEntry.objects.bulk_update(entries, ["facts", "absent_without_reason"])
     return entries

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -90,7 +91,13 @@ def round_open(
     # as before the scoring engine (a rule of this app, not of the engine).
     entrants = entrants_add(panel=round.panel, users=[None] * len(teachers))
     AssessmentEntry.objects.bulk_create(
-        AssessmentEntry(round=round, teacher=t, facts=facts[t.pk], entrant=e)
+        AssessmentEntry(
+            round=round,
+            teacher=t,
+            facts=facts[t.pk],
+            entrant=e,
+            absent_without_reason=bool(facts[t.pk]["training_absences"]),
+        )
         for t, e in zip(teachers, entrants, strict=True)
     )
     return round
@@ -107,16 +114,35 @@ def round_refresh_facts(*, round: AssessmentRound, by: User) -> list[AssessmentE
 
 
 @transaction.atomic
-def entry_set_absence(*, entry: AssessmentEntry, absent: bool, by: User) -> AssessmentEntry:
-    """Record (or clear) an absence from training without a valid reason."""
+def entry_set_absence(
+    *, entry: AssessmentEntry, absent: bool | None, by: User, reason: str = ""
+) -> AssessmentEntry:
+    """Override the register's absence without a valid reason (absent True or False), with
+    the reason, who and when; ``absent`` None lets the register decide again."""
     _require_manager(by, entry.round)
     round = _lock(entry.round)
     if round.status != Status.SCORING:
         raise ValidationError(_("Absences are recorded only while the committee is scoring."))
     entry = AssessmentEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.absent_without_reason != absent:
-        entry.absent_without_reason = absent
-        entry.save(update_fields=["absent_without_reason"])
+    reason = (reason or "").strip()
+    if absent is not None and not reason:
+        raise ValidationError({"reason": _("Give the reason for setting the absence by hand.")})
+    limit = AssessmentEntry._meta.get_field("absence_override_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": limit}})
+    if absent is None:
+        entry.absence_override, entry.absence_override_reason = None, ""
+        entry.absence_override_by, entry.absence_override_at = None, None
+    elif (entry.absence_override, entry.absence_override_reason) != (absent, reason):
+        entry.absence_override, entry.absence_override_reason = absent, reason
+        entry.absence_override_by, entry.absence_override_at = by, timezone.now()
+    entry.absent_without_reason = entry.effective_absence()
+    entry.save(
+        update_fields=[
+            "absent_without_reason", "absence_override", "absence_override_reason",
+            "absence_override_by", "absence_override_at",
+        ]
+    )  # fmt: skip
     return entry
 
 

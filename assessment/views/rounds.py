@@ -180,9 +180,11 @@ round_lock = post_action(
 @require_POST
 def entry_absence(request, pk: int):
     entry = selectors.get_entry_for_manager(user=request.user, pk=pk)
+    # "1" absent, "0" not absent (each with a reason), "" the register decides again.
+    absent = {"1": True, "0": False}.get(request.POST.get("absent", ""))
     try:
         services.entry_set_absence(
-            entry=entry, absent=request.POST.get("absent") == "1", by=request.user
+            entry=entry, absent=absent, reason=request.POST.get("reason", ""), by=request.user
         )
     except ValidationError as exc:
         _error(request, exc)

@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.send_duty_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
+    "send-session-reminders": {
+        # The afternoon before: tomorrow's trainees are reminded once each.
+        "task": "training.send_session_reminders",
+        "schedule": crontab(hour=15, minute=0),
+    },
     "expire-designations": {
         "task": "backbone.expire_designations",
         "schedule": 6 * 3600,

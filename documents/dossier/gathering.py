@@ -4,9 +4,8 @@ a tier designation (the duty check)."""
 import base64
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessment.duties import duty_statuses
@@ -16,8 +15,8 @@ from core.models import school_year_label, school_year_start
 from mentoring.models import Pairing
 from mentoring.outcomes import outcomes_for_mentors
 from mentoring.selectors import HELD_STATUSES
-from records.hours import Hours
-from records.models import Kind, Record, Status, Training
+from records.hours import Hours, hours_by_year
+from records.models import Kind, Record, Status
 from teachers.models import Teacher
 
 RECORD_CHILDREN = (
@@ -88,30 +87,6 @@ def _years_of(start: datetime.date, end: datetime.date) -> range:
     return range(school_year_start(start), school_year_start(end) + 1)
 
 
-def _hours_by_year(teacher: Teacher) -> dict[int, Hours]:
-    verified, pending = Q(status=Status.VERIFIED), Q(status=Status.SUBMITTED)
-    rows = (
-        Training.objects.filter(teacher=teacher, status__in=[Status.VERIFIED, Status.SUBMITTED])
-        .order_by()
-        .values("year")
-        .annotate(
-            v=Sum("hours", filter=verified),
-            vs=Sum("hours", filter=verified & Q(school_based=True)),
-            p=Sum("hours", filter=pending),
-            ps=Sum("hours", filter=pending & Q(school_based=True)),
-        )
-    )
-    return {
-        row["year"]: Hours(
-            total=Decimal(row["v"] or 0),
-            school_based=Decimal(row["vs"] or 0),
-            pending=Decimal(row["p"] or 0),
-            pending_school_based=Decimal(row["ps"] or 0),
-        )
-        for row in rows
-    }
-
-
 def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dossier:
     """Everything one dossier prints. ``teacher`` has school (and district) selected."""
     today = today or timezone.localdate()
@@ -142,7 +117,7 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         .values_list("year")
         .annotate(n=Count("pk"))
     )
-    hours = _hours_by_year(teacher)
+    hours = hours_by_year(teacher=teacher)
     grades = {g.year: g for g in AnnualGrade.objects.filter(teacher=teacher)}
     entries = list(
         AssessmentEntry.objects.filter(teacher=teacher, round__status__in=PRINTED_ROUNDS)

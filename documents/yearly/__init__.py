@@ -16,11 +16,11 @@ held at the end of this one. Changes during the year:
 
 from .counting import yearly_report
 from .figures import (
-    HOUR_BUCKETS,
     LIGHTS,
     ROSTER_FIELDS,
     Person,
     SchoolYearly,
+    hour_buckets,
     parse_year,
     roster_field_labels,
     targets_in_force,
@@ -29,7 +29,7 @@ from .figures import (
 from .report import YearlyReport
 
 __all__ = [
-    "HOUR_BUCKETS",
+    "hour_buckets",
     "LIGHTS",
     "ROSTER_FIELDS",
     "Person",

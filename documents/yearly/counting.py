@@ -18,7 +18,14 @@ from mentoring.models import Pairing
 from records.hours import hours_for_teachers
 from teachers.models import Teacher
 
-from .figures import HOUR_BUCKETS, ROSTER_FIELDS, Person, SchoolYearly, targets_in_force, year_dates
+from .figures import (
+    ROSTER_FIELDS,
+    Person,
+    SchoolYearly,
+    hour_buckets,
+    targets_in_force,
+    year_dates,
+)
 from .report import YearlyReport
 
 
@@ -139,15 +146,14 @@ def _fill(per_school: dict, year: int, grade_year: int, today, tiers: list[Tier]
         per_school[school_id].grades[grade] += 1
         grades[teacher_id] = grade
 
-    # Training hours against 72 / 24.
+    # Training hours against the requirement (72 / 24 unless configured otherwise).
     # The queryset, not the 2,000 ids: joined to the teachers, the year's trainings are
     # found by the (teacher, year, kind) index.
     hours = hours_for_teachers(teachers=active, year=year)
+    bands = hour_buckets()
     for t in teachers:
         h = hours[t.pk]
-        bucket = next(
-            i for i, (bound, _l) in enumerate(HOUR_BUCKETS) if bound is None or h.total < bound
-        )
+        bucket = next(i for i, (bound, _l) in enumerate(bands) if bound is None or h.total < bound)
         per_school[t.school_id].hours[bucket] += 1
         per_school[t.school_id].hours_met += h.met
 

@@ -4,23 +4,32 @@ the hour bands and the targets in force."""
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from backbone.models import term_end_date
 from core.models import School
 from mentoring.compliance import Light
-from records.hours import required_school_based, required_total
+from records.hours import ZERO, hours_text, required_school_based, required_total
 
-# Training hours buckets against the 72 / 24 rule: (upper bound exclusive, label). The bounds
-# come from the settings at start-up; the labels are worded for the default 72 / 24.
-HOUR_BUCKETS = [
-    (required_school_based(), _("under 24 h")),
-    (required_school_based() * 2, _("24–47 h")),
-    (required_total(), _("48–71 h")),
-    (None, _("72 h or more")),
-]
+
+def hour_buckets() -> list[tuple[Decimal | None, str]]:
+    """Training hours bands against the requirement (72 / 24 unless configured otherwise):
+    (upper bound exclusive, label), the labels worded from the configured numbers."""
+    school_based, total = required_school_based(), required_total()
+    bounds = sorted({b for b in (school_based, school_based * 2, total) if 0 < b <= total})
+    buckets, low = [], ZERO
+    for bound in bounds:
+        values = {"low": hours_text(low), "high": hours_text(bound - 1), "bound": hours_text(bound)}
+        label = _("%(low)s–%(high)s h") if low else _("under %(bound)s h")
+        buckets.append((bound, label % values))
+        low = bound
+    buckets.append((None, _("%(hours)s h or more") % {"hours": hours_text(total)}))
+    return buckets
+
+
 LIGHTS = [Light.GREEN, Light.AMBER, Light.RED]
 ROSTER_FIELDS = ["start", "new", "promoted", "revoked", "expired", "end"]
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from assessment.models import DutyKind, Grade
 from backbone.models import Tier
 from core.models import District, School, school_year_label
+from records.hours import hours_text, required_school_based, required_total
 
-from .figures import HOUR_BUCKETS, LIGHTS, ROSTER_FIELDS, SchoolYearly
+from .figures import LIGHTS, ROSTER_FIELDS, SchoolYearly, hour_buckets
 
 
 @dataclass
@@ -31,6 +32,15 @@ class YearlyReport:
     @property
     def year_label(self) -> str:
         return school_year_label(self.year)
+
+    @property
+    def hours_required(self) -> str:
+        """The configured requirement, for the texts: 72 unless set otherwise."""
+        return hours_text(required_total())
+
+    @property
+    def hours_required_school_based(self) -> str:
+        return hours_text(required_school_based())
 
     @property
     def owner_name(self) -> str:
@@ -127,8 +137,8 @@ class YearlyReport:
             parts.append(_("Backbone duties were %(percent)s%% complete.") % {"percent": duty})
         if t.teachers:
             parts.append(
-                _("%(met)s of %(n)s teachers met the 72-hour training requirement.")
-                % {"met": t.hours_met, "n": t.teachers}
+                _("%(met)s of %(n)s teachers met the %(hours)s-hour training requirement.")
+                % {"met": t.hours_met, "n": t.teachers, "hours": self.hours_required}
             )
         if t.graded:
             parts.append(
@@ -171,7 +181,7 @@ class YearlyReport:
                 "count": self.total.hours[i],
                 "percent": round(100 * self.total.hours[i] / n) if n else 0,
             }
-            for i, (_bound, label) in enumerate(HOUR_BUCKETS)
+            for i, (_bound, label) in enumerate(hour_buckets())
         ]
 
     def group_rows(self) -> list[dict]:

@@ -16,6 +16,7 @@ from records.models import Kind, Status
 from records.selectors.entries import teacher_records
 from teachers.models import Teacher
 from training.needs.services import surveys_to_answer
+from training.reminders import upcoming_reminders
 
 from .todos import LINES_SHOWN, Action, Line, Section, Todo, counted, head_and_total
 
@@ -46,6 +47,7 @@ def teacher_section(*, user) -> Section | None:
             _notices(user, teacher, today),
             _duties(teacher, year),
             _surveys(teacher),
+            _training_reminders(teacher, today),
         ],
         actions=[log_class],
         hours=hours_for(teacher=teacher, year=year),
@@ -194,6 +196,29 @@ def _duties(teacher: Teacher, year: int) -> Todo:
                 % {"missing": _number(s.missing), "date": s.period_end.isoformat()},
             )
             for s in open_
+        ],
+    )
+
+
+def _training_reminders(teacher: Teacher, today) -> Todo:
+    """Sessions the teacher was reminded of the day before, until they are over."""
+    rows, total = head_and_total(upcoming_reminders(teacher=teacher, today=today))
+    return counted(
+        ngettext_lazy(
+            "%(count)d training session coming up", "%(count)d training sessions coming up", "count"
+        ),
+        total=total,
+        url=reverse("training:mine"),
+        icon="person-video3",
+        done_tone=True,
+        lines=[
+            Line(
+                f"{r.session.programme.title} · {r.session.theme}",
+                reverse("training:mine"),
+                f"{r.session.date.isoformat()} {r.session.starts_at:%H:%M}"
+                + (f" · {r.session.place}" if r.session.place else ""),
+            )
+            for r in rows
         ],
     )
 

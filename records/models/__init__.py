@@ -6,10 +6,12 @@ queue, the "My growth" timeline, attachments and the audit trail work on every k
 
 The rooms: ``choices`` (Level, Kind, Status), ``record`` (Record and its queryset), ``kinds``
 (one child table per kind), ``responses`` (sign-ups, evaluations, plan comments), ``trail``
-(attachments and the audit trail). Every model keeps the app label "records" and its table.
+(attachments and the audit trail), ``exemptions`` (long-cycle training exempted from the
+school-based hours). Every model keeps the app label "records" and its table.
 """
 
 from .choices import KIND_ACCESSORS, Kind, Level, Status
+from .exemptions import HoursExemption
 from .kinds import (
     Lecture,
     Observation,
@@ -29,6 +31,7 @@ from .trail import Attachment, AuditEntry, attachment_upload_to
 __all__ = [
     "Attachment",
     "AuditEntry",
+    "HoursExemption",
     "KIND_ACCESSORS",
     "Kind",
     "Lecture",

@@ -204,8 +204,9 @@ def test_marking_an_absence(login, school, principal, committee_member):
     round = make_round(school, principal, [committee_member], n=1)
     entry = round.entries.get()
     url = reverse("assessment:entry_absence", args=[entry.pk])
-    assert login(committee_member).post(url, {"absent": "1"}).status_code == 403
-    login(principal).post(url, {"absent": "1"})
+    data = {"absent": "1", "reason": "无故缺席校本培训两次"}
+    assert login(committee_member).post(url, data).status_code == 403
+    login(principal).post(url, data)
     entry.refresh_from_db()
     assert entry.absent_without_reason
 

@@ -147,7 +147,10 @@ def test_opening_a_round_lists_backbone_teachers_with_prefilled_facts(
     entries = {e.teacher_id: e for e in round.entries.all()}
     assert set(entries) == {t.pk for t in backbone}
     facts = entries[first.pk].facts
-    assert facts["hours"] == {"total": "72", "school_based": "72", "met": True}
+    assert facts["hours"] == {
+        "total": "72", "school_based": "72", "met": True, "school_based_exempt": False,
+    }  # fmt: skip
+    assert facts["training_absences"] == []
     assert facts["records"] == {"open_class": 1, "training": 1}
     assert facts["mentoring"] == 1
     assert facts["duty_report"] == {"text": "本学年我上了公开课。", "submitted": False}
@@ -306,7 +309,7 @@ def test_unqualified_flags_the_designation_and_the_principal_confirms_the_revoca
 ):
     round = open_round(school, principal, [committee_member])
     absent = round.entries.get(teacher=backbone[0])
-    services.entry_set_absence(entry=absent, absent=True, by=principal)
+    services.entry_set_absence(entry=absent, absent=True, reason="无故缺席", by=principal)
     score(round, committee_member, 95)
     services.round_finalise(round=round, by=principal)
 
@@ -365,7 +368,7 @@ def test_posting_then_locking_makes_the_round_read_only(
     with pytest.raises(ValidationError, match="locked"):
         services.round_finalise(round=round, by=principal)
     with pytest.raises(ValidationError, match="locked"):
-        services.entry_set_absence(entry=entry, absent=True, by=principal)
+        services.entry_set_absence(entry=entry, absent=True, reason="无故缺席", by=principal)
     with pytest.raises(ValidationError, match="locked"):
         score(round, committee_member, 50)
 

@@ -95,10 +95,11 @@ def _engine_numbers(district, *, year, today):
     from collections import Counter, defaultdict
 
     from assessment.duties import DutyState, duty_statuses
-    from documents.yearly import HOUR_BUCKETS
+    from documents.yearly import hour_buckets
     from records.hours import hours_for
     from teachers.models import Teacher
 
+    bands = hour_buckets()
     teachers = list(Teacher.objects.filter(school__district=district).active())
     statuses = duty_statuses(teachers=teachers, year=year, today=today)
     found = defaultdict(lambda: (defaultdict(Counter), Counter(), [0]))
@@ -108,7 +109,7 @@ def _engine_numbers(district, *, year, today):
             duties[(s.template.tier_id, s.kind)]["total"] += 1
             duties[(s.template.tier_id, s.kind)]["met"] += s.status == DutyState.MET
         h = hours_for(teacher=t, year=year)
-        buckets[next(i for i, (b, _l) in enumerate(HOUR_BUCKETS) if b is None or h.total < b)] += 1
+        buckets[next(i for i, (b, _l) in enumerate(bands) if b is None or h.total < b)] += 1
         met[0] += h.met
     return found
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from assessment.grading import hours_rule
+from assessment.grading import Facts, hours_rule
 from assessment.models import DutyKind, Grade
 from assessment.services.duties import default_duties
 from records.hours import Hours
@@ -27,11 +27,9 @@ def test_the_default_duty_of_a_district_reads_the_same_settings(level):
 
 
 def test_the_assessment_hours_rule_reads_the_same_settings():
-    class Facts:
-        hours_total = Decimal(80)
-        hours_school_based = Decimal(25)
+    facts = Facts(hours_total=Decimal(80), hours_school_based=Decimal(25))
 
-    assert hours_rule(Grade.EXCELLENT, Facts())[0] == Grade.EXCELLENT
+    assert hours_rule(Grade.EXCELLENT, facts)[0] == Grade.EXCELLENT
     with override_settings(TRAINING_HOURS_PER_YEAR=90):
-        grade, reason = hours_rule(Grade.EXCELLENT, Facts())
+        grade, reason = hours_rule(Grade.EXCELLENT, facts)
     assert grade == Grade.GOOD and "90" in reason

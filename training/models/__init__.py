@@ -2,8 +2,9 @@
 what follows them: feedback (questions) and certificates (outcomes), and the annual
 training-needs survey (needs)."""
 
+from .applications import Application
 from .needs import NeedsAnswer, NeedsGiven, NeedsQuestion, NeedsResponse, NeedsSurvey
-from .outcomes import Certificate, FeedbackGiven
+from .outcomes import Certificate, FeedbackGiven, SessionReminder
 from .programmes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -17,8 +18,8 @@ from .programmes import (
 from .questions import FeedbackAnswer, FeedbackQuestion, FeedbackResponse
 
 __all__ = [
-    "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment",
+    "Application", "CODE_ALPHABET", "CODE_LENGTH", "Attendance", "Certificate", "Enrolment",
     "FeedbackAnswer", "FeedbackGiven", "FeedbackQuestion", "FeedbackResponse",
     "NeedsAnswer", "NeedsGiven", "NeedsQuestion", "NeedsResponse", "NeedsSurvey",
-    "Programme", "Session", "default_absence_share", "new_session_code",
+    "Programme", "Session", "SessionReminder", "default_absence_share", "new_session_code",
 ]  # fmt: skip

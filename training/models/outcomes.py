@@ -51,3 +51,27 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class SessionReminder(models.Model):
+    """The reminder the day before a session, sent to an enrolled teacher: at most once per
+    teacher and session (training.reminders). It is also what the teacher's home shows."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    teacher = models.ForeignKey(
+        Teacher, on_delete=models.CASCADE, related_name="+", verbose_name=_("teacher")
+    )
+    emailed = models.BooleanField(_("sent by email"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session reminder")
+        verbose_name_plural = _("session reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "teacher"], name="session_reminded_once")
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.session}"

@@ -127,6 +127,14 @@ class Programme(PanelOwner):
     )
     hours_per_session = models.DecimalField(_("hours per session"), max_digits=4, decimal_places=1)
     school_based = models.BooleanField(_("hours count as school-based (校本培训)"), default=True)
+    open_for_application = models.BooleanField(
+        _("open for application"),
+        default=False,
+        help_text=_(
+            "Teachers of the audience apply from My training; the organiser (for a district "
+            "programme, the teacher's school) approves."
+        ),
+    )
     pass_rule = models.TextField(_("what a trainee needs to pass"), blank=True)
     # The trainee assessment (training.assessment): a weighted total of 0..100 from the
     # panel's items; a trainee passes at this mark or above who still holds a place.
@@ -279,6 +287,7 @@ class Enrolment(Scored):
     class Origin(models.TextChoices):
         AUDIENCE = "audience", _("By audience rule")
         NAMED = "named", _("By name")
+        APPLICATION = "application", _("By application")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("programme")

@@ -136,14 +136,16 @@ def calendar_subjects(*, user: User) -> list[str]:
     )
 
 
-def month_grid(
-    *, month: Month, classes: list[OpenClass], today: datetime.date | None = None
+def month_days(
+    *, month: Month, items, day_of, today: datetime.date | None = None, key: str = "items"
 ) -> list[list[dict]]:
-    """Weeks (Monday first) of days, each with the classes starting that day."""
+    """Weeks (Monday first) of days, each with the items falling on it (``day_of(item)``
+    gives an item's date) under ``key``: the month grid of every calendar (open classes,
+    training sessions)."""
     today = today or timezone.localdate()
     by_day = defaultdict(list)
-    for open_class in classes:
-        by_day[timezone.localtime(open_class.starts_at).date()].append(open_class)
+    for item in items:
+        by_day[day_of(item)].append(item)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     return [
         [
@@ -151,12 +153,25 @@ def month_grid(
                 "date": day,
                 "in_month": day.month == month.month,
                 "is_today": day == today,
-                "classes": by_day.get(day, []),
+                key: by_day.get(day, []),
             }
             for day in week
         ]
         for week in weeks
     ]
+
+
+def month_grid(
+    *, month: Month, classes: list[OpenClass], today: datetime.date | None = None
+) -> list[list[dict]]:
+    """Weeks (Monday first) of days, each with the classes starting that day."""
+    return month_days(
+        month=month,
+        items=classes,
+        day_of=lambda c: timezone.localtime(c.starts_at).date(),
+        today=today,
+        key="classes",
+    )
 
 
 def class_signups(*, open_class: OpenClass) -> list[OpenClassSignup]:

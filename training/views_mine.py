@@ -13,7 +13,7 @@ from core.models import school_year_start
 from core.questions import AnswerForm
 from records.hours import hours_for
 
-from . import applications, certificates, feedback, forms, selectors
+from . import applications, certificates, feedback, selectors
 from .models import Attendance, Session
 from .needs import services as needs
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from core import converters  # noqa: F401  (registers <id:...>, used by every app's URLs)
-from core.forms import LoginForm
+from core.forms import LoginForm, PasswordChangeForm
 
 urlpatterns = [
     path(
@@ -19,7 +19,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html", form_class=PasswordChangeForm
+        ),
         name="password_change",
     ),
     path(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.models import School, User
 from scoring.models import Sheet
@@ -50,7 +50,9 @@ def round_open(
     """Open a round with an entry (and its facts) for every backbone teacher of the school,
     or every active teacher."""
     if not by.scope.can_manage_school(school.pk):
-        raise PermissionDenied(_("Only the principal or training office can open a round."))
+        raise PermissionDenied(
+            pgettext("assessment", "Only the principal or training office can open a round.")
+        )
     errors: dict[str, list[str]] = {}
     if kind == AssessmentTemplate.Kind.SEMESTER and semester not in (1, 2):
         errors["semester"] = [_("Choose the semester of a semester check.")]
@@ -61,10 +63,13 @@ def round_open(
 
     outsiders = [u for u in committee if not is_committee_eligible(u, school)]
     if not committee:
-        errors["committee"] = [_("Choose at least one committee member.")]
+        errors["committee"] = [pgettext("assessment", "Choose at least one committee member.")]
     elif outsiders:
         errors["committee"] = [
-            _("%(names)s hold no committee, principal or training office role at %(school)s.")
+            pgettext(
+                "assessment",
+                "%(names)s hold no committee, principal or training office role at %(school)s.",
+            )
             % {"names": "、".join(str(u) for u in outsiders), "school": school.name}
         ]
     teachers = _teachers_for(school, all_teachers=all_teachers)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from core.models import School, User
+from core.wording import list_separator
 from scoring.models import Sheet
 from scoring.services.marks import keyed, marks_save, sheet_submit
 from scoring.services.panels import entrants_add, panel_open
@@ -70,7 +71,7 @@ def round_open(
                 "assessment",
                 "%(names)s hold no committee, principal or training office role at %(school)s.",
             )
-            % {"names": "、".join(str(u) for u in outsiders), "school": school.name}
+            % {"names": list_separator().join(str(u) for u in outsiders), "school": school.name}
         ]
     teachers = _teachers_for(school, all_teachers=all_teachers)
     if not teachers:

@@ -14,6 +14,7 @@ from backbone.selectors.designations import roster_list
 from backbone.selectors.planning import target_overview
 from core.models import Job, Role, School, school_year_label, school_year_start
 from core.selectors import job_list
+from core.wording import list_separator
 from records.selectors.workflow import verification_queue
 
 from .scoring import score_sheets_due
@@ -63,7 +64,9 @@ def _duties_behind(user, year: int) -> Todo:
         Line(
             row.teacher.name,
             reverse("assessment:duties_grid"),
-            "、".join(c.label for c in row.cells if c is not None and c.status in RISKY),
+            list_separator().join(
+                c.label for c in row.cells if c is not None and c.status in RISKY
+            ),
         )
         for row in grid.rows
         if any(c is not None and c.status in RISKY for c in row.cells)

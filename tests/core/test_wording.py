@@ -205,3 +205,25 @@ def test_the_eligibility_table_heads_the_title_column_with_its_word(login, princ
     html = chinese(login(principal)).get(reverse("backbone:eligibility")).content.decode()
     assert "<th" in html and "职称</th>" in html
     assert "标题</th>" not in html
+
+
+def test_a_weak_new_password_is_refused_in_gugans_words(login, principal):
+    principal.set_password("right-pass-2026")
+    principal.save()
+    client = chinese(login(principal))
+    data = {"old_password": "right-pass-2026", "new_password1": "8261937"}
+    data["new_password2"] = data["new_password1"]
+    response = client.post(reverse("password_change"), data)
+    assert response.context["form"].errors["new_password2"] == [
+        "密码太短，至少要有8个字符。",
+        "密码不能全是数字，请加入字母或其他字符。",
+    ]
+    assert "至少8个字符。" in response.content.decode()  # the help text under the field
+
+
+def test_the_import_page_lists_accepted_values_with_the_languages_punctuation(login, principal):
+    client = login(principal)
+    html = chinese(client).get(reverse("teachers:import")).content.decode()
+    assert "一级（中级）、高级（副高）、正高级（正高）" in html
+    html = english(client).get(reverse("teachers:import")).content.decode()
+    assert "一级 (中级), 高级 (副高), 正高级 (正高)" in html

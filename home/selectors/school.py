@@ -14,7 +14,7 @@ from backbone.selectors.designations import roster_list
 from backbone.selectors.planning import target_overview
 from core.models import Job, Role, School, school_year_label, school_year_start
 from core.selectors import job_list
-from core.wording import list_separator
+from core.wording import in_brackets, list_separator
 from records.selectors.workflow import verification_queue
 
 from .scoring import score_sheets_due
@@ -200,7 +200,7 @@ def _terms_ending(user, current: int) -> Todo:
         params={"year": school_year_label(current)},
         url=reverse("backbone:roster") + "?ending=on",
         icon="hourglass-split",
-        lines=[Line(f"{d.teacher.name}（{d.tier.label}）") for d in rows],
+        lines=[Line(f"{d.teacher.name}{in_brackets(d.tier.label)}") for d in rows],
         action=Action(_("Open a selection round"), reverse("backbone:round_new"), "plus-lg"),
     )
 
@@ -260,6 +260,7 @@ def _flagged(user) -> Todo:
         url=reverse("assessment:flagged"),
         icon="flag",
         lines=[
-            Line(f"{d.teacher.name}（{d.tier.label}）", reverse("assessment:flagged")) for d in rows
+            Line(f"{d.teacher.name}{in_brackets(d.tier.label)}", reverse("assessment:flagged"))
+            for d in rows
         ],
     )

@@ -109,7 +109,7 @@ def test_field_messages_are_gugans_own():
         form = Sample({"name": "一二三四五六", "count": "11"})
         errors = form.errors
         assert errors["day"] == ["请填写此项。"]
-        assert errors["name"] == ["最多5个字（现有6个）。"]
+        assert errors["name"] == ["最多5个字符（现有6个）。"]
         assert errors["count"] == ["不能大于10。"]
         assert Sample({"name": "王", "day": "31/31/2026", "count": "x"}).errors == {
             "day": ["请输入日期，例如2026-09-01。"],

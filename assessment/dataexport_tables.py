@@ -4,7 +4,7 @@ anyone who may download the file (core.job_files)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.export_tables import (
     Column,
@@ -67,7 +67,7 @@ def _assessment_components(ctx: ExportContext) -> Table:
 
 def _assessment_rounds(ctx: ExportContext) -> Table:
     qs = ctx.visible(AssessmentRound, "school").order_by("year", "pk")
-    committee = Column(_("Committee"), committee_names)
+    committee = Column(pgettext_lazy("assessment", "Committee"), committee_names)
     return table(qs, last=[committee], joins=["panel"], prefetch=["panel__members"])
 
 

@@ -4,6 +4,7 @@ rounds of a later issue fill it."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fields import LONG_TEXT, LimitedTextField
 from core.scoping import ScopedQuerySet
@@ -236,7 +237,7 @@ class AssessmentRound(PanelOwner):
     # Its committee, the components it scores and their sheets: ``panel``.
 
     class Status(models.TextChoices):
-        SCORING = "scoring", _("Committee scoring")
+        SCORING = "scoring", pgettext_lazy("assessment", "Committee scoring")
         FINALISED = "finalised", _("Finalised")
         POSTED = "posted", _("Results posted")
         LOCKED = "locked", _("Locked")
@@ -308,7 +309,10 @@ class AssessmentEntry(Scored):
     """One teacher in a round: the prefilled facts, the committee's result and the grade."""
 
     round = models.ForeignKey(
-        AssessmentRound, on_delete=models.CASCADE, related_name="entries", verbose_name=_("round")
+        AssessmentRound,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=pgettext_lazy("assessment", "round"),
     )
     teacher = models.ForeignKey(
         "teachers.Teacher",

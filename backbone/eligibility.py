@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.wording import clauses, list_separator
 from teachers.models import AnnualGrade, Education, Grade, Teacher, Title
 
 from .models import Designation, EligibilityRuleSet, Tier, school_year_start
@@ -46,7 +47,7 @@ class Eligibility:
         head = _("%(passed)d of %(total)d rules met") % {"passed": passed, "total": total}
         if self.met:
             return head
-        return f"{head} — " + "; ".join(c.detail for c in self.failures)
+        return f"{head} — " + clauses(c.detail for c in self.failures)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def check_eligibility(
             bad = sorted(y for y, g in grades.items() if y >= term_start and g == Grade.UNQUALIFIED)
             met = not bad
             detail = _("unqualified in %(years)s") % {
-                "years": ", ".join(f"{y}–{y + 1}" for y in bad)
+                "years": list_separator().join(f"{y}–{y + 1}" for y in bad)
             }
         else:  # tier_below
             met = below is not None and holding is not None and holding.tier_id == below.pk
@@ -201,11 +202,11 @@ def _check_recent_grades(grades: dict[int, int], need: Grade, current_year: int)
     if low:
         parts.append(
             _("annual grade below %(need)s: %(years)s")
-            % {"need": need.label, "years": ", ".join(low)}
+            % {"need": need.label, "years": list_separator().join(low)}
         )
     if missing:
-        parts.append(_("no annual grade for %(years)s") % {"years": ", ".join(missing)})
-    return not low and not missing, "; ".join(parts)
+        parts.append(_("no annual grade for %(years)s") % {"years": list_separator().join(missing)})
+    return not low and not missing, clauses(parts)
 
 
 def current_holding(teacher: Teacher, today: datetime.date) -> Holding | None:

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterSet
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
 
@@ -11,7 +12,7 @@ from .models import Designation, Tier, school_year_start
 from .selectors.designations import roster_tiers
 
 
-class RosterFilter(django_filters.FilterSet):
+class RosterFilter(FilterSet):
     """Filters of the backbone roster; the queryset comes scoped (selectors.roster_list)."""
 
     q = django_filters.CharFilter(label=_("Name or staff number"), method="filter_q")

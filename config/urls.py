@@ -7,7 +7,7 @@ from core import (
     converters,  # noqa: F401  (registers <id:...>, used by every app's URLs)
     password_reset,
 )
-from core.forms import LoginForm
+from core.forms import LoginForm, PasswordChangeForm
 from sso import views as sso_views
 
 urlpatterns = [
@@ -24,7 +24,9 @@ urlpatterns = [
     path("sso/", include("sso.urls")),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html", form_class=PasswordChangeForm
+        ),
         name="password_change",
     ),
     path(

@@ -138,7 +138,8 @@ def navigation(request):
         if not staff:
             items.append(NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"))
     if scope.school_roles or scope.is_superuser:
-        items.append(NavItem(_("Public notices"), reverse("backbone:notices"), "megaphone"))
+        # "Notices", not "Public notices": the English menu must fit 1280 px (公示栏 in Chinese).
+        items.append(NavItem(_("Notices"), reverse("backbone:notices"), "megaphone"))
     items.append(NavItem(_("My files"), reverse("jobs"), "file-earmark-arrow-down"))
     links = [leaf for item in items for leaf in (item.children or [item])]
     for item in items:

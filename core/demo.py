@@ -247,7 +247,7 @@ STAFF_LOGINS = (
     LoginPlan("district", Role.DISTRICT_OFFICE, None, "鼓楼区师训办"),
     LoginPlan("principal", Role.PRINCIPAL, School.Kind.PRIMARY, "王校长"),
     LoginPlan("office", Role.TRAINING_OFFICE, School.Kind.PRIMARY, "李主任（教科室）"),
-    LoginPlan("committee", Role.COMMITTEE, School.Kind.PRIMARY, "陈老师（评选小组）"),
+    LoginPlan("committee", Role.COMMITTEE, School.Kind.PRIMARY, "陈老师（评审小组）"),
     LoginPlan("principal2", Role.PRINCIPAL, School.Kind.MIDDLE, "刘校长"),
 )
 

@@ -5,20 +5,18 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import (
-    FileExtensionValidator,
-    MaxLengthValidator,
-    ProhibitNullCharactersValidator,
-)
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from .converters import MAX_ID
 from .fields import LONG_TEXT
 from .tabular import file_too_large_message
 from .validators import reject_control_characters
+from .wording import FileExtensionValidator, use_gugan_messages
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A one-line text field that sets no maximum of its own (a search, a hidden "next").
@@ -30,35 +28,71 @@ def guard_text_fields(fields) -> None:
     (LONG_TEXT for a textarea, SINGLE_LINE_TEXT otherwise, unless the field sets one), and
     the refusal of control characters (a NUL byte, a backspace), which break the files made
     from the text for everyone; a one-line field refuses tabs and line breaks too. Passwords
-    are left as typed. Running it twice changes nothing."""
+    are left as typed. Every field gets Gugan's wording of Django's stock messages
+    (core.wording). Running it twice changes nothing."""
     for field in fields.values():
-        if not isinstance(field, forms.CharField) or getattr(field, "_gugan_guarded", False):
-            continue
-        field._gugan_guarded = True
-        if isinstance(field.widget, forms.PasswordInput):
-            continue
-        multi_line = isinstance(field.widget, forms.Textarea)
-        if field.max_length is None:
-            field.max_length = LONG_TEXT if multi_line else SINGLE_LINE_TEXT
-            field.validators.append(MaxLengthValidator(field.max_length))
-            field.widget.attrs.update(field.widget_attrs(field.widget))
-        # Django's own NUL check would say the same thing a second time, in other words.
-        field.validators[:] = [
-            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
-        field.validators.append(
-            functools.partial(reject_control_characters, single_line=not multi_line)
-        )
+        if isinstance(field, forms.CharField):
+            _guard_text_field(field)
+        use_gugan_messages(field)
+
+
+def _guard_text_field(field: forms.CharField) -> None:
+    if getattr(field, "_gugan_guarded", False):
+        return
+    field._gugan_guarded = True
+    if isinstance(field.widget, forms.PasswordInput):
+        return
+    multi_line = isinstance(field.widget, forms.Textarea)
+    if field.max_length is None:
+        field.max_length = LONG_TEXT if multi_line else SINGLE_LINE_TEXT
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+    # Django's own NUL check would say the same thing a second time, in other words.
+    field.validators[:] = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+    field.validators.append(
+        functools.partial(reject_control_characters, single_line=not multi_line)
+    )
+
+
+# What Django puts first in a menu nobody has chosen from yet: it reads as a rendering fault.
+STOCK_EMPTY_CHOICE = "---------"
+
+
+def label_empty_choices(fields, label) -> None:
+    """Give the empty first entry of every menu the words ``label`` instead of Django's
+    dashes; a label a form chose itself ("All kinds", "Whole year") is kept."""
+    for field in fields.values():
+        if getattr(field, "empty_label", None) == STOCK_EMPTY_CHOICE:
+            field.empty_label = label  # ModelChoiceField and django-filter's fields
+            # The widget's copy of the choices may read the label of the field it was copied
+            # from (django-filter's ChoiceField): give it this field's.
+            field.widget.choices = field.choices
+        elif isinstance(field, forms.ChoiceField) and not hasattr(field, "empty_label"):
+            choices = list(field.choices)
+            if any(value == "" and text == STOCK_EMPTY_CHOICE for value, text in choices):
+                field.choices = [
+                    (value, label if value == "" and text == STOCK_EMPTY_CHOICE else text)
+                    for value, text in choices
+                ]
 
 
 class TextGuardMixin:
     """Every form of Gugan has it (tests/test_forms.py walks them all): see
     guard_text_fields. Fields added in a subclass's __init__ are guarded when the form is
-    cleaned."""
+    cleaned. The empty entry of a menu reads ``empty_choice_label`` (a filter: "All")."""
+
+    empty_choice_label = _("Choose…")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self.fields)
+
+    def __getitem__(self, name):
+        # When the field is shown: a subclass's __init__ may have set its choices after ours.
+        label_empty_choices({name: self.fields[name]}, self.empty_choice_label)
+        return super().__getitem__(name)
 
     def full_clean(self):
         guard_text_fields(self.fields)
@@ -67,6 +101,12 @@ class TextGuardMixin:
 
 class Form(TextGuardMixin, forms.Form):
     pass
+
+
+class FilterForm(Form):
+    """The form of a list's filters: a menu left empty means every value."""
+
+    empty_choice_label = _("All")
 
 
 class ModelForm(TextGuardMixin, forms.ModelForm):
@@ -138,6 +178,11 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
 class LoginForm(TextGuardMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Django's Chinese: "请输入一个正确的用户名和密码。注意，两者都区分大小写。"
+        "invalid_login": _(
+            "The username or the password is wrong. Check both (capital and small letters "
+            "differ) and try again."
+        ),
         "inactive": _(
             "This login is switched off: it no longer holds a role at any school (for example "
             "after leaving the school). If you are back on staff, ask your school's principal "
@@ -185,6 +230,14 @@ class LoginForm(TextGuardMixin, AuthenticationForm):
             and not user.is_active
             and user.check_password(self.cleaned_data.get("password") or "")
         )
+
+
+class PasswordChangeForm(TextGuardMixin, auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": _("The current password is wrong. Enter it again."),
+        "password_mismatch": _("The two new passwords differ. Type the same one twice."),
+    }
 
 
 class SchoolYearForm(Form):

@@ -7,6 +7,7 @@ both share, with the shape of an import: what a row does (``Action``), what an i
 nothing. The upload waits under MEDIA_ROOT/imports/ (core.uploads) between the two jobs."""
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -19,6 +20,7 @@ from .jobs import JobContext, JobError, job_create
 from .models import Job, School
 from .tabular import RowError, RowErrors, Table, TableError, read_table
 from .uploads import pending_path
+from .wording import in_brackets, list_separator
 
 
 # -- what every import shares -----------------------------------------------------------------
@@ -64,16 +66,24 @@ class ImportResult:
 
 def column_help(columns: dict, required: tuple, notes: dict) -> list[dict]:
     """The accepted columns, for the upload page: ``notes`` maps each column to its accepted
-    values (literal, not translated) and a note."""
+    values (literal, not translated: "一级 (中级), 高级") and a note. The values are shown with
+    the punctuation of the reader's language: "一级（中级）、高级" in Chinese."""
     return [
         {
             "headers": columns[key][:2],
             "required": key in required,
-            "examples": examples,
+            "examples": _punctuated(examples),
             "note": note,
         }
         for key, (examples, note) in notes.items()
     ]
+
+
+def _punctuated(examples: str) -> str:
+    values = examples.split(", ") if examples else []
+    return list_separator().join(
+        re.sub(r" \((.+?)\)", lambda m: in_brackets(m.group(1)), value) for value in values
+    )
 
 
 def column_name(table: Table, key: str, columns: dict) -> str:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .wording import list_separator
+
 EQUIVALENT = {"jpeg": "jpg"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -98,7 +100,7 @@ def check_file(upload, *, types, max_mb: int) -> CheckedFile:
     if claimed not in allowed:
         raise ValidationError(
             _("%(name)s: only these file types may be uploaded: %(types)s.")
-            % {"name": upload.name, "types": ", ".join(allowed)}
+            % {"name": upload.name, "types": list_separator().join(allowed)}
         )
     upload.seek(0)
     head = upload.read(8192)

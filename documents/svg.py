@@ -8,6 +8,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from core.wording import labelled, list_separator
+
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif"
 PALETTE = ["#2f6fb3", "#e0a030", "#4c9a5b", "#c0504d", "#7f6bb0"]
 
@@ -123,7 +125,7 @@ def percent_bars(
     plot = width - LABEL_W - VALUE_W
     for i, (label, value) in enumerate(rows):
         y = 24 + i * ROW_H
-        tip = f"{label}: {'—' if value is None else f'{value}%'}"
+        tip = labelled(label, "—" if value is None else f"{value}%")
         parts.append(f"<g><title>{escape(tip)}</title>")
         parts.append(f'<text x="0" y="{y + 15}">{escape(_clip(label))}</text>')
         parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{plot}" height="14" fill="#eef1f4"/>')
@@ -149,7 +151,9 @@ def stacked_bars(
     for i, (label, counts) in enumerate(rows):
         y = 24 + i * ROW_H
         total = sum(counts)
-        tip = f"{label}: " + "，".join(f"{n} {c}" for n, c in zip(names, counts, strict=True))
+        tip = labelled(
+            label, list_separator().join(f"{n} {c}" for n, c in zip(names, counts, strict=True))
+        )
         parts.append(f"<g><title>{escape(tip)}</title>")
         parts.append(f'<text x="0" y="{y + 15}">{escape(_clip(label))}</text>')
         parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{plot}" height="14" fill="#eef1f4"/>')

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.upload_checks import CheckedFile, check_file, claimed_extension
+from core.wording import list_separator
 
 from .models import Attachment
 
@@ -50,11 +51,11 @@ def upload_help() -> str:
         "at most %(photo_limit)d MB; classroom recordings: %(video_types)s, at most "
         "%(video_limit)d MB."
     ) % {
-        "types": ", ".join(documents.types),
+        "types": list_separator().join(documents.types),
         "limit": documents.max_mb,
-        "photo_types": ", ".join(photo.types),
+        "photo_types": list_separator().join(photo.types),
         "photo_limit": photo.max_mb,
-        "video_types": ", ".join(video.types),
+        "video_types": list_separator().join(video.types),
         "video_limit": video.max_mb,
     }
 

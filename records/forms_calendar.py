@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import Form
+from core.forms import FilterForm, Form
 
 from .models import OpenClass, OpenClassEvaluation
 from .services.calendar import CRITERIA
@@ -20,7 +20,7 @@ MAX_QUICK_ROWS = 30
 DEFAULT_QUICK_ROWS = 3
 
 
-class CalendarFilterForm(Form):
+class CalendarFilterForm(FilterForm):
     month = forms.CharField(required=False, widget=forms.HiddenInput)
     subject = forms.ChoiceField(label=_("Subject"), required=False)
     kind = forms.ChoiceField(

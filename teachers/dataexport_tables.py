@@ -14,12 +14,13 @@ from core.export_tables import (
     register_tables,
     table,
 )
+from core.wording import in_brackets
 
 from .models import Teacher
 
 
 def teacher_label(obj) -> str:
-    return "" if obj is None else f"{obj.name} ({obj.staff_no})"
+    return "" if obj is None else f"{obj.name}{in_brackets(obj.staff_no)}"
 
 
 def _teachers(ctx: ExportContext) -> Table:

@@ -3,13 +3,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterSet
 from core.models import School, TeachingGroup
 
 from .models import Education, Teacher, Title
 from .stages import GrowthStage, career_start_range
 
 
-class TeacherFilter(django_filters.FilterSet):
+class TeacherFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or staff number"), method="filter_q")
     school = django_filters.ModelChoiceFilter(label=_("School"), queryset=School.objects.none())
     group = django_filters.ModelChoiceFilter(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import School, TeachingGroup
 from core.scoping import ScopedQuerySet
+from core.wording import in_brackets
 
 from .stages import GrowthStage, completed_years, stage_for_years
 
@@ -133,7 +134,7 @@ class Teacher(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.staff_no})"
+        return f"{self.name}{in_brackets(self.staff_no)}"
 
     @staticmethod
     def today() -> datetime.date:

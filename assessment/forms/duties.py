@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backbone.models import Tier
-from core.forms import Form, ModelForm
+from core.forms import FilterForm, Form, ModelForm
 from core.models import District, School, TeachingGroup, school_year_label, school_year_start
 
 from ..models import DutyTemplate
@@ -22,7 +22,7 @@ def year_choices(*, back: int = 4, ahead: int = 1) -> list[tuple[int, str]]:
 SEMESTER_CHOICES = [("", _("Whole year")), (1, _("First semester")), (2, _("Second semester"))]
 
 
-class DutyGridFilterForm(Form):
+class DutyGridFilterForm(FilterForm):
     year = forms.TypedChoiceField(label=_("School year"), coerce=int, required=False)
     semester = forms.TypedChoiceField(
         label=_("Semester"), choices=SEMESTER_CHOICES, coerce=int, empty_value=None, required=False

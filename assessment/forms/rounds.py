@@ -9,11 +9,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.dates import form_check_days, form_check_order
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label, school_year_start
+from core.wording import in_brackets
 from scoring.forms import SheetForm
 
 from .. import selectors
@@ -35,7 +37,7 @@ def _year_choices():
 
 class CommitteeField(ModelIdsField):
     def label_from_instance(self, obj):
-        return f"{obj} ({obj.username})"
+        return f"{obj}{in_brackets(obj.username)}"
 
 
 class RoundForm(Form):
@@ -60,7 +62,9 @@ class RoundForm(Form):
         label=_("Committee members (考核小组)"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Committee members, the principal or the training office of the school."),
+        help_text=pgettext_lazy(
+            "assessment", "Committee members, the principal or the training office of the school."
+        ),
     )
 
     def __init__(self, *args, schools, **kwargs):
@@ -78,7 +82,7 @@ class RoundForm(Form):
             Row(Column("semester"), Column("all_teachers")),
             "committee",
         )
-        self.helper.add_input(Submit("submit", _("Open the round")))
+        self.helper.add_input(Submit("submit", pgettext_lazy("assessment", "Open the round")))
 
 
 class ScoreSheetForm(SheetForm):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from backbone.models import Designation
 from backbone.services.designations import designation_revoke
@@ -111,7 +112,9 @@ def round_finalise(*, round: AssessmentRound, by: User) -> list[AssessmentEntry]
     if round.status != Status.SCORING:
         return list(round.entries.select_related("teacher"))
     if not round.panel.sheets.filter(submitted_at__isnull=False).exists():
-        raise ValidationError(_("No committee member has submitted a score sheet yet."))
+        raise ValidationError(
+            pgettext("assessment", "No committee member has submitted a score sheet yet.")
+        )
     entries = _refresh(round)
     _grade(round, entries)
     AssessmentEntry.objects.bulk_update(entries, ["score", "grade", "explanation"])

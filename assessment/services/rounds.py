@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.models import School, User
+from core.wording import list_separator
 from scoring.models import Sheet
 from scoring.services.marks import keyed, marks_save, sheet_submit
 from scoring.services.panels import entrants_add, panel_open
@@ -51,7 +52,9 @@ def round_open(
     """Open a round with an entry (and its facts) for every backbone teacher of the school,
     or every active teacher."""
     if not by.scope.can_manage_school(school.pk):
-        raise PermissionDenied(_("Only the principal or training office can open a round."))
+        raise PermissionDenied(
+            pgettext("assessment", "Only the principal or training office can open a round.")
+        )
     errors: dict[str, list[str]] = {}
     if kind == AssessmentTemplate.Kind.SEMESTER and semester not in (1, 2):
         errors["semester"] = [_("Choose the semester of a semester check.")]
@@ -62,11 +65,14 @@ def round_open(
 
     outsiders = [u for u in committee if not is_committee_eligible(u, school)]
     if not committee:
-        errors["committee"] = [_("Choose at least one committee member.")]
+        errors["committee"] = [pgettext("assessment", "Choose at least one committee member.")]
     elif outsiders:
         errors["committee"] = [
-            _("%(names)s hold no committee, principal or training office role at %(school)s.")
-            % {"names": "、".join(str(u) for u in outsiders), "school": school.name}
+            pgettext(
+                "assessment",
+                "%(names)s hold no committee, principal or training office role at %(school)s.",
+            )
+            % {"names": list_separator().join(str(u) for u in outsiders), "school": school.name}
         ]
     teachers = _teachers_for(school, all_teachers=all_teachers)
     if not teachers:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import SHORT_TEXT
 from core.forms import Form, ImportFileField
 from core.models import School, school_year_label
+from core.wording import in_brackets
 from teachers.models import Teacher
 
 from ..models import Tier, school_year_start
@@ -17,7 +18,7 @@ from ..models import Tier, school_year_start
 
 class TeacherChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.staff_no}) · {obj.school.name}"
+        return f"{obj.name}{in_brackets(obj.staff_no)} · {obj.school.name}"
 
 
 def _year_choices(*, blank_label=None):

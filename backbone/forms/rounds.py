@@ -13,6 +13,7 @@ from core.dates import check_in_school_year, form_check_days, form_check_order, 
 from core.fields import SHORT_TEXT
 from core.forms import Form, ModelIdsField
 from core.models import school_year_label
+from core.wording import clauses, in_brackets
 from scoring.forms import SheetForm
 
 from ..models import Candidate, Objection, school_year_start
@@ -35,7 +36,7 @@ def _year_choices():
 
 class CommitteeField(ModelIdsField):
     def label_from_instance(self, obj):
-        return f"{obj} ({obj.username})"
+        return f"{obj}{in_brackets(obj.username)}"
 
 
 class RoundForm(Form):
@@ -190,7 +191,7 @@ class NominationTeachersField(forms.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
-        label = f"{obj.name} ({obj.staff_no}) · {obj.subject}"
+        label = f"{obj.name}{in_brackets(obj.staff_no)} · {obj.subject}"
         if obj.pk in self.reserve_ids:
             label += " · " + str(_("reserve pool"))
         result = self.eligibility.get(obj.pk)
@@ -198,7 +199,7 @@ class NominationTeachersField(forms.ModelMultipleChoiceField):
             if result.met:
                 label += " · " + str(_("eligible"))
             else:
-                reasons = "; ".join(c.detail for c in result.failures)
+                reasons = clauses(c.detail for c in result.failures)
                 label += " · " + str(_("not eligible: %(reasons)s") % {"reasons": reasons})
         return label
 

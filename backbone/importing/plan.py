@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.import_jobs import Action, ImportResult, column_name
 from core.models import School, school_year_label
 from core.tabular import PROGRESS_EVERY, Row, RowError, Table
+from core.wording import list_separator
 from teachers.models import Teacher
 
 from ..models import Designation, Tier, school_year_start
@@ -53,7 +54,7 @@ def _tier_lookup(district_id: int) -> tuple[dict[str, Tier], str]:
         for name in names:
             if name:
                 lookup.setdefault(name.strip().casefold(), tier)
-    return lookup, ", ".join(t.name for t in tiers)
+    return lookup, list_separator().join(t.name for t in tiers)
 
 
 def _plan(*, school: School, table: Table, result: ImportResult, progress) -> list[_Planned]:

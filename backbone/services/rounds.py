@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import School, User
+from core.wording import list_separator
 from scoring.services.panels import entrant_update, entrants_add, panel_open
 from teachers.models import Teacher
 
@@ -133,7 +134,7 @@ def round_open(
         if outsiders:
             errors["committee"] = [
                 _("%(names)s hold no committee, principal or training office role at %(school)s.")
-                % {"names": "、".join(str(u) for u in outsiders), "school": school.name}
+                % {"names": list_separator().join(str(u) for u in outsiders), "school": school.name}
             ]
     if errors:
         raise ValidationError(errors)

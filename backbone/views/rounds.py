@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import post_action
 from core.dates import working_days
+from core.wording import list_separator
 from scoring.pages import sheet_post
 
 from ..forms import rounds as forms
@@ -151,7 +152,7 @@ def _nomination_messages(request, added, refused) -> None:
                 "%(names)s were added as candidates and meet the rules.",
                 len(eligible),
             )
-            % {"names": "、".join(eligible)},
+            % {"names": list_separator().join(eligible)},
         )
     for candidate in added:
         if not candidate.is_eligible:

@@ -25,7 +25,7 @@ def seed_staff(bench: Bench) -> None:
                 bench.username("office"), "李主任（教科室）", Role.TRAINING_OFFICE, school=school
             )
             committee = add(
-                bench.username("committee"), "陈老师（评选小组）", Role.COMMITTEE, school=school
+                bench.username("committee"), "陈老师（评审小组）", Role.COMMITTEE, school=school
             )
             bench.staff[school.pk] = {"committee": committee}
         else:

@@ -114,11 +114,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's checks, in Gugan's words (core/password_validation.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "core.password_validation.MinimumLengthValidator"},
+    {"NAME": "core.password_validation.CommonPasswordValidator"},
+    {"NAME": "core.password_validation.NumericPasswordValidator"},
 ]
 
 # zh-hans is the default; English is the second catalogue.

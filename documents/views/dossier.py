@@ -14,6 +14,7 @@ from backbone.models import Tier
 from core.forms import Form, ModelIdsField
 from core.jobs import job_create
 from core.models import School, TeachingGroup
+from core.wording import in_brackets
 from teachers.models import Teacher
 
 from ..dossier import batch_teachers, dossier_fingerprint, teachers_for, with_data_stamps
@@ -43,7 +44,7 @@ def dossier_request(request, pk: int):
     job = job_create(
         kind="teacher_dossier",
         requested_by=request.user,
-        params={"teacher": teacher.pk, "label": f"{teacher.name} ({teacher.staff_no})"},
+        params={"teacher": teacher.pk, "label": f"{teacher.name}{in_brackets(teacher.staff_no)}"},
         school=teacher.school,
         fingerprint=dossier_fingerprint(teachers=[teacher], language=_language()),
     )

@@ -14,6 +14,7 @@ from backbone.selectors.designations import roster_list
 from backbone.selectors.planning import target_overview
 from core.models import Job, Role, School, school_year_label, school_year_start
 from core.selectors import job_list
+from core.wording import in_brackets, list_separator
 from records.selectors.workflow import verification_queue
 
 from .scoring import score_sheets_due
@@ -59,7 +60,7 @@ def _duties_behind(user, year: int) -> Todo:
     order, counted in the database: a fixed number of queries, no record read)."""
     behind = duties_behind(user=user, year=year, limit=LINES_SHOWN)
     url = reverse("assessment:duties_grid")
-    lines = [Line(name, url, "、".join(duties)) for name, duties in behind.rows]
+    lines = [Line(name, url, list_separator().join(duties)) for name, duties in behind.rows]
     return counted(
         ngettext_lazy(
             "%(count)d backbone teacher behind on their duties",
@@ -189,7 +190,7 @@ def _terms_ending(user, current: int) -> Todo:
         params={"year": school_year_label(current)},
         url=reverse("backbone:roster") + "?ending=on",
         icon="hourglass-split",
-        lines=[Line(f"{d.teacher.name}（{d.tier.label}）") for d in rows],
+        lines=[Line(f"{d.teacher.name}{in_brackets(d.tier.label)}") for d in rows],
         action=Action(_("Open a selection round"), reverse("backbone:round_new"), "plus-lg"),
     )
 
@@ -249,6 +250,7 @@ def _flagged(user) -> Todo:
         url=reverse("assessment:flagged"),
         icon="flag",
         lines=[
-            Line(f"{d.teacher.name}（{d.tier.label}）", reverse("assessment:flagged")) for d in rows
+            Line(f"{d.teacher.name}{in_brackets(d.tier.label)}", reverse("assessment:flagged"))
+            for d in rows
         ],
     )

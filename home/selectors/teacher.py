@@ -11,6 +11,7 @@ from assessment.duties import DutyState, duty_statuses
 from assessment.models import AssessmentRound
 from backbone.selectors.rounds import my_candidacies, notice_list, rounds_open_to_apply
 from core.models import Role, school_year_label, school_year_start
+from core.wording import in_brackets
 from records.hours import hours_for
 from records.models import Kind, Status
 from records.selectors.entries import teacher_records
@@ -111,7 +112,7 @@ def _rounds(user) -> Todo:
         icon="megaphone",
         lines=[
             Line(
-                f"{r.title}（{r.tier.label}）",
+                f"{r.title}{in_brackets(r.tier.label)}",
                 reverse("backbone:round_apply", kwargs={"pk": r.pk}),
                 _("applications close on %(date)s") % {"date": r.apply_until.isoformat()},
             )
@@ -190,7 +191,7 @@ def _duties(teacher: Teacher, year: int) -> Todo:
         icon="list-check",
         lines=[
             Line(
-                f"{s.label}（{DutyState(s.status).label}）",
+                f"{s.label}{in_brackets(DutyState(s.status).label)}",
                 reverse("assessment:my_duties"),
                 _("%(missing)s still to do, by %(date)s")
                 % {"missing": _number(s.missing), "date": s.period_end.isoformat()},

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterSet
 from core.models import School, TeachingGroup
 
 from ..models import Pairing
@@ -26,7 +27,7 @@ def overview_pairings(*, user) -> models.QuerySet[Pairing]:
     )
 
 
-class OverviewFilter(django_filters.FilterSet):
+class OverviewFilter(FilterSet):
     """Filters of the compliance overview; the queryset comes scoped (overview_pairings)."""
 
     q = django_filters.CharFilter(label=_("Mentor or apprentice"), method="filter_q")

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import Form
+from core.forms import FilterForm
 from core.models import school_year_label
 
 from ..models import (
@@ -14,7 +14,7 @@ from ..models import (
 # -- "My growth" filters ----------------------------------------------------------------------
 
 
-class GrowthFilterForm(Form):
+class GrowthFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     year = forms.TypedChoiceField(
         label=_("School year"), required=False, coerce=int, empty_value=None

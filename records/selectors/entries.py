@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import school_year_label
 from core.scoping import get_for_user
+from core.wording import list_separator
 from teachers.models import Teacher
 
 from ..models import (
@@ -102,7 +103,7 @@ def _row(detail: Record, field: models.Field, *, user) -> FieldRow:
     label = field.verbose_name
     if field.many_to_many:
         names = [str(getattr(obj, "name", obj)) for obj in getattr(detail, field.name).all()]
-        return FieldRow(label, "、".join(names))
+        return FieldRow(label, list_separator().join(names))
     if field.choices:
         raw = getattr(detail, field.attname)
         value = getattr(detail, f"get_{field.name}_display")() if raw not in (None, "") else ""

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.filters import FilterSet
 from core.models import School, TeachingGroup
 
 from ..models import (
@@ -136,7 +137,7 @@ def verification_queue(*, user) -> QuerySet[Record]:
     )
 
 
-class QueueFilter(django_filters.FilterSet):
+class QueueFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=Kind.choices)
     group = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Teaching-research group"),

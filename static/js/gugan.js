@@ -9,6 +9,9 @@
      <select data-autosubmit>                 submits its form when the choice changes
      <input type="checkbox" data-check-all=".row-check">   ticks or clears every match
      <button type="button" data-print>        opens the print dialog
+
+   And without being asked: a table box (.table-responsive) that scrolls sideways on a narrow
+   screen takes the keyboard focus, so it can be scrolled without a mouse.
 */
 (function () {
   "use strict";
@@ -47,4 +50,17 @@
       window.print();
     }
   });
+
+  function focusScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusScrollingTables);
+  document.addEventListener("htmx:afterSettle", focusScrollingTables);
+  window.addEventListener("resize", focusScrollingTables);
 })();

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.import_jobs import column_help as import_column_help
 from core.tabular import Row, Table, parse_date
+from core.wording import list_separator
 
 from ..models import Education, Gender, Title
 
@@ -131,7 +132,7 @@ def _parse_row(row: Row, table: Table, errors: dict[str, str]) -> dict[str, Any]
 
 def _choice(choices: dict, message, *, suffix: str = ""):
     """A parser looking the text up in ``choices`` (casefolded, ``suffix`` optional)."""
-    shown = ", ".join(k for k in choices if not k.isascii())
+    shown = list_separator().join(k for k in choices if not k.isascii())
 
     def parse(value, text):
         key = text.casefold()

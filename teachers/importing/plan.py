@@ -111,9 +111,10 @@ def _resolve_group(values, groups, create_groups: bool, errors: dict[str, str]) 
     elif create_groups:
         return name
     else:
+        # The import page and the command share it: name the page's box, not the flag.
         errors["group"] = _(
             "There is no teaching-research group “%(name)s” at this school. Check the "
-            "spelling, or tick “create missing groups” (--create-groups) to create it."
+            "spelling, or tick “Create missing groups” to create it."
         ) % {"name": name}
     return ""
 

@@ -266,7 +266,7 @@ def test_validation_messages_follow_the_users_language(login, author):
     author.save(update_fields=["language"])
     data = {"course": "培训", "organiser_level": "1", "date": "2025-10-15", "hours": ""}
     response = login(author).post(new_url(Kind.TRAINING), data)
-    assert response.context["form"].errors["hours"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["hours"] == ["请填写此项。"]
 
 
 def test_an_observation_of_an_outside_teacher_needs_only_a_name(login, author):

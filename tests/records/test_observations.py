@@ -104,7 +104,9 @@ def test_row_errors_are_shown_in_the_users_language(login, teacher_user, colleag
     html = login(teacher_user).post(URL, data).content.decode()
 
     assert not Observation.objects.exists()
-    assert "输入一个有效的日期。" in html[html.index('id="row-0"') : html.index('id="row-1"')]
+    assert (
+        "请输入日期，例如2026-09-01。" in html[html.index('id="row-0"') : html.index('id="row-1"')]
+    )
 
 
 def test_a_row_needs_a_teacher_or_a_name_but_not_both(login, teacher_user, colleagues):

@@ -37,9 +37,12 @@ class Scope:
         if not user.is_authenticated:
             return cls(user_id=None)
         districts, schools, led = set(), {}, {}
-        roles = user.role_assignments.values_list("role", "district_id", "school_id")
-        heads = TeachingGroup.objects.filter(heads=user).values_list(
-            Value(_GROUP_HEAD, output_field=CharField()), "pk", "school_id"
+        # Unordered: SQLite allows no ORDER BY inside a compound statement.
+        roles = user.role_assignments.order_by().values_list("role", "district_id", "school_id")
+        heads = (
+            TeachingGroup.objects.filter(heads=user)
+            .order_by()
+            .values_list(Value(_GROUP_HEAD, output_field=CharField()), "pk", "school_id")
         )
         # One query for both, so a page costs the same with or without group heads.
         for role, org_id, school_id in roles.union(heads, all=True):

@@ -13,8 +13,10 @@ def member_group_ids(user):
 
     from .members import Membership
 
-    roster = Teacher.objects.filter(user_id=user.pk, group__isnull=False).values("group_id")
-    listed = Membership.objects.filter(teacher__user_id=user.pk).values("group_id")
+    roster = (
+        Teacher.objects.filter(user_id=user.pk, group__isnull=False).order_by().values("group_id")
+    )
+    listed = Membership.objects.filter(teacher__user_id=user.pk).order_by().values("group_id")
     return roster.union(listed)
 
 

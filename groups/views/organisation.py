@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.forms import add_service_errors
+from core.forms import add_service_errors, is_id
 from core.models import Semester, TeachingGroup
 
 from .. import forms, selectors
@@ -125,7 +125,8 @@ def group_members(request, pk: int):
 
 def group_settings(request):
     schools = _managed_schools(request.user)
-    school = schools.filter(pk=request.GET.get("school") or 0).first() or schools.first()
+    chosen = request.GET.get("school", "")
+    school = (schools.filter(pk=chosen).first() if is_id(chosen) else None) or schools.first()
     if school is None:
         raise PermissionDenied
     current = GroupSettings.for_school(school.pk)

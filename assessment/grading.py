@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.wording import list_separator
 from records.hours import required_school_based_for, required_total
 from scoring.selectors import weighted_total
 
@@ -124,7 +125,7 @@ def core_duty_rule(grade: Grade, facts: Facts, cap: Grade | None) -> tuple[Grade
     if not facts.missed_core_duties or cap is None or grade <= cap:
         return grade, None
     return Grade(cap), _("Core duty missed (%(duties)s): grade capped at %(grade)s.") % {
-        "duties": "、".join(facts.missed_core_duties),
+        "duties": list_separator().join(facts.missed_core_duties),
         "grade": Grade(cap).label,
     }
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.models import RoleAssignment, User
+from core.wording import list_separator
 from scoring import selectors as scoring
 from scoring import visibility
 from scoring.models import Item, Mark, PanelMember, Sheet
@@ -155,7 +156,7 @@ def assessment_set(
     elif outsiders:
         errors["members"] = [
             _("%(names)s are not staff of the organiser.")
-            % {"names": "、".join(str(u) for u in outsiders)}
+            % {"names": list_separator().join(str(u) for u in outsiders)}
         ]
     if not 0 < pass_mark <= 100:
         errors["pass_mark"] = [_("Give a pass mark from 1 to 100.")]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from backbone.models import Designation
 from core.models import SchoolYear
+from core.wording import list_separator
 from teachers.models import Teacher
 
 from .enrolling import enrolments_create
@@ -118,7 +119,7 @@ def _check_publishable(session: Session) -> None:
                 "A session is published only when its time, content and speaker are set; "
                 "missing: %(missing)s."
             )
-            % {"missing": "、".join(missing)}
+            % {"missing": list_separator().join(missing)}
         )
 
 

@@ -275,6 +275,9 @@ def pairing_renew(*, pairing: Pairing, by: User, today: datetime.date | None = N
         _complete(locked, today)
         _refresh(pairing, locked)
     start = max(locked.end_date + datetime.timedelta(days=1), today)
+    end = school_year_end(start)
+    if end <= start:  # the old period ended on the school year's eve: renew for the next one
+        end = school_year_end(start + datetime.timedelta(days=1))
     if selectors.is_apprentice(by, locked):
         origin = Pairing.Origin.APPRENTICE_REQUEST
     elif selectors.is_mentor(by, locked):
@@ -289,7 +292,7 @@ def pairing_renew(*, pairing: Pairing, by: User, today: datetime.date | None = N
         renewed_from=locked,
         terms=PairingTerms(
             start_date=start,
-            end_date=school_year_end(start),
+            end_date=end,
             goals=locked.goals,
             mentor_duties=locked.mentor_duties,
             apprentice_duties=locked.apprentice_duties,

@@ -21,9 +21,10 @@ YEAR = 2025  # a past school year: its sessions are held
 
 
 @pytest.fixture(autouse=True)
-def english(school):
+def english(school, client):
     school.language = "en"
     school.save()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the pages, as the test reads them
     with translation.override("en"):
         yield
 

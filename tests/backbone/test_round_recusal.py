@@ -24,7 +24,8 @@ staff = shared.staff
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the pages, as the test reads them
     with translation.override("en"):
         yield
 

@@ -83,7 +83,9 @@ def _project_modules():
 
 
 def test_every_filter_of_the_project_uses_the_core_base():
-    names = _project_modules()
+    """Every filter a page shows as a form; the REST API's query filters (api.filters) are
+    parameters, not menus, and answer in its own error format."""
+    names = set(_project_modules()) - {"api"}
     found, todo = [], [django_filters.FilterSet]
     while todo:
         for sub in todo.pop().__subclasses__():

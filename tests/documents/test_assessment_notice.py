@@ -34,7 +34,9 @@ def shot(data: bytes, name: str) -> None:
 def absent_top(school, principal, committee_member):
     round = open_round(school, principal, [committee_member], teachers=TEACHERS)
     top = round.entries.get(teacher__staff_no="B001")
-    services.entry_set_absence(entry=top, absent=True, by=principal)
+    services.entry_set_absence(
+        entry=top, absent=True, by=principal, reason="区级培训三次未到，未请假"
+    )
     score_by_teacher(round, committee_member, teachers=TEACHERS)
     services.round_finalise(round=round, by=principal)
     today = timezone.localdate()
@@ -139,7 +141,7 @@ def test_the_notice_cannot_start_before_the_results_were_confirmed(
 def test_posting_needs_a_contact_person(login, school, principal, committee_member):
     round = finalised_round(school, principal, committee_member, days_ago=0)
     response = post(login(principal), round, timezone.localdate(), notice_contact="")
-    assert "Contact person: This field is required." in response.text
+    assert "Contact person: Fill in this field." in response.text
     round.refresh_from_db()
     assert round.status == AssessmentRound.Status.FINALISED
 

@@ -417,3 +417,14 @@ def test_a_colleague_who_is_not_a_party_gets_404(school, mentor, apprentice, log
     response = login(colleague.user).get(reverse("mentoring:detail", args=[pairing.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_pairing_ending_on_the_school_years_eve_renews_for_the_next_year(mentor, apprentice):
+    start = datetime.date(TODAY.year - 1, 9, 1)
+    pairing = make_pairing(
+        mentor, apprentice, status=Status.COMPLETED, start=start,
+        end=datetime.date(TODAY.year + 1, 8, 30),
+    )  # fmt: skip
+    renewal = services.pairing_renew(pairing=pairing, by=apprentice.user)
+    assert renewal.start_date == datetime.date(TODAY.year + 1, 8, 31)
+    assert renewal.end_date == datetime.date(TODAY.year + 2, 8, 31)

@@ -38,7 +38,7 @@ def test_a_wrong_directory_password_is_a_wrong_password(client, ldap_on, li):
     response = log_in(client, "li", "not-it")
 
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "The username or the password is wrong." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

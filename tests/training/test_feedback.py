@@ -181,7 +181,7 @@ def test_questions_page_for_organiser_reader_and_another_school(
     client.force_login(training_office)
     client.get(url)
     with translation.override("en"), django_assert_max_num_queries(12):
-        page = client.get(url)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert "Usefulness for my teaching" in page.content.decode()
 
 
@@ -201,7 +201,7 @@ def test_the_programme_page_costs_the_same_with_more_sessions_and_answers(
     few = count_queries(client, reverse("training:programme", args=[programme.pk]))
     add(4)
     client.force_login(training_office)
-    assert few <= 16
+    assert few <= 17  # the page also lists applications
     assert count_queries(client, reverse("training:programme", args=[programme.pk])) == few
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from contests.models import Category, Entry
 from contests.services.entries import entry_submit, entry_withdraw
@@ -12,6 +13,14 @@ from core.models import Role
 from tests.factories import SchoolYearFactory, TeacherFactory, user_with_role
 
 from .conftest import TODAY, YEAR, enter, make_contest, pdf_upload
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages matched below are the English ones, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

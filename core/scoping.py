@@ -15,6 +15,8 @@ from .models import Role, School, TeachingGroup
 
 MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE})
 STAFF_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE, Role.COMMITTEE})
+# Always true, and unlike an empty Q() it stays true when OR-ed with another condition.
+EVERY_ROW = Q(pk__isnull=False)
 # Read together with the role assignments: a group head's rows carry the group's id.
 _GROUP_HEAD = "group_head"
 
@@ -141,6 +143,33 @@ class Scope:
         return limit & (
             Q(**{f"{prefix}_id__in": self.staff_school_ids})
             | Q(**{f"{prefix}__district_id__in": self.district_ids})
+        )
+
+    def organised_filter(self, schools=None) -> Q:
+        """Rows organised by a school (``school`` set) or by a district office (``school``
+        empty: programmes, contests, surveys). A school's rows are read by its staff (or by
+        ``schools``, when more of a school may read) and its district office; a district's rows
+        by its office and by the same people of every school in it."""
+        if self.is_superuser:
+            return EVERY_ROW
+        schools = set(self.staff_school_ids if schools is None else schools)
+        if self.within is not None:
+            schools &= self.within
+        districts = School.objects.filter(pk__in=schools).values("district_id")
+        return (
+            Q(school_id__in=schools)
+            | Q(school__district_id__in=self.district_ids)
+            | Q(school__isnull=True, district_id__in=self.district_ids)
+            | Q(school__isnull=True, district_id__in=districts)
+        )
+
+    def organised_write_filter(self) -> Q:
+        """Rows the organiser changes: the school's principal or training office, or the
+        district office for the district's own."""
+        if self.is_superuser:
+            return EVERY_ROW
+        return Q(school_id__in=self.managed_school_ids) | Q(
+            school__isnull=True, district_id__in=self.district_ids
         )
 
     def own_rows(self, own: Q, prefix: str = "school") -> Q:

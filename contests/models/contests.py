@@ -42,27 +42,11 @@ class ContestQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         scope = user.scope
-        if scope.is_superuser:
-            return self.all()
         schools = scope.staff_school_ids | scope.school_ids_with({Role.TEACHER})
-        if scope.within is not None:
-            schools &= scope.within
-        districts = School.objects.filter(pk__in=schools).values("district_id")
-        return self.filter(
-            Q(school_id__in=schools)
-            | Q(school__district_id__in=scope.district_ids)
-            | Q(school__isnull=True, district_id__in=scope.district_ids)
-            | Q(school__isnull=True, district_id__in=districts)
-        )
+        return self.filter(scope.organised_filter(schools))
 
     def editable_by(self, user):
-        scope = user.scope
-        if scope.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_id__in=scope.managed_school_ids)
-            | Q(school__isnull=True, district_id__in=scope.district_ids)
-        )
+        return self.filter(user.scope.organised_write_filter())
 
 
 class Contest(PanelOwner):

@@ -46,26 +46,10 @@ class NeedsSurveyQuerySet(ScopedQuerySet):
     district's surveys are its district office's, read by the staff of its schools."""
 
     def visible_to(self, user):
-        scope = user.scope
-        if scope.is_superuser:
-            return self.all()
-        staff = scope.staff_school_ids
-        districts = School.objects.filter(pk__in=staff).values("district_id")
-        return self.filter(
-            Q(school_id__in=staff)
-            | Q(school__district_id__in=scope.district_ids)
-            | Q(school__isnull=True, district_id__in=scope.district_ids)
-            | Q(school__isnull=True, district_id__in=districts)
-        )
+        return self.filter(user.scope.organised_filter())
 
     def editable_by(self, user):
-        scope = user.scope
-        if scope.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_id__in=scope.managed_school_ids)
-            | Q(school__isnull=True, district_id__in=scope.district_ids)
-        )
+        return self.filter(user.scope.organised_write_filter())
 
     def open_to(self, teacher: Teacher):
         """The open surveys that ask this teacher: their school's and their district's."""

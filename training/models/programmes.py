@@ -37,28 +37,12 @@ class ProgrammeQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         scope = user.scope
-        if scope.is_superuser:
-            return self.all()
-        staff = scope.staff_school_ids
-        districts = School.objects.filter(pk__in=staff).values("district_id")
-        return self.filter(
-            Q(school_id__in=staff)
-            | Q(school__district_id__in=scope.district_ids)
-            | Q(school__isnull=True, district_id__in=scope.district_ids)
-            | Q(school__isnull=True, district_id__in=districts)
-            | Q(group_id__in=scope.led_group_ids)
-        )
+        return self.filter(scope.organised_filter() | Q(group_id__in=scope.led_group_ids))
 
     def editable_by(self, user):
         scope = user.scope
-        if scope.is_superuser:
-            return self.all()
         # A group's activities (教研活动) are run by its head as well (groups app).
-        return self.filter(
-            Q(school_id__in=scope.managed_school_ids)
-            | Q(school__isnull=True, district_id__in=scope.district_ids)
-            | Q(group_id__in=scope.led_group_ids)
-        )
+        return self.filter(scope.organised_write_filter() | Q(group_id__in=scope.led_group_ids))
 
 
 class Programme(PanelOwner):

@@ -49,7 +49,9 @@ def district_section(*, user) -> Section:
         lines=[
             Line(
                 s.name,
-                reverse("assessment:duties_grid") + f"?school={s.pk}",
+                # The year too: a filter given only the school would show the first year
+                # of its menu, not the one counted.
+                reverse("assessment:duties_grid") + f"?school={s.pk}&year={year}",
                 _("%(behind)d of %(backbone)d backbone teachers behind on their duties")
                 % {"behind": behind[s.pk], "backbone": backbone[s.pk]},
             )

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentRound
@@ -41,6 +42,7 @@ def score_sheets_due(*, user) -> list[SheetDue]:
         )
         .select_related("selectionround", "assessmentround")
     )
+    today = timezone.localdate()
     due = []
     for panel in panels:
         round = getattr(panel, "selectionround", None)
@@ -53,7 +55,9 @@ def score_sheets_due(*, user) -> list[SheetDue]:
                         kind=_("Selection round"),
                         url=reverse("backbone:round_score", kwargs={"pk": round.pk}),
                         deadline=None,
-                        since=round.apply_until,
+                        # Closed before its deadline: scoring began on a day not recorded,
+                        # never on the later date the window would have closed.
+                        since=round.apply_until if round.apply_until <= today else None,
                     ),
                 )
             )

@@ -1,10 +1,12 @@
 """The home page is a to-do list per role: what to do next, each count linking to its list."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from backbone.models import Designation
+from backbone.models import Designation, SelectionRound
 from backbone.services import rounds as round_services
 from core.models import Role, school_year_start
 from records.models import Status
@@ -160,6 +162,23 @@ def test_a_committee_member_sees_their_score_sheet_due_until_they_submit_it(
     assert todo(home(client), Role.COMMITTEE, "pencil-square").count == 0
 
 
+@pytest.mark.django_db
+def test_a_sheet_due_names_when_scoring_began_never_a_later_day(
+    login, scoring_round, committee_member
+):
+    """Closed before the window ended, the round does not claim scoring begins a week from
+    now; once the window has passed, its last day is when scoring began."""
+    client = login(committee_member)
+    assert todo(home(client), Role.COMMITTEE, "pencil-square").lines[0].note == "no deadline set"
+
+    closed = timezone.localdate() - datetime.timedelta(days=3)
+    SelectionRound.objects.filter(pk=scoring_round.pk).update(
+        apply_from=closed - datetime.timedelta(days=7), apply_until=closed
+    )
+    note = todo(home(client), Role.COMMITTEE, "pencil-square").lines[0].note
+    assert note == f"no deadline set; scoring since {closed.isoformat()}"
+
+
 # -- principal --------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_a_principal_sees_objections_terms_ending_targets_and_flagged_designations(
@@ -209,6 +228,9 @@ def test_the_district_office_sees_the_schools_that_are_behind(
     assert schools.count == 1
     assert [line.text for line in schools.lines] == [school.name]
     assert "1 of 1 backbone teachers behind" in schools.lines[0].note
+    # The school's figures, for the year counted here.
+    grid = reverse("assessment:duties_grid")
+    assert schools.lines[0].url == f"{grid}?school={school.pk}&year={CURRENT}"
 
 
 # -- several roles ----------------------------------------------------------------------------

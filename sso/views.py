@@ -25,6 +25,11 @@ class LoginView(auth_views.LoginView):
     """The login form (Gugan password, and the directory password when LDAP is on): a person
     the directory knows but Gugan does not is sent to the page that says whom to ask."""
 
+    def get_context_data(self, **kwargs):
+        # With password login off only superusers use a Gugan password: a reset leads nowhere
+        # for anyone else, so the page does not offer it (superusers: manage.py changepassword).
+        return super().get_context_data(password_reset_offered=settings.PASSWORD_LOGIN, **kwargs)
+
     def post(self, request, *args, **kwargs):
         request.session.pop(REFUSAL_KEY, None)
         return super().post(request, *args, **kwargs)

@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from sso.backends import REFUSAL_KEY
 from tests.factories import UserFactory
@@ -54,6 +55,13 @@ def test_without_single_sign_on_the_login_page_has_no_buttons(client):
 
 
 @pytest.mark.django_db
+def test_the_reset_link_shows_only_while_password_login_is_on(client, settings):
+    reset = reverse("password_reset")
+    assert reset in client.get("/login/").content.decode()
+    settings.PASSWORD_LOGIN = False
+    assert reset not in client.get("/login/").content.decode()
+
+
 def test_password_login_off_refuses_teachers_with_their_right_password(
     client, settings, sso_on, teacher_user
 ):

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import SHORT_TEXT, LimitedTextField
-from core.models import District, Role, School, school_year_label, school_year_start
+from core.models import District, Role, School
+from core.organised import Organised
 from core.scoping import ScopedQuerySet
 from scoring.models import PanelOwner, Scored
 from teachers.models import Teacher
@@ -49,7 +50,9 @@ class ContestQuerySet(ScopedQuerySet):
         return self.filter(user.scope.organised_write_filter())
 
 
-class Contest(PanelOwner):
+class Contest(Organised, PanelOwner):
+    year_from = "entry_opens"
+
     class Stage(models.TextChoices):
         OPEN = "open", _("Taking entries")
         SCORING = "scoring", _("Judges scoring")
@@ -106,30 +109,6 @@ class Contest(PanelOwner):
 
     def __str__(self):
         return self.title
-
-    def new_panel(self) -> dict:
-        # Secret from everyone, the organiser too, until the organiser reveals the scores:
-        # organisers often judge, and entrants are their colleagues.
-        scope = {"school": self.school} if self.school_id else {"district": self.district}
-        return {"items": [], "members": [], "managers_see_while_secret": False, **scope}
-
-    def save(self, *args, **kwargs):
-        self.year = school_year_start(self.entry_opens)
-        if self.school_id and not self.district_id:
-            self.district_id = self.school.district_id
-        super().save(*args, **kwargs)
-
-    @property
-    def is_district(self) -> bool:
-        return self.school_id is None
-
-    @property
-    def organiser_label(self) -> str:
-        return str(self.school) if self.school_id else str(self.district)
-
-    @property
-    def year_label(self) -> str:
-        return school_year_label(self.year)
 
     @property
     def category_labels(self) -> list[str]:

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District, School, school_year_label
+from core.models import District, School
+from core.organised import Organised
 from core.questions import Answer, DefaultQuestion, Question, QuestionKind, Response
 from core.scoping import ScopedQuerySet
 from teachers.models import Teacher
@@ -60,7 +61,7 @@ class NeedsSurveyQuerySet(ScopedQuerySet):
         )
 
 
-class NeedsSurvey(models.Model):
+class NeedsSurvey(Organised, models.Model):
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
@@ -104,20 +105,8 @@ class NeedsSurvey(models.Model):
         return self.title
 
     @property
-    def is_district(self) -> bool:
-        return self.school_id is None
-
-    @property
     def is_open(self) -> bool:
         return self.closed_at is None
-
-    @property
-    def organiser_label(self) -> str:
-        return str(self.school) if self.school_id else str(self.district)
-
-    @property
-    def year_label(self) -> str:
-        return school_year_label(self.year)
 
 
 class NeedsQuestion(Question):

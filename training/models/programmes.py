@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backbone.models import Tier
-from core.models import District, School, TeachingGroup, school_year_label, school_year_start
+from core.models import District, School, TeachingGroup
+from core.organised import Organised
 from core.scoping import ScopedQuerySet
 from scoring.models import PanelOwner, Scored
 from teachers.models import Teacher
@@ -45,7 +46,9 @@ class ProgrammeQuerySet(ScopedQuerySet):
         return self.filter(scope.organised_write_filter() | Q(group_id__in=scope.led_group_ids))
 
 
-class Programme(PanelOwner):
+class Programme(Organised, PanelOwner):
+    year_from = "start_date"
+
     class Kind(models.TextChoices):
         SCHOOL_BASED = "school_based", _("School-based training (校本培训)")
         BACKBONE_CLASS = "backbone_class", _("Backbone training class (骨干教师培训班)")
@@ -158,30 +161,6 @@ class Programme(PanelOwner):
 
     def __str__(self):
         return self.title
-
-    def new_panel(self) -> dict:
-        # Secret from everyone, the organiser too, until the organiser reveals the results:
-        # the organiser often sits on the panel, and trainees are colleagues.
-        scope = {"school": self.school} if self.school_id else {"district": self.district}
-        return {"items": [], "members": [], "managers_see_while_secret": False, **scope}
-
-    def save(self, *args, **kwargs):
-        self.year = school_year_start(self.start_date)
-        if self.school_id and not self.district_id:
-            self.district_id = self.school.district_id
-        super().save(*args, **kwargs)
-
-    @property
-    def is_district(self) -> bool:
-        return self.school_id is None
-
-    @property
-    def organiser_label(self) -> str:
-        return str(self.school) if self.school_id else str(self.district)
-
-    @property
-    def year_label(self) -> str:
-        return school_year_label(self.year)
 
     @property
     def module_list(self) -> list[str]:

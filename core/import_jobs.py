@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from .jobs import JobContext, JobError, job_create
 from .models import Job, School
 from .tabular import RowError, RowErrors, Table, TableError, read_table
-from .uploads import pending_path
+from .uploads import pending_delete, pending_exists, pending_open
 from .wording import in_brackets, list_separator
 
 
@@ -147,13 +147,12 @@ def import_job_run(
     params = ctx.params
     school = School.objects.get(pk=params["school"])
     dry_run = params["dry_run"]
-    path = pending_path(params)
-    if not path.exists():
+    if not pending_exists(params):
         raise JobError(_("The uploaded file is no longer kept. Upload it again."))
     # Checking reads every row once; importing checks them again, then writes them.
     ctx.set_total(params.get("rows", 0) * (1 if dry_run else 2))
     try:
-        with path.open("rb") as fileobj:
+        with pending_open(params) as fileobj:
             result = run(
                 school=school,
                 fileobj=fileobj,
@@ -163,10 +162,10 @@ def import_job_run(
                 by=ctx.job.requested_by,
             )
     except TableError as exc:
-        path.unlink(missing_ok=True)
+        pending_delete(params)
         raise JobError(exc.message) from exc
     if not result.ok:
-        path.unlink(missing_ok=True)  # corrected, the file is uploaded again
+        pending_delete(params)  # corrected, the file is uploaded again
         ctx.set_outcome(
             problems=[
                 {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
@@ -180,5 +179,5 @@ def import_job_run(
             summary=checked(result, school), confirm_url=confirm_url, upload_url=upload_url
         )
     else:
-        path.unlink(missing_ok=True)
+        pending_delete(params)
         ctx.set_outcome(summary=imported(result, school))

@@ -19,7 +19,7 @@ from core.forms import Form, ImportFileField
 from core.import_jobs import import_job_start, import_runs_as_job
 from core.models import School
 from core.tabular import TableError, count_rows
-from core.uploads import pending_discard, pending_path, pending_save
+from core.uploads import pending_discard, pending_exists, pending_open, pending_save
 
 from .importing import JOB_KIND, ImportResult, column_help, imported_message, roster_import
 
@@ -55,7 +55,7 @@ def _managed_schools(request):
 
 
 def _run(pending: dict, school: School, *, dry_run: bool) -> ImportResult:
-    with pending_path(pending).open("rb") as fileobj:
+    with pending_open(pending) as fileobj:
         return roster_import(
             school=school,
             fileobj=fileobj,
@@ -101,7 +101,7 @@ def roster_import_upload(request):
             "create_groups": form.cleaned_data["create_groups"],
         }
         try:
-            with pending_path(pending).open("rb") as fileobj:
+            with pending_open(pending) as fileobj:
                 pending["rows"] = count_rows(fileobj, pending["file"])
             if import_runs_as_job(pending):
                 # A large file is checked by a job: its page shows the progress, then the
@@ -124,7 +124,7 @@ def roster_import_upload(request):
 def roster_import_confirm(request):
     schools = _managed_schools(request)
     pending = request.session.get(SESSION_KEY)
-    if not pending or not pending_path(pending).exists():
+    if not pending or not pending_exists(pending):
         pending_discard(request, SESSION_KEY)
         messages.warning(
             request, _("There is no uploaded roster waiting for confirmation. Upload it again.")

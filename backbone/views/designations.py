@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.import_jobs import import_job_start, import_runs_as_job
 from core.job_files import list_export
 from core.tabular import TableError, count_rows
-from core.uploads import pending_discard, pending_path, pending_save
+from core.uploads import pending_discard, pending_exists, pending_open, pending_save
 from teachers.models import Teacher
 from teachers.selectors import latest_annual_grades
 
@@ -227,7 +227,7 @@ def designation_promote(request, pk: int):
 
 # -- import ---------------------------------------------------------------------------------
 def _run_import(request, pending: dict, school, *, dry_run: bool):
-    with pending_path(pending).open("rb") as fileobj:
+    with pending_open(pending) as fileobj:
         return designation_import(
             school=school,
             fileobj=fileobj,
@@ -274,7 +274,7 @@ def designation_import_upload(request):
         "school": school.pk,
     }
     try:
-        with pending_path(pending).open("rb") as fileobj:
+        with pending_open(pending) as fileobj:
             pending["rows"] = count_rows(fileobj, pending["file"])
         if import_runs_as_job(pending):
             # A large file is checked by a job: its page shows the progress, then the
@@ -296,7 +296,7 @@ def designation_import_upload(request):
 def designation_import_confirm(request):
     schools = _managed_schools(request.user)
     pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or not pending_path(pending).exists():
+    if not pending or not pending_exists(pending):
         pending_discard(request, IMPORT_SESSION_KEY)
         messages.warning(
             request, _("There is no uploaded file waiting for confirmation. Upload it again.")

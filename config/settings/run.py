@@ -5,12 +5,12 @@ static files come from `collectstatic` through whitenoise. For development use `
 from config.secret_key import secret_key_from_file
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import DEFAULT_STORAGE, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="") or secret_key_from_file(VAR_DIR / "secret_key")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     # Compressed, cache-busting names; `make run` collects the files first.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

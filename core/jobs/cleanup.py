@@ -4,7 +4,7 @@ confirmed."""
 from django.utils import timezone
 
 from ..models import Job
-from ..uploads import pending_dir
+from ..uploads import pending_cleanup
 
 
 def files_cleanup(*, now=None) -> dict[str, int]:
@@ -24,12 +24,5 @@ def files_cleanup(*, now=None) -> dict[str, int]:
         job.file.delete(save=False)
         Job.objects.filter(pk=job.pk).update(file="")
         removed_files += 1
-    uploads = pending_dir()
-    removed_uploads = 0
-    if uploads.is_dir():
-        cutoff = (now - datetime.timedelta(days=1)).timestamp()
-        for path in uploads.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed_uploads += 1
+    removed_uploads = pending_cleanup(before=now - datetime.timedelta(days=1))
     return {"job_files": removed_files, "uploads": removed_uploads}

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev test audit worker beat lint format messages check-deploy load bench clean
+.PHONY: install run dev test audit worker beat lint format messages check-deploy load bench backup restore clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -99,6 +99,19 @@ load: install
 	trap 'kill $$server' EXIT; \
 	$(BIN)/locust -f bench/locustfile.py --headless --host http://127.0.0.1:$(LOAD_PORT) \
 		--users $(LOAD_USERS) --spawn-rate 5 --run-time $(LOAD_TIME) --stop-timeout 5 --only-summary
+
+# Backups: the database and every stored file in one archive under BACKUP_DIR, safe while the
+# app runs (pg_dump's snapshot; SQLite's online backup). `make restore FILE=...` restores into
+# a new, empty database and file store; `manage.py backup --check FILE` verifies an archive.
+# Both use the settings `make run` uses unless DJANGO_SETTINGS_MODULE says otherwise.
+BACKUP_DIR ?= var/backups
+SETTINGS_FOR_OPS := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.run}
+backup: install
+	$(SETTINGS_FOR_OPS) $(BIN)/python manage.py backup --output $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/gugan-backup-....tar"; exit 2; }
+	$(SETTINGS_FOR_OPS) $(BIN)/python manage.py restore $(FILE)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -22,10 +22,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
 
 # WeasyPrint needs Pango and HarfBuzz; fonts-noto-cjk keeps Chinese text from printing as boxes,
-# and fontconfig's fc-list lets the gugan.W001 system check see that font.
+# and fontconfig's fc-list lets the gugan.W001 system check see that font. `manage.py backup`
+# and `restore` run pg_dump and pg_restore (PostgreSQL 15, as the db service).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         fontconfig \
+        postgresql-client \
         fonts-noto-cjk \
         libharfbuzz-subset0 \
         libpango-1.0-0 \

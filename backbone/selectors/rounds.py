@@ -50,9 +50,14 @@ def can_manage_round(user: User, round: SelectionRound) -> bool:
     return can_manage_school(user, round.school_id)
 
 
-def can_nominate_to(user: User, round: SelectionRound, school_id: int) -> bool:
-    """A district round takes nominations from the managers of the district's schools."""
-    return round.school_id is None and can_manage_school(user, school_id)
+def can_nominate_to(user: User, round: SelectionRound, school: School) -> bool:
+    """A district round takes nominations from the managers of the district's schools, each
+    for their own school."""
+    return (
+        round.school_id is None
+        and school.district_id == round.district_id
+        and can_manage_school(user, school.pk)
+    )
 
 
 def is_round_staff(user: User, round: SelectionRound) -> bool:

@@ -240,7 +240,7 @@ def candidate_school_nominate(
     """A school's principal or training office nominates a teacher of the school from its
     reserve pool to a district round, within the school's quota. The round row is locked, so
     two nominations at once cannot both take the school's last place."""
-    if not selectors.can_nominate_to(by, round, teacher.school_id):
+    if not selectors.can_nominate_to(by, round, teacher.school):
         raise PermissionDenied(_("Only the principal or training office can do this."))
     round = _lock(round)
     if round.status != Status.OPEN:

@@ -23,5 +23,6 @@ from .rounds import (  # noqa: F401
     Objection,
     ObjectionQuerySet,
     RoundQuerySet,
+    RoundQuota,
     SelectionRound,
 )

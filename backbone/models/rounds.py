@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
-from core.models import School, school_year_label
+from core.models import District, School, school_year_label
+from core.organised import Organised
 from core.scoping import ScopedQuerySet
 from scoring.models import PanelOwner, Scored
 from teachers.models import Teacher
@@ -16,11 +17,20 @@ from .designations import Tier
 
 
 class RoundQuerySet(ScopedQuerySet):
-    pass
+    """A school's round or a district office's own (``school`` empty): read and changed by
+    whom ``Scope.organised_filter`` and ``organised_write_filter`` say."""
+
+    def visible_to(self, user):
+        return self.filter(user.scope.organised_filter())
+
+    def editable_by(self, user):
+        return self.filter(user.scope.organised_write_filter())
 
 
-class SelectionRound(PanelOwner):
-    """The committee, the criteria and the score sheets are its panel's (``panel``)."""
+class SelectionRound(Organised, PanelOwner):
+    """The committee, the criteria and the score sheets are its panel's (``panel``). A school
+    runs rounds for the tiers it designates; a district office (``school`` empty) for the
+    tiers it designates, its schools nominating within a quota each (``RoundQuota``)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Accepting applications")
@@ -30,8 +40,23 @@ class SelectionRound(PanelOwner):
         CANCELLED = "cancelled", _("Cancelled")
 
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("school")
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("school"),
     )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("district"),
+    )
+    # A district round: how many each school may nominate unless a RoundQuota says otherwise.
+    school_quota = models.PositiveSmallIntegerField(_("nominations per school"), default=0)
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, verbose_name=_("tier"))
     title = models.CharField(_("title"), max_length=100)
     year = models.PositiveSmallIntegerField(_("school year (start year)"))
@@ -79,6 +104,10 @@ class SelectionRound(PanelOwner):
                 condition=Q(apply_until__gte=models.F("apply_from")),
                 name="round_application_window_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False) | Q(district__isnull=False),
+                name="round_has_an_organiser",
+            ),
         ]
 
     def __str__(self):
@@ -96,9 +125,49 @@ class SelectionRound(PanelOwner):
     def year_label(self) -> str:
         return school_year_label(self.year)
 
+    def new_panel(self) -> dict:
+        scope = {"school": self.school} if self.school_id else {"district": self.district}
+        return {"items": [], "members": [], **scope}
+
+    @property
+    def language(self) -> str:
+        """The language the round's written words (eligibility, reasons) are kept in."""
+        return self.school.language if self.school_id else settings.LANGUAGE_CODE
+
+    def quota_for(self, school_id: int) -> int:
+        """How many candidates the school may nominate to a district round."""
+        held = self.school_quotas.filter(school_id=school_id).values_list("number", flat=True)
+        return next(iter(held), self.school_quota)
+
+
+class RoundQuota(models.Model):
+    """A school's nomination quota in a district round, when not the round's default."""
+
+    round = models.ForeignKey(
+        SelectionRound,
+        on_delete=models.CASCADE,
+        related_name="school_quotas",
+        verbose_name=_("round"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    number = models.PositiveSmallIntegerField(_("nominations"))
+
+    class Meta:
+        verbose_name = _("nomination quota")
+        verbose_name_plural = _("nomination quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "school"], name="round_quota_once_per_school")
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.school}: {self.number}"
+
 
 class CandidateQuerySet(ScopedQuerySet):
-    school_path = "round__school"
+    # The teacher's school: in a district round a school sees its own nominees only.
+    school_path = "teacher__school"
 
 
 class Candidate(Scored):

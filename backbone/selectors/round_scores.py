@@ -20,7 +20,7 @@ from .rounds import (
     applications_open,
     can_manage_round,
     can_see_objections,
-    is_school_staff,
+    is_round_staff,
     objection_list,
     proposed_candidates,
 )
@@ -186,7 +186,7 @@ def notice_detail(*, round: SelectionRound, user: User) -> dict:
         "round": round,
         "proposed": proposed_candidates(round=round),
         "running": running,
-        "can_object": running and is_school_staff(user, round.school_id),
+        "can_object": running and is_round_staff(user, round),
         "can_manage": can_manage_round(user, round) and not round.is_read_only,
         "my_objections": objection_list(round=round, user=user),
         "objections": objection_list(round=round) if can_see_objections(user, round) else None,

@@ -42,8 +42,35 @@ def can_manage_school(user: User, school_id: int) -> bool:
 
 
 def can_manage_round(user: User, round: SelectionRound) -> bool:
-    """The principal or training office of the round's school (or a superuser)."""
+    """The principal or training office of the round's school, the district office for a
+    district's own round (or a superuser)."""
+    if round.school_id is None:
+        scope = user.scope
+        return scope.is_superuser or round.district_id in scope.district_ids
     return can_manage_school(user, round.school_id)
+
+
+def can_nominate_to(user: User, round: SelectionRound, school: School) -> bool:
+    """A district round takes nominations from the managers of the district's schools, each
+    for their own school."""
+    return (
+        round.school_id is None
+        and school.district_id == round.district_id
+        and can_manage_school(user, school.pk)
+    )
+
+
+def is_round_staff(user: User, round: SelectionRound) -> bool:
+    """Anyone holding any role where the round is run: at its school, or at any school of the
+    district for a district round (teachers included); the 公示 is for them all."""
+    if round.school_id is not None:
+        return is_school_staff(user, round.school_id)
+    scope = user.scope
+    if scope.is_superuser or round.district_id in scope.district_ids:
+        return True
+    return School.objects.filter(
+        pk__in=list(scope.school_roles), district_id=round.district_id
+    ).exists()
 
 
 def can_print_notice(user: User, round: SelectionRound) -> bool:
@@ -54,7 +81,7 @@ def can_print_notice(user: User, round: SelectionRound) -> bool:
     if round.announce_from is None:
         return False
     scope = user.scope
-    return can_manage_round(user, round) or round.school.district_id in scope.district_ids
+    return can_manage_round(user, round) or round.district_id in scope.district_ids
 
 
 def can_view_round(user: User, round: SelectionRound) -> bool:
@@ -128,7 +155,7 @@ def can_see_objections(user: User, round: SelectionRound) -> bool:
     """All objections: the managers who handle them and the district office. An author
     always sees their own."""
     scope = user.scope
-    return can_manage_round(user, round) or round.school.district_id in scope.district_ids
+    return can_manage_round(user, round) or round.district_id in scope.district_ids
 
 
 # -- lookups -------------------------------------------------------------------------------------
@@ -212,7 +239,14 @@ def notice_list(*, user: User) -> QuerySet[SelectionRound]:
         announce_from__isnull=False,
     )
     if not scope.is_superuser:
-        qs = qs.filter(Q(school_id__in=list(scope.school_roles)) | scope.school_filter())
+        schools = list(scope.school_roles)
+        districts = School.objects.filter(pk__in=schools).values("district_id")
+        qs = qs.filter(
+            Q(school_id__in=schools)
+            | scope.school_filter()
+            | Q(school__isnull=True, district_id__in=districts)
+            | Q(school__isnull=True, district_id__in=scope.district_ids)
+        )
     return qs.select_related("school", "tier").order_by("-announce_from", "-pk")
 
 
@@ -252,6 +286,17 @@ def get_candidate_for_withdrawal(*, user: User, pk: int) -> Candidate:
     return candidate
 
 
+def round_candidates(*, user: User, round: SelectionRound) -> QuerySet[Candidate]:
+    """The candidates the user sees in the round. In a district round, until the 公示, a
+    school sees its own nominees only; the district office sees all."""
+    qs = round.candidates.select_related("teacher__school")
+    before_notice = round.status in (SelectionRound.Status.OPEN, SelectionRound.Status.SCORING)
+    sees_all = can_manage_round(user, round) or is_committee_member(user, round)
+    if round.school_id is None and before_notice and not sees_all:
+        qs = qs.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
+    return qs
+
+
 def proposed_candidates(*, round: SelectionRound) -> list[Candidate]:
     return list(
         round.candidates.filter(proposed=True, withdrawn=False, is_eligible=True)
@@ -282,6 +327,16 @@ def committee_choices(*, schools) -> QuerySet[User]:
 def is_committee_eligible(user: User, school: School) -> bool:
     return RoleAssignment.objects.filter(
         user=user, school=school, role__in=COMMITTEE_ROLES
+    ).exists()
+
+
+def is_district_committee_eligible(user: User, district) -> bool:
+    """A district round's committee: the district office, or a committee member, principal
+    or training office of one of the district's schools."""
+    return RoleAssignment.objects.filter(
+        Q(role=Role.DISTRICT_OFFICE, district=district)
+        | Q(school__district=district, role__in=COMMITTEE_ROLES),
+        user=user,
     ).exists()
 
 

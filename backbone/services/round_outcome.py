@@ -126,7 +126,7 @@ def objection_lodge(
 ) -> Objection:
     """Any staff member of the school (teachers included) objects in writing during the
     announcement, about the list or about one proposed candidate."""
-    if not selectors.is_school_staff(author, round.school_id):
+    if not selectors.is_round_staff(author, round):
         raise PermissionDenied(_("Only staff of the school can lodge an objection."))
     round = _lock(round)
     if round.status != Status.ANNOUNCED:
@@ -207,7 +207,7 @@ def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
             )
             % {"n": pending}
         )
-    tier, school = round.tier, round.school
+    tier = round.tier
     chosen = list(
         round.candidates.filter(proposed=True, withdrawn=False, is_eligible=True)
         .select_related("teacher")
@@ -238,7 +238,7 @@ def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
             )
             % {"names": _names(blocked)}
         )
-    with translation.override(school.language):
+    with translation.override(round.language):
         reason = _("Promoted through the selection round “%(title)s”.") % {"title": round.title}
     created = []
     for candidate in chosen:
@@ -255,7 +255,7 @@ def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
             tier=tier,
             first_year=round.year,
             last_year=round.year + round.term_years - 1,
-            designated_by=school.name,
+            designated_by=round.organiser_label,
             source=Designation.Source.ROUND,
             round=round,
             status=Designation.Status.ACTIVE,

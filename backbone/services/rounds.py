@@ -13,15 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from core.models import School, User
+from core.models import District, School, User
 from core.wording import list_separator
 from scoring.services.panels import entrant_update, entrants_add, panel_open
 from teachers.models import Teacher
 
 from ..eligibility import evaluate
-from ..models import Candidate, Designation, ReserveEntry, SelectionRound, Tier
+from ..models import Candidate, Designation, ReserveEntry, RoundQuota, SelectionRound, Tier
 from ..selectors import rounds as selectors
 from .round_common import Status, _lock, _require_manager
 from .round_outcome import (  # noqa: F401  (every write of a round, from one module)
@@ -49,7 +49,7 @@ DEFAULT_ANNOUNCEMENT_DAYS = 5
 def _evaluate(candidate: Candidate, round: SelectionRound) -> None:
     """Store the eligibility check on the candidate. The summary is written in the school's
     language, whoever triggered the check."""
-    with translation.override(round.school.language):
+    with translation.override(round.language):
         held = _held_at_or_above(candidate.teacher, round.tier)
         if held is not None:
             candidate.is_eligible = False
@@ -155,14 +155,129 @@ def round_open(
     return round
 
 
+@transaction.atomic
+def district_round_open(
+    *,
+    district: District,
+    tier: Tier,
+    title: str,
+    year: int,
+    quota: int,
+    school_quota: int,
+    apply_from: datetime.date,
+    apply_until: datetime.date,
+    criteria: list[Mapping],
+    committee: Iterable[User],
+    by: User,
+    school_quotas: Mapping[School, int] | None = None,
+    term_years: int | None = None,
+) -> SelectionRound:
+    """The district office opens a round for a tier it designates. Each school nominates up
+    to ``school_quota`` (or its own number in ``school_quotas``). The committee is chosen among
+    the district office and the committee, principals and training offices of its schools."""
+    scope = by.scope
+    if not (scope.is_superuser or district.pk in scope.district_ids):
+        raise PermissionDenied(_("Only the district office can open a district round."))
+    errors: dict[str, list[str]] = {}
+    if tier.district_id != district.pk or tier.is_honorary or tier.designated_by_school:
+        errors["tier"] = [_("A district runs selection rounds only for tiers it designates.")]
+    if quota < 1:
+        errors["quota"] = [_("The quota must be at least 1.")]
+    if school_quota < 1 and not any((school_quotas or {}).values()):
+        errors["school_quota"] = [_("Let each school nominate at least one candidate.")]
+    if apply_until < apply_from:
+        errors["apply_until"] = [_("Applications must close on or after the day they open.")]
+    try:
+        criteria_validate(criteria)
+    except ValidationError as exc:
+        errors["criteria"] = exc.messages
+    committee = list(committee)
+    if not committee:
+        errors["committee"] = [_("Choose at least one committee member.")]
+    else:
+        outsiders = [
+            u for u in committee if not selectors.is_district_committee_eligible(u, district)
+        ]
+        if outsiders:
+            errors["committee"] = [
+                _("%(names)s hold no committee, principal or training office role in %(school)s.")
+                % {
+                    "names": list_separator().join(str(u) for u in outsiders),
+                    "school": district.name,
+                }
+            ]
+    foreign = [s for s in (school_quotas or {}) if s.district_id != district.pk]
+    if foreign:
+        errors["school_quotas"] = [_("Quotas are for the district's own schools.")]
+    if errors:
+        raise ValidationError(errors)
+    round = SelectionRound(
+        district=district,
+        tier=tier,
+        title=title.strip(),
+        year=year,
+        term_years=term_years or tier.default_term_years,
+        quota=quota,
+        school_quota=school_quota,
+        apply_from=apply_from,
+        apply_until=apply_until,
+        opened_by=by,
+        panel=panel_open(items=criteria, members=committee, district=district),
+    )
+    round.full_clean()
+    round.save()
+    RoundQuota.objects.bulk_create(
+        RoundQuota(round=round, school=school, number=number)
+        for school, number in (school_quotas or {}).items()
+    )
+    return round
+
+
+@transaction.atomic
+def candidate_school_nominate(
+    *, round: SelectionRound, teacher: Teacher, by: User, statement: str = ""
+) -> Candidate:
+    """A school's principal or training office nominates a teacher of the school from its
+    reserve pool to a district round, within the school's quota. The round row is locked, so
+    two nominations at once cannot both take the school's last place."""
+    if not selectors.can_nominate_to(by, round, teacher.school):
+        raise PermissionDenied(_("Only the principal or training office can do this."))
+    round = _lock(round)
+    if round.status != Status.OPEN:
+        raise ValidationError(_("Candidates can be added only while the round takes applications."))
+    if not ReserveEntry.objects.current().filter(teacher=teacher, tier=round.tier).exists():
+        raise ValidationError(
+            _("%(name)s is not in the reserve pool for %(tier)s.")
+            % {"name": teacher.name, "tier": round.tier.label}
+        )
+    quota = round.quota_for(teacher.school_id)
+    taken = round.candidates.filter(withdrawn=False, teacher__school_id=teacher.school_id)
+    if taken.exclude(teacher=teacher).count() >= quota:
+        raise ValidationError(
+            ngettext(
+                "%(school)s may nominate %(n)d candidate to this round.",
+                "%(school)s may nominate %(n)d candidates to this round.",
+                quota,
+            )
+            % {"school": teacher.school.name, "n": quota}
+        )
+    return _candidate_add(
+        round=round, teacher=teacher, source=Candidate.Source.RESERVE, statement=statement, by=by
+    )
+
+
 # -- candidates ----------------------------------------------------------------------------------
 def _candidate_add(
     *, round: SelectionRound, teacher: Teacher, source: str, statement: str, by: User
 ) -> Candidate:
-    if teacher.school_id != round.school_id or not teacher.is_active:
+    if round.school_id is None:
+        outside = teacher.school.district_id != round.district_id
+    else:
+        outside = teacher.school_id != round.school_id
+    if outside or not teacher.is_active:
         raise ValidationError(
             _("%(name)s is not on the staff of %(school)s.")
-            % {"name": teacher.name, "school": round.school.name}
+            % {"name": teacher.name, "school": round.organiser_label}
         )
     held = _held_at_or_above(teacher, round.tier)
     if held is not None:

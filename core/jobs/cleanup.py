@@ -32,4 +32,7 @@ def files_cleanup(*, now=None) -> dict[str, int]:
             if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed_uploads += 1
-    return {"job_files": removed_files, "uploads": removed_uploads}
+    from ..idempotency import keys_cleanup
+
+    keys = keys_cleanup(now=now)
+    return {"job_files": removed_files, "uploads": removed_uploads, "idempotency_keys": keys}

@@ -369,3 +369,24 @@ class Job(models.Model):
         last = self.heartbeat_at or self.started_at
         stale_after = datetime.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
         return last is None or last < timezone.now() - stale_after
+
+
+class IdempotencyKey(models.Model):
+    """A key the phone's outbox sends with each queued form (header ``Idempotency-Key``): the
+    first request with it does the work and keeps its answer; a retry, a double send or a second
+    tab gets the same answer and creates nothing (see core.idempotency)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    endpoint = models.CharField(max_length=100)
+    status = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.endpoint} {self.key}"

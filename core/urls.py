@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 urlpatterns = [
     path("schools/", views.school_list, name="schools"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("files/<id:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("files/<id:pk>/regenerate/", views.job_regenerate, name="job_regenerate"),
     path("health/", views.health, name="health"),
+    *offline.urlpatterns,
 ]

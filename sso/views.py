@@ -85,6 +85,12 @@ class LogoutView(auth_views.LogoutView):
     (CAS_LOGOUT_COMPLETELY), OpenID Connect when the provider's OIDC_LOGOUT_ENDPOINT is set."""
 
     def post(self, request, *args, **kwargs):
+        response = self._log_out(request, *args, **kwargs)
+        # A shared phone keeps nothing of this teacher: kept pages and the offline outbox.
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+    def _log_out(self, request, *args, **kwargs):
         protocol = BACKENDS.get(request.session.get(BACKEND_SESSION_KEY, ""))
         id_token = request.session.get("oidc_id_token", "")
         response = super().post(request, *args, **kwargs)

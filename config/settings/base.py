@@ -140,6 +140,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 # Attachments, job files and waiting imports go through the default storage: the file store
 # under MEDIA_ROOT, or, with S3_BUCKET set, an S3-compatible object store (MinIO, Ceph, a
@@ -347,6 +348,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
+        "worker-src": [SELF],  # the service worker at /sw.js (core.offline)
+        "manifest-src": [SELF],
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -25,4 +25,7 @@ def files_cleanup(*, now=None) -> dict[str, int]:
         Job.objects.filter(pk=job.pk).update(file="")
         removed_files += 1
     removed_uploads = pending_cleanup(before=now - datetime.timedelta(days=1))
-    return {"job_files": removed_files, "uploads": removed_uploads}
+    from ..idempotency import keys_cleanup
+
+    keys = keys_cleanup(now=now)
+    return {"job_files": removed_files, "uploads": removed_uploads, "idempotency_keys": keys}

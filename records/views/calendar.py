@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core import idempotency
+
 from .. import forms_calendar as forms
 from ..services import calendar as services
 from ..services import observations as observation_services
@@ -116,6 +118,11 @@ def signup(request, pk: int):
 
 
 def evaluate(request, pk: int):
+    return idempotency.run_once(request, endpoint="evaluate", run=lambda: _evaluate(request, pk))
+
+
+def _evaluate(request, pk: int):
+    outbox = idempotency.from_outbox(request)
     open_class = services.get_open_class_for_user(user=request.user, pk=pk)
     teacher = services.observer_profile(request.user)
     if not services.is_attendee(teacher, open_class):
@@ -123,19 +130,28 @@ def evaluate(request, pk: int):
     evaluation = services.own_evaluation(open_class=open_class, teacher=teacher)
     refusal = services.evaluation_refusal(teacher, open_class)
     form = forms.EvaluationForm(request.POST or None, evaluation=evaluation)
+    if outbox and request.method == "POST" and refusal:
+        return idempotency.refused(str(refusal))
+    if outbox and request.method == "POST" and not form.is_valid():
+        return idempotency.refused(
+            _("Please correct the errors below."), errors=idempotency.form_errors(form)
+        )
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             services.evaluation_save(open_class=open_class, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
+            if outbox:
+                return idempotency.refused(_errors(exc))
             messages.error(request, _errors(exc))
         else:
             text = _("Your evaluation was saved; the teacher of the class can read it.")
             if form.cleaned_data["log_observation"]:
                 text += " " + _("It was also logged as a class observation (draft).")
+            back = _next_url(request, reverse("records:calendar_class", args=[open_class.pk]))
+            if outbox:
+                return idempotency.accepted(request, text, location=back)
             messages.success(request, text)
-            return redirect(
-                _next_url(request, reverse("records:calendar_class", args=[open_class.pk]))
-            )
+            return redirect(back)
     context = {
         "record": open_class,
         "form": form,
@@ -148,6 +164,13 @@ def evaluate(request, pk: int):
 
 # -- quick entry of class observations -------------------------------------------------------------
 def observations_quick(request):
+    return idempotency.run_once(
+        request, endpoint="observations_quick", run=lambda: _observations_quick(request)
+    )
+
+
+def _observations_quick(request):
+    outbox = idempotency.from_outbox(request)
     teacher = services.observer_profile(request.user)
     if teacher is None:
         raise PermissionDenied
@@ -169,10 +192,20 @@ def observations_quick(request):
             except observation_services.RowErrors as exc:
                 formset.add_row_errors(exc.rows)
             except ValidationError as exc:
+                if outbox:
+                    return idempotency.refused(_errors(exc))
                 messages.error(request, _errors(exc))
             else:
-                messages.success(request, _saved_message(len(created), submit=submit))
-                return redirect(_growth_url() or reverse("records:observations_quick"))
+                text = _saved_message(len(created), submit=submit)
+                back = _growth_url() or reverse("records:observations_quick")
+                if outbox:
+                    return idempotency.accepted(request, text, location=back)
+                messages.success(request, text)
+                return redirect(back)
+        if outbox:
+            return idempotency.refused(
+                _("Please correct the errors below."), errors=idempotency.form_errors(formset)
+            )
     else:
         try:
             rows = int(request.GET.get("rows", 0))

@@ -179,7 +179,7 @@ def test_cleanup_removes_old_files_but_keeps_the_job_rows(principal, settings, t
     stale.write_text("x")
     os.utime(stale, (0, 0))
 
-    assert jobs.files_cleanup() == {"job_files": 1, "uploads": 1}
+    assert jobs.files_cleanup() == {"job_files": 1, "uploads": 1, "idempotency_keys": 0}
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert not old.file and Job.objects.filter(pk=old.pk).exists()

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev test audit worker beat lint format messages check-deploy load bench backup restore clean
+.PHONY: install run dev test audit worker beat lint format messages check-deploy load load-steps bench bench-inprocess backup restore clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -81,7 +81,17 @@ check-deploy: install
 #   DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py seed_bench --schools 200 --teachers 20000 --years 5
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gugan_bench
 BENCH_REPEAT ?= 20
+# `make bench` writes to the database (a `city` login, sessions): point it at a copy,
+#   createdb -T gugan_bench gugan_bench_x; make bench BENCH_DATABASE_URL=postgres://.../gugan_bench_x
+# Gugan and the floor (bench/floor/) under gunicorn, wrk at concurrency 1 and 8 (about 12 min).
+BENCH_DURATION ?= 10
+BENCH_WORKERS ?= 2
 bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/serve.py --duration $(BENCH_DURATION) \
+		--workers $(BENCH_WORKERS) --write docs/BENCHMARKS.md
+
+# The earlier in-process measurement (Django's test client, no server) and the documents.
+bench-inprocess: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py --repeat $(BENCH_REPEAT) \
 		--write docs/BENCHMARKS.md
 

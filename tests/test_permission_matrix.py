@@ -451,6 +451,9 @@ PLAIN: dict[str, str] = {
     "contests:contest_new": "GET",
     "training:calendar": "GET",
     "training:calendar_ics": "GET",
+    "manifest": "GET",
+    "service_worker": "GET",
+    "outbox": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -467,6 +470,9 @@ PUBLIC: dict[str, dict[str, int]] = {
     "password_reset_done": {"GET": 200},
     "password_reset_confirm": {"GET": 200},
     "password_reset_complete": {"GET": 200},
+    # the installable app: a phone fetches these before anyone has logged in
+    "manifest": {"GET": 200, "POST": 405},
+    "service_worker": {"GET": 200, "POST": 405},
 }
 
 

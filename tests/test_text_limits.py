@@ -20,6 +20,7 @@ WRITTEN_BY_GUGAN = {
     ("records", "AuditEntry", "note"),
     ("backbone", "Designation", "flag_reason"),
     ("assessment", "AssessmentEntry", "explanation"),
+    ("core", "IdempotencyKey", "body"),  # the answer kept for a retried phone submission
 }
 
 

@@ -196,7 +196,7 @@ def test_a_backup_restores_every_row_and_file_byte_for_byte_and_the_app_serves_t
         capture_output=True,
         text=True,
     )
-    assert again.returncode != 0 and "not empty" in again.stderr
+    assert again.returncode != 0 and "数据库不是空的" in again.stderr
     assert tables("restored") == served_state
 
 
@@ -217,6 +217,6 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert done.returncode != 0 and "damaged" in done.stderr
+    assert done.returncode != 0 and "备份已损坏" in done.stderr
     assert not target.exists() or sqlite_tables(target) == {}
     shutil.rmtree(tmp_path / "restored-media", ignore_errors=True)

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ModelForm
+from core.forms import DATE, Form, ModelForm
 from core.models import TeachingGroup
 from core.upload_checks import check_file
 
-from .models import Post, Teacher
+from .models import Post, PostHeld, Teacher, Title, TitleAward
 
 
 class TeacherForm(ModelForm):
@@ -48,6 +48,13 @@ class TeacherForm(ModelForm):
             if len(school_ids) == 1:
                 self.fields["school"].initial = school_ids[0]
         self.fields["group"].queryset = TeachingGroup.objects.filter(school_id__in=school_ids)
+        # With a title history or posts with dates, those keep the fields in step.
+        if self.instance.pk and self.instance.title_awards.exists():
+            self.fields["title"].disabled = True
+            self.fields["title"].help_text = _("Follows the title history on the teacher's page.")
+        if self.instance.pk and self.instance.posts_held.exists():
+            self.fields["posts"].disabled = True
+            self.fields["posts"].help_text = _("Follows the posts held on the teacher's page.")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("school"), Column("staff_no"), Column("name")),
@@ -87,3 +94,37 @@ class TeacherForm(ModelForm):
         if data.get("is_active") is False and not data.get("left_on"):
             self.add_error("left_on", _("Give the date the teacher left."))
         return data
+
+
+class PostHeldForm(ModelForm):
+    class Meta:
+        model = PostHeld
+        fields = ["post", "started_on", "ended_on", "note"]
+        widgets = {"started_on": DATE, "ended_on": DATE}
+        help_texts = {"ended_on": _("Leave empty while the post is held.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("post"), Column("started_on"), Column("ended_on")), "note"
+        )
+
+
+class TitleAwardForm(ModelForm):
+    class Meta:
+        model = TitleAward
+        fields = ["title", "awarded_on", "note"]
+        widgets = {"awarded_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].choices = [c for c in Title.choices if c[0] != Title.NONE]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Row(Column("title"), Column("awarded_on")), "note")
+
+
+class PostEndForm(Form):
+    ended_on = forms.DateField(label=_("Until"), widget=DATE)

@@ -223,3 +223,66 @@ class AnnualGrade(models.Model):
     @property
     def year_label(self) -> str:
         return f"{self.year}–{self.year + 1}"
+
+
+class CareerQuerySet(ScopedQuerySet):
+    school_path = "teacher__school"
+
+
+class PostHeld(models.Model):
+    """A post the teacher held or holds, with its dates: "giving young teachers posts early"
+    is seen from these. Teacher.posts keeps the posts held today, for the roster."""
+
+    teacher = models.ForeignKey(
+        Teacher, on_delete=models.CASCADE, related_name="posts_held", verbose_name=_("teacher")
+    )
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CareerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post held")
+        verbose_name_plural = _("posts held")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="post_held_dates_in_order",
+                violation_error_message=_("A post cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.get_post_display()}"
+
+    def is_held_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class TitleAward(models.Model):
+    """A professional title (职称) with the date it was awarded; the latest is Teacher.title."""
+
+    teacher = models.ForeignKey(
+        Teacher, on_delete=models.CASCADE, related_name="title_awards", verbose_name=_("teacher")
+    )
+    title = models.PositiveSmallIntegerField(_("professional title"), choices=Title.choices)
+    awarded_on = models.DateField(_("awarded on"))
+    note = models.CharField(_("certificate or note"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CareerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("title awarded")
+        verbose_name_plural = _("title history")
+        ordering = ["-awarded_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "title"], name="title_awarded_once")
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.get_title_display()}"

@@ -1,18 +1,20 @@
 """Every write to the roster."""
 
+import datetime
 import logging
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Role, RoleAssignment, User
 from scoring.models import PanelMember
 from scoring.services.panels import member_leave
 
-from .models import Teacher
+from .models import Post, PostHeld, Teacher, Title, TitleAward
 
 logger = logging.getLogger(__name__)
 
@@ -151,3 +153,92 @@ def _send_invitation(teacher: Teacher, user: User, password: str) -> None:
         recipient_list=[teacher.email],
         fail_silently=True,
     )
+
+
+# -- posts held and the title history ----------------------------------------------------------
+def _posts_in_step(teacher: Teacher, today: datetime.date | None = None) -> None:
+    """Teacher.posts is the posts held today, in the order of the choices."""
+    today = today or timezone.localdate()
+    held = {p.post for p in teacher.posts_held.all() if p.is_held_on(today)}
+    teacher.posts = [value for value in Post.values if value in held]
+    teacher.save(update_fields=["posts", "updated_at"])
+
+
+def _title_in_step(teacher: Teacher) -> None:
+    """Teacher.title is the latest title awarded (no title without any)."""
+    latest = teacher.title_awards.order_by("-awarded_on", "-title").first()
+    teacher.title = latest.title if latest else Title.NONE
+    teacher.save(update_fields=["title", "updated_at"])
+
+
+@transaction.atomic
+def post_held_add(
+    *,
+    teacher: Teacher,
+    post: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    note: str = "",
+) -> PostHeld:
+    """Record a post with its dates. The same post cannot be held twice at the same time."""
+    teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
+    held = PostHeld(teacher=teacher, post=post, started_on=started_on, ended_on=ended_on, note=note)
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": _("A post cannot end before it starts.")})
+    held.full_clean()
+    far = datetime.date.max
+    for other in teacher.posts_held.filter(post=post):
+        if started_on <= (other.ended_on or far) and other.started_on <= (ended_on or far):
+            raise ValidationError(
+                _("%(name)s already holds this post in that time.") % {"name": teacher.name}
+            )
+    held.save()
+    _posts_in_step(teacher)
+    return held
+
+
+@transaction.atomic
+def post_held_end(*, held: PostHeld, ended_on: datetime.date) -> PostHeld:
+    held = PostHeld.objects.select_for_update().get(pk=held.pk)
+    if held.ended_on is not None:
+        return held  # ended already: a second click changes nothing
+    if ended_on < held.started_on:
+        raise ValidationError({"ended_on": _("A post cannot end before it starts.")})
+    held.ended_on = ended_on
+    held.save(update_fields=["ended_on"])
+    _posts_in_step(held.teacher)
+    return held
+
+
+@transaction.atomic
+def post_held_remove(*, held: PostHeld) -> None:
+    """A post entered by mistake."""
+    teacher = held.teacher
+    PostHeld.objects.filter(pk=held.pk).delete()
+    _posts_in_step(teacher)
+
+
+@transaction.atomic
+def title_award_add(
+    *, teacher: Teacher, title: int, awarded_on: datetime.date, note: str = ""
+) -> TitleAward:
+    """Record a title with the date it was awarded; Teacher.title follows the latest."""
+    teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
+    if title == Title.NONE:
+        raise ValidationError({"title": _("Choose the title that was awarded.")})
+    award = teacher.title_awards.filter(title=title).first() or TitleAward(
+        teacher=teacher, title=title
+    )
+    award.awarded_on, award.note = awarded_on, note
+    award.full_clean(validate_unique=False)
+    award.save()
+    _title_in_step(teacher)
+    return award
+
+
+@transaction.atomic
+def title_award_remove(*, award: TitleAward) -> None:
+    """A title entered by mistake."""
+    teacher = award.teacher
+    TitleAward.objects.filter(pk=award.pk).delete()
+    _title_in_step(teacher)

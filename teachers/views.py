@@ -62,6 +62,8 @@ def teacher_detail(request, pk: int):
         # A login whose roles here ended when the teacher left: the school gives it back.
         "login_without_role": teacher.user_id is not None
         and not services.has_role_at_school(teacher),
+        "posts_held": teacher.posts_held.all(),
+        "title_awards": teacher.title_awards.all(),
     }
     context["parts"] = render_profile_parts(request, teacher, context)
     return render(request, "teachers/teacher_detail.html", context)

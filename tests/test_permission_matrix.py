@@ -140,6 +140,12 @@ RULES: dict[str, Rule | list[Rule]] = {
     "documents:dossier": Rule("teacher", "POST", "AAFA|ANN"),
     "teachers:edit": Rule("teacher", "FORM", "AAFF|FNN"),
     "teachers:account": Rule("teacher", "POST", "AAFF|FNN"),
+    "teachers:career": Rule("teacher", "FORM", "AAFF|FNN"),
+    "teachers:post_end": Rule(
+        "post_held", "POST", "AAFF|NNN", data={"ended_on": TODAY.isoformat()}
+    ),
+    "teachers:post_remove": Rule("post_held", "POST", "AAFF|NNN"),
+    "teachers:title_remove": Rule("title_award", "POST", "AAFF|NNN"),
     # backbone: the designation is the mentor's, the reserve entry and candidacy the teacher's
     "backbone:designation_revoke": Rule("designation", "FORM", "AAFF|NNN"),
     "backbone:designation_promote": Rule("designation", "FORM", "AAFF|NNN"),
@@ -386,6 +392,7 @@ PLAIN: dict[str, str] = {
     "teachers:export": "POST",
     "teachers:create": "GET",
     "teachers:me": "GET",
+    "teachers:posts_overview": "GET",
     "teachers:import": "GET",
     "teachers:import_confirm": "POST",
     "documents:dossier_batch": "GET",
@@ -541,6 +548,8 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
     year = school_year_start(TODAY)
     o = side.objects
     o["teacher"], o["colleague"], o["mentor"] = teacher, colleague, mentor
+    o["post_held"] = teacher.posts_held.create(post="class_teacher", started_on=TODAY)
+    o["title_award"] = teacher.title_awards.create(title=2, awarded_on=TODAY)
 
     # core
     o["school_year"] = SchoolYear.objects.filter(

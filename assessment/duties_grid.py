@@ -26,6 +26,7 @@ from .duties import (
     _statuses,
     backbone_teachers,
     duty_statuses,
+    stage_teachers,
     worst_rank,
 )
 from .models import DutyKind
@@ -37,6 +38,7 @@ class GridRow:
     tier: object | None
     cells: list[DutyStatus | None]
     rank: tuple
+    stage_label: str = ""  # a young teacher's growth stage, when the duties are the stage's
 
 
 @dataclass
@@ -75,11 +77,13 @@ def _kinds(present: set[str]) -> list[tuple[str, str]]:
 
 def _grid_row(teacher: Teacher, statuses: list[DutyStatus], kinds) -> GridRow:
     by_kind = {s.kind: s for s in statuses}
+    template = statuses[0].template if statuses else None
     return GridRow(
         teacher=teacher,
-        tier=statuses[0].template.tier if statuses else None,
+        tier=template.tier if template and template.tier_id else None,
         cells=[by_kind.get(kind) for kind, _label in kinds],
         rank=worst_rank(statuses),
+        stage_label=template.get_stage_display() if template and template.stage else "",
     )
 
 
@@ -87,10 +91,12 @@ def _is_behind(rank: tuple) -> bool:
     return rank[0] <= STATE_RANK[DutyState.AT_RISK]
 
 
-def _grid_teachers(*, user, year: int, school, tier, group) -> QuerySet:
-    teachers = backbone_teachers(
-        year=year, teachers=Teacher.objects.filter(user.scope.school_filter())
-    )
+def _grid_teachers(*, user, year: int, school, tier, group, stage=None) -> QuerySet:
+    visible = Teacher.objects.filter(user.scope.school_filter())
+    if stage:
+        teachers = stage_teachers(year=year, teachers=visible, stage=stage)
+    else:
+        teachers = backbone_teachers(year=year, teachers=visible)
     if school is not None:
         teachers = teachers.filter(school=school)
     if group is not None:
@@ -174,12 +180,14 @@ def duty_grid(
     school=None,
     tier=None,
     group=None,
+    stage=None,
     today: datetime.date | None = None,
     page=None,
     per_page: int | None = None,
     order: GridOrder | None = None,
 ) -> DutyGrid:
-    """Backbone teachers the user may see × their duties, riskiest teachers first.
+    """Backbone teachers the user may see × their duties, riskiest teachers first; with
+    ``stage``, the young teachers of that growth stage × the stage's duties.
 
     Without ``per_page``, every row (the export). With it, only the rows of ``page``: the
     engine reads the records of that page's teachers alone, while the order, the columns and
@@ -187,7 +195,9 @@ def duty_grid(
     same number of queries however many teachers there are. ``order``: such an order counted
     before (kept a few minutes by the view), so that nothing is counted but the page."""
     today = today or timezone.localdate()
-    teachers = _grid_teachers(user=user, year=year, school=school, tier=tier, group=group)
+    teachers = _grid_teachers(
+        user=user, year=year, school=school, tier=tier, group=group, stage=stage
+    )
     if per_page is None:
         return _whole_grid(list(teachers), year=year, semester=semester, tier=tier, today=today)
     setting = None

@@ -12,6 +12,7 @@ from scoring.models import PanelOwner, Scored
 
 # The annual grade is the roster's (backbone reads it too); imported from here it still works.
 from teachers.models import AnnualGrade, AnnualGradeQuerySet, Grade  # noqa: F401
+from teachers.stages import GrowthStage
 
 # The levels of records.models.Level (school → national), repeated here so that this app's
 # models don't import the records app.
@@ -29,6 +30,7 @@ class Period(models.TextChoices):
     YEAR = "year", _("Each school year")
     TERM = "term", _("Over the term")
     MONTH = "month", _("Each month")
+    WEEK = "week", _("Each week")
 
 
 class DutyKind(models.TextChoices):
@@ -43,10 +45,14 @@ class DutyKind(models.TextChoices):
     READING = "reading", _("Reading notes (读书心得)")
     COURSEWARE = "courseware", _("Courseware (课件)")
     DUTY_REPORT = "duty_report", _("Annual duty report (述职)")
+    RESEARCH_CLASS = "research_class", _("Research classes (研究课)")
+    WRITING = "writing", _("Papers or cases written (论文或案例)")
+    REFLECTION = "reflection", _("Teaching reflections (教学反思)")
 
 
 class DutyTemplate(models.Model):
-    """One duty of a tier: what, how many, per which period, from which school year on.
+    """One duty of a tier, or of a growth stage (young teachers who are not yet backbone):
+    what, how many, per which period, from which school year on.
 
     school=None is the district default; a school's own row replaces the default for that
     school. Editing never rewrites the past: a change closes the row (valid_until) and adds a
@@ -69,8 +75,13 @@ class DutyTemplate(models.Model):
     tier = models.ForeignKey(
         "backbone.Tier",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="duty_templates",
         verbose_name=_("tier"),
+    )
+    stage = models.CharField(
+        _("growth stage"), max_length=20, choices=GrowthStage.choices, blank=True
     )
     kind = models.CharField(_("duty"), max_length=20, choices=DutyKind.choices)
     required = models.DecimalField(_("required"), max_digits=6, decimal_places=1)
@@ -103,10 +114,21 @@ class DutyTemplate(models.Model):
                 | models.Q(valid_until__gte=models.F("valid_from")),
                 name="duty_valid_range",
             ),
+            # A duty belongs to a tier or to a growth stage, never both.
+            models.CheckConstraint(
+                condition=models.Q(tier__isnull=False, stage="")
+                | (models.Q(tier__isnull=True) & ~models.Q(stage="")),
+                name="duty_of_a_tier_or_a_stage",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.tier} · {self.get_kind_display()} × {self.required}"
+        return f"{self.owner_label} · {self.get_kind_display()} × {self.required}"
+
+    @property
+    def owner_label(self) -> str:
+        """The tier, or the growth stage, the duty belongs to."""
+        return str(self.tier) if self.tier_id else str(self.get_stage_display())
 
 
 class DutyReminder(models.Model):

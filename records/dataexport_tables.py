@@ -40,6 +40,7 @@ from .models import (
     SelfDevelopmentPlan,
     Status,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 
@@ -208,6 +209,11 @@ register_tables(
     TableSpec("trainings", gettext_lazy("Trainings"), _kind_table(Training)),
     TableSpec("reading_notes", gettext_lazy("Reading notes"), _kind_table(ReadingNote)),
     TableSpec("study_trips", gettext_lazy("Study trips"), _kind_table(StudyTrip)),
+    TableSpec(
+        "teaching_reflections",
+        gettext_lazy("Teaching reflections"),
+        _kind_table(TeachingReflection),
+    ),
     TableSpec(
         "development_plans",
         gettext_lazy("Self-development plans"),

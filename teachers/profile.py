@@ -11,7 +11,10 @@ from django.utils.safestring import SafeString
 
 from .models import Teacher
 
-PLACES = ("actions", "sections")  # the buttons beside the name; the cards under the profile
+# The buttons beside the name and the cards under the profile on the teacher's page; the cards
+# of the growth page (records' "My growth").
+PLACES = ("actions", "sections", "growth")
+PAGE_PLACES = ("actions", "sections")
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,14 @@ def profile_part(*, template: str, order: int, place: str = "sections"):
 
 
 def render_profile_parts(
-    request: HttpRequest, teacher: Teacher, page: dict
+    request: HttpRequest, teacher: Teacher, page: dict, places=PAGE_PLACES
 ) -> dict[str, list[SafeString]]:
-    """Each place's parts as HTML, rendered with the page's context and the part's own."""
-    rendered = {place: [] for place in PLACES}
+    """Each place's parts as HTML, rendered with the page's context and the part's own
+    (only the parts of ``places``: the teacher's page by default)."""
+    rendered = {place: [] for place in places}
     for part in sorted(PARTS, key=lambda p: p.order):
+        if part.place not in places:
+            continue
         context = {**page, **part.context(request, teacher)}
         rendered[part.place].append(render_to_string(part.template, context, request=request))
     return rendered

@@ -118,7 +118,7 @@ def pdf_upload():
 
 RECORD_KINDS = (
     "open_class", "observation", "paper", "project", "lecture", "training", "reading",
-    "study_trip", "plan",
+    "study_trip", "plan", "reflection",
 )  # fmt: skip
 TODAY = timezone.localdate()
 
@@ -647,6 +647,9 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         "training": TrainingFactory(**common, course=f"{tag}校本培训"),
         "reading": records.ReadingNote.objects.create(
             **common, book=f"{tag}《给教师的建议》", reflection="收获很多"
+        ),
+        "reflection": records.TeachingReflection.objects.create(
+            **common, lesson=f"{tag}《落花生》第二课时", reflection="提问太密"
         ),
         "study_trip": records.StudyTrip.objects.create(
             **common, destination=f"{tag}上海", end_date=common["date"], purpose="跟岗学习"

@@ -16,10 +16,11 @@ from .counting import _count, _judge, _status
 from .counts import CountedDuty, _counted_duties, duty_counts
 from .engine import _Setting, _setting, _statuses, duty_statuses
 from .periods import DEFAULT_SEMESTERS, TierTerm, default_semester_dates, default_year_dates
-from .queries import backbone_teachers, records_by_id
+from .queries import backbone_teachers, records_by_id, stage_teachers
 from .requirements import (
     DUTY_RECORD_KINDS,
     effective_templates,
+    stage_terms,
     templates_in_force,
     tier_designations,
 )
@@ -56,6 +57,8 @@ __all__ = [
     "effective_templates",
     "elapsed_share",
     "records_by_id",
+    "stage_teachers",
+    "stage_terms",
     "templates_in_force",
     "tier_designations",
     "worst_rank",

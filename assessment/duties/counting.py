@@ -14,20 +14,27 @@ from django.db.models import F, Value
 from django.db.models.functions import Cast
 
 from mentoring.models import Pairing
-from records.models import Kind, Paper, Record, ResearchProject, Status
+from records.models import Kind, OpenClass, Paper, Record, ResearchProject, Status
 
 from ..models import DutyKind, DutyTemplate
 from .periods import _Window
 from .requirements import DUTY_RECORD_KINDS
 from .state import ZERO, DutyStatus, duty_state, elapsed_share
 
+RESEARCH_CLASS = OpenClass.ClassKind.RESEARCH
+WRITINGS = (Paper.ResultKind.PAPER, Paper.ResultKind.CASE)
+
 
 def _record_matches(template: DutyTemplate, row: dict) -> bool:
     kind, level = template.kind, template.min_level
     if row["kind"] != DUTY_RECORD_KINDS.get(kind):
         return False
-    if kind == DutyKind.OPEN_CLASS:
+    if kind in (DutyKind.OPEN_CLASS, DutyKind.RESEARCH_CLASS):
+        if kind == DutyKind.RESEARCH_CLASS and row["openclass_class_kind"] != RESEARCH_CLASS:
+            return False
         return level is None or (row["openclass_level"] or 0) >= level
+    if kind == DutyKind.WRITING:  # written is enough: a young teacher's paper or case
+        return row["paper_result_kind"] in WRITINGS
     if kind == DutyKind.PAPER:
         if row["paper_progress"] not in (Paper.Progress.PUBLISHED, Paper.Progress.AWARDED):
             return False
@@ -53,6 +60,7 @@ def _in_window(row: dict, window: _Window) -> bool:
 # What _record_matches reads from a kind's own table, under names without "__".
 _OWN_FIELDS = {
     "openclass__level": models.PositiveSmallIntegerField(),
+    "openclass__class_kind": models.TextField(),
     "paper__progress": models.TextField(),
     "paper__award_level": models.PositiveSmallIntegerField(),
     "paper__result_kind": models.TextField(),

@@ -15,7 +15,7 @@ from records.hours import exemption_exists
 from records.models import Kind, Paper, Record, ResearchProject, Status, Training
 
 from ..models import DutyKind, DutyTemplate
-from .counting import _count, _judge
+from .counting import RESEARCH_CLASS, WRITINGS, _count, _judge
 from .engine import _Setting, _setting
 from .periods import _Window
 from .requirements import DUTY_RECORD_KINDS
@@ -31,8 +31,12 @@ def _record_q(template: DutyTemplate) -> Q:
     """_record_matches as a filter on records: keep the two side by side."""
     kind, level = template.kind, template.min_level
     q = Q(kind=DUTY_RECORD_KINDS[kind])
-    if kind == DutyKind.OPEN_CLASS:
+    if kind in (DutyKind.OPEN_CLASS, DutyKind.RESEARCH_CLASS):
+        if kind == DutyKind.RESEARCH_CLASS:
+            q &= Q(openclass__class_kind=RESEARCH_CLASS)
         return q & _at_least("openclass__level", level)
+    if kind == DutyKind.WRITING:
+        return q & Q(paper__result_kind__in=WRITINGS)
     if kind == DutyKind.PAPER:
         published = Q(paper__progress__in=[Paper.Progress.PUBLISHED, Paper.Progress.AWARDED])
         return q & published & _at_least("paper__award_level", level)

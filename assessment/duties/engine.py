@@ -16,6 +16,7 @@ from .periods import TierTerm, _Calendar, _calendars, _Window, _window
 from .requirements import (
     DUTY_RECORD_KINDS,
     effective_templates,
+    stage_terms,
     templates_in_force,
     tier_designations,
 )
@@ -38,10 +39,10 @@ class _Setting:
     _windows: dict = field(default_factory=dict)
 
     def duties(self, teacher, *, semester, today) -> list[tuple[DutyTemplate, _Window]]:
-        """The teacher's duties, each with the window it is counted over (none without a
-        tier designation). Teachers of one school with the same designation's tier and term
-        have the same duties, and all windows but a term's are the same for everyone of a
-        district: both are kept."""
+        """The teacher's duties, each with the window it is counted over (those of their
+        growth stage without a tier designation). Teachers of one school with the same
+        designation's tier and term (or stage) have the same duties, and all windows but a
+        term's are the same for everyone of a district: both are kept."""
         designation = self.designations.get(teacher.pk)
         if designation is None:
             return []
@@ -53,7 +54,10 @@ class _Setting:
     def _find_duties(self, school_id, designation, semester, today) -> list[tuple]:
         district_id = self.school_district[school_id]
         templates = effective_templates(
-            self.templates, school_id=school_id, tier_id=designation.tier_id
+            self.templates,
+            school_id=school_id,
+            tier_id=designation.tier_id,
+            stage=designation.stage,
         )
         duties = []
         for template in templates:
@@ -77,17 +81,24 @@ class _Setting:
 def _setting(
     *, teachers: list, year: int, school_district: dict[int, int] | None = None
 ) -> _Setting | None:
-    """None when no teacher has a tier designation in ``year`` (nothing else is read then).
-    ``teachers``: objects with ``pk`` and ``school_id``."""
+    """None when no teacher owes any duty in ``year`` (nothing else is read then): neither a
+    tier designation nor a growth stage with duties. ``teachers``: objects with ``pk`` and
+    ``school_id``."""
     designations = tier_designations(teacher_ids=[t.pk for t in teachers], year=year)
-    if not designations:
-        return None
     school_ids = {t.school_id for t in teachers}
     if school_district is None:
         school_district = dict(
             School.objects.filter(pk__in=school_ids).values_list("pk", "district_id")
         )
     district_ids = set(school_district.values())
+    templates = list(
+        templates_in_force(district_ids=district_ids, school_ids=school_ids, year=year)
+    )
+    others = [t.pk for t in teachers if t.pk not in designations]
+    if others and any(t.stage for t in templates):
+        designations.update(stage_terms(teacher_ids=others, year=year))
+    if not designations:
+        return None
     backbone = list(designations)
     reported = DutyReport.objects.filter(
         teacher_id__in=backbone, year=year, submitted_at__isnull=False
@@ -97,9 +108,7 @@ def _setting(
         designations=designations,
         school_district=school_district,
         calendars=_calendars(district_ids, year),
-        templates=list(
-            templates_in_force(district_ids=district_ids, school_ids=school_ids, year=year)
-        ),
+        templates=templates,
         pairings=_pairings(backbone),
         reported=set(reported),
     )
@@ -140,8 +149,9 @@ def duty_statuses(
     semester: int | None = None,
     today: datetime.date | None = None,
 ) -> dict[int, list[DutyStatus]]:
-    """teacher id -> the status of each of their duties (empty for a teacher without a tier
-    designation in ``year``). ``teachers``: Teacher objects or a queryset of them."""
+    """teacher id -> the status of each of their duties (those of their growth stage for a
+    teacher without a tier designation in ``year``; empty when the stage has none).
+    ``teachers``: Teacher objects or a queryset of them."""
     today = today or timezone.localdate()
     teachers = list(teachers)
     setting = _setting(teachers=teachers, year=year) if teachers else None

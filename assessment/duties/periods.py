@@ -6,6 +6,7 @@ semester  with ``semester`` given, that semester; without it, every semester of 
 term      the designation's term, first_year .. last_year (school years).
 month     ``required`` for each month begun so far, from the first day of teaching
           (of the year, or of the chosen semester) to the end of the current month.
+week      the same by weeks of seven days from the first day of teaching.
 """
 
 import datetime
@@ -88,11 +89,14 @@ def _month_end(day: datetime.date) -> datetime.date:
 
 
 class TierTerm(NamedTuple):
-    """The tier designation a teacher's duties follow: its tier and its term."""
+    """What a teacher's duties follow: a tier designation (its tier and its term), or, for a
+    teacher without one, the growth stage of the school year (``tier_id`` None, ``stage``
+    set, the term being that year)."""
 
-    tier_id: int
+    tier_id: int | None
     first_year: int
     last_year: int
+    stage: str = ""
 
 
 @dataclass
@@ -132,14 +136,20 @@ def _window(
         begun = 2 if today >= cal.semesters[2][0] else 1
         end = cal.semesters[begun][1] if begun == 1 else cal.end
         return _Window(f"{year}-S{begun}", cal.start, end, begun, (year, year), None)
-    if template.period == Period.MONTH:
+    if template.period in (Period.MONTH, Period.WEEK):
+        weekly = template.period == Period.WEEK
         if semester:
             start, end = cal.semesters[semester]
             key = f"{year}-S{semester}"
         else:
             start, end = cal.teaching_start, cal.teaching_end
             key = f"{year}"
-        months = _months_begun(start, end, today)
-        window_end = min(end, _month_end(min(max(today, start), end)))
-        return _Window(key, start, window_end, months, (year, year), semester)
+        last = min(max(today, start), end)
+        if weekly:
+            begun = (last - start).days // 7 + 1
+            window_end = min(end, start + datetime.timedelta(days=7 * begun - 1))
+        else:
+            begun = _months_begun(start, end, today)
+            window_end = min(end, _month_end(last))
+        return _Window(key, start, window_end, begun, (year, year), semester)
     return _Window(f"{year}", cal.start, cal.end, 1, (year, year), None)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from backbone.models import Tier
 from core.forms import FilterForm, Form, ModelForm
 from core.models import District, School, TeachingGroup, school_year_label, school_year_start
+from teachers.stages import GrowthStage
 
 from ..models import DutyTemplate
 
@@ -31,6 +32,12 @@ class DutyGridFilterForm(FilterForm):
         label=_("School"), queryset=School.objects.none(), required=False
     )
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.objects.none(), required=False)
+    stage = forms.ChoiceField(
+        label=_("Or young teachers in the growth stage"),
+        choices=[("", _("Backbone teachers")), *GrowthStage.choices],
+        required=False,
+        help_text=_("Teachers without a tier designation, with the duties of their stage."),
+    )
     group = forms.ModelChoiceField(
         label=_("Teaching-research group"), queryset=TeachingGroup.objects.none(), required=False
     )
@@ -61,7 +68,8 @@ class DutyGridFilterForm(FilterForm):
             "year": data.get("year") or school_year_start(timezone.localdate()),
             "semester": data.get("semester"),
             "school": data.get("school"),
-            "tier": data.get("tier"),
+            "tier": None if data.get("stage") else data.get("tier"),
+            "stage": data.get("stage") or None,
             "group": data.get("group"),
         }
 

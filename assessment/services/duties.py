@@ -28,6 +28,7 @@ from core.models import (
 )
 from mentoring.models import Pairing
 from teachers.models import Teacher
+from teachers.stages import GrowthStage
 
 from ..duties import (
     DutyState,
@@ -36,6 +37,7 @@ from ..duties import (
     default_semester_dates,
     default_year_dates,
     duty_statuses,
+    stage_teachers,
     worst_rank,
 )
 from ..models import DutyKind, DutyReminder, DutyTemplate, Period
@@ -43,7 +45,9 @@ from ..models import DutyKind, DutyReminder, DutyTemplate, Period
 # -- defaults -------------------------------------------------------------------------------
 # kind, required, period, min level, school-based hours, core duty, per tier level (1 school,
 # 2 district, 3 municipal, 4 provincial): DOMAIN.md "Duties of a backbone teacher each year".
-YEAR, SEMESTER, TERM, MONTH = Period.YEAR, Period.SEMESTER, Period.TERM, Period.MONTH
+YEAR, SEMESTER, TERM, MONTH, WEEK = (
+    Period.YEAR, Period.SEMESTER, Period.TERM, Period.MONTH, Period.WEEK
+)  # fmt: skip
 
 
 def default_duties(level: int) -> list[tuple]:
@@ -73,25 +77,63 @@ def default_duties(level: int) -> list[tuple]:
     ]
 
 
+# Young teachers who are not yet backbone (计划5/6 §7): a research class and a paper or case
+# each semester, a teaching reflection each week, in the adaptation and stable stages.
+STAGE_DUTIES = {
+    GrowthStage.ADAPTATION: [
+        (DutyKind.RESEARCH_CLASS, 1, SEMESTER),
+        (DutyKind.REFLECTION, 1, WEEK),
+        (DutyKind.WRITING, 1, SEMESTER),
+    ],
+    GrowthStage.STABLE: [
+        (DutyKind.RESEARCH_CLASS, 1, SEMESTER),
+        (DutyKind.REFLECTION, 1, WEEK),
+        (DutyKind.WRITING, 1, SEMESTER),
+    ],
+}
+
+
 def _valid_in(year: int) -> Q:
     return Q(valid_from__lte=year) & (Q(valid_until__isnull=True) | Q(valid_until__gte=year))
 
 
 @transaction.atomic
 def duty_templates_ensure_defaults(*, district: District, year: int) -> int:
-    """Make sure every tier of the district has its default duties in ``year``; a duty the
-    district already has (in force that year) is left alone. Returns how many were created."""
+    """Make sure every tier of the district, and the growth stages of STAGE_DUTIES, have their
+    default duties in ``year``; a duty the district already has (in force that year) is left
+    alone. Returns how many were created."""
     existing = set(
         DutyTemplate.objects.filter(_valid_in(year), district=district, school=None).values_list(
             "tier_id", "kind"
         )
     )
+    existing_stage = set(
+        DutyTemplate.objects.filter(
+            _valid_in(year), district=district, school=None, tier=None
+        ).values_list("stage", "kind")
+    )
     later = defaultdict(list)
-    for tier_id, kind, valid_from in DutyTemplate.objects.filter(
+    for tier_id, stage, kind, valid_from in DutyTemplate.objects.filter(
         district=district, school=None, valid_from__gt=year
-    ).values_list("tier_id", "kind", "valid_from"):
-        later[tier_id, kind].append(valid_from)
+    ).values_list("tier_id", "stage", "kind", "valid_from"):
+        later[tier_id or stage, kind].append(valid_from)
     created = []
+    for stage, duties in STAGE_DUTIES.items():
+        for kind, required, period in duties:
+            if (stage, kind) in existing_stage:
+                continue
+            until = min(later[stage, kind]) - 1 if later[stage, kind] else None
+            created.append(
+                DutyTemplate(
+                    district=district,
+                    stage=stage,
+                    kind=kind,
+                    required=Decimal(required),
+                    period=period,
+                    valid_from=year,
+                    valid_until=until,
+                )
+            )
     for tier in Tier.objects.filter(district=district, kind=Tier.Kind.TIER):
         for kind, required, period, min_level, school_based, core in default_duties(tier.level):
             if (tier.pk, kind) in existing:
@@ -152,6 +194,7 @@ def duty_template_change(
         district=template.district,
         school=school,
         tier=template.tier,
+        stage=template.stage,
         kind=template.kind,
         valid_from=from_year,
         valid_until=template.valid_until if own_row else None,
@@ -164,7 +207,11 @@ def duty_template_change(
     else:
         # The school's own row, if any, ends where the new one starts.
         DutyTemplate.objects.filter(
-            _valid_in(from_year), school=school, tier=template.tier, kind=template.kind
+            _valid_in(from_year),
+            school=school,
+            tier=template.tier,
+            stage=template.stage,
+            kind=template.kind,
         ).update(valid_until=from_year - 1)
     new.full_clean()
     new.save()
@@ -205,7 +252,9 @@ def _teacher_language(teacher: Teacher) -> str:
 def _statuses_by_district(*, today: datetime.date):
     """(school, teachers, statuses) for every school, per district's current semester."""
     year = school_year_start(today)
-    teachers = list(backbone_teachers(year=year).order_by("school_id", "staff_no"))
+    # Backbone teachers, and young teachers with the duties of their growth stage.
+    teachers = [*backbone_teachers(year=year), *stage_teachers(year=year)]
+    teachers.sort(key=lambda t: (t.school_id, t.staff_no))
     by_district = defaultdict(list)
     for teacher in teachers:
         by_district[teacher.school.district_id].append(teacher)

@@ -17,6 +17,7 @@ from core.forms import form_in_words
 from core.jobs import job_create
 from core.models import District, School, school_year_label, school_year_start
 from teachers.models import Teacher
+from teachers.stages import GrowthStage
 
 from .. import exports  # noqa: F401  (registers the duties_export job)
 from ..duties import (
@@ -191,15 +192,18 @@ def duty_templates(request):
         )
     )
     tiers = Tier.objects.filter(district=district, kind=Tier.Kind.TIER).order_by("level")
+    school_id = school.pk if school else None
     sections = [
-        (
-            tier,
-            effective_templates(
-                templates, school_id=school.pk if school else None, tier_id=tier.pk
-            ),
-        )
+        (tier.label, effective_templates(templates, school_id=school_id, tier_id=tier.pk))
         for tier in tiers
     ]
+    # Young teachers who are not yet backbone: the stages with duties.
+    for stage, label in GrowthStage.choices:
+        if any(t.stage == stage for t in templates):
+            stage_templates = effective_templates(
+                templates, school_id=school_id, tier_id=None, stage=stage
+            )
+            sections.append((label, stage_templates))
     context = {
         "district": district,
         "school": school,

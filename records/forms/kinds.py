@@ -20,6 +20,7 @@ from ..models import (
     ResearchProject,
     Status,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 from .base import (
@@ -328,6 +329,16 @@ class StudyTripForm(RecordForm):
         return data
 
 
+class TeachingReflectionForm(RecordForm):
+    class Meta:
+        model = TeachingReflection
+        fields = ["lesson", "date", "reflection"]
+        widgets = {"date": _date_input(), "reflection": _text(8)}
+
+    def layout(self):
+        return [Row(Column("lesson", css_class="col-md-8"), Column("date")), "reflection"]
+
+
 FORMS: dict[str, type[RecordForm]] = {
     Kind.OPEN_CLASS: OpenClassForm,
     Kind.OBSERVATION: ObservationForm,
@@ -338,6 +349,7 @@ FORMS: dict[str, type[RecordForm]] = {
     Kind.READING: ReadingNoteForm,
     Kind.STUDY_TRIP: StudyTripForm,
     Kind.PLAN: SelfDevelopmentPlanForm,
+    Kind.REFLECTION: TeachingReflectionForm,
 }
 
 

@@ -21,6 +21,7 @@ from .kinds import (
     ResearchProject,
     SelfDevelopmentPlan,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 from .lessonstudy import LessonStudy, LessonStudyRound
@@ -51,6 +52,7 @@ __all__ = [
     "SelfDevelopmentPlan",
     "Status",
     "StudyTrip",
+    "TeachingReflection",
     "Training",
     "attachment_upload_to",
 ]

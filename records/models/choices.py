@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     READING = "reading", _("Reading note (读书心得)")
     STUDY_TRIP = "study_trip", _("Study trip (外出学习)")
     PLAN = "plan", _("Self-development plan (自我实现方案)")
+    REFLECTION = "reflection", _("Teaching reflection (教学反思)")
 
 
 class Status(models.TextChoices):
@@ -46,4 +47,5 @@ KIND_ACCESSORS = {
     Kind.READING: "readingnote",
     Kind.STUDY_TRIP: "studytrip",
     Kind.PLAN: "selfdevelopmentplan",
+    Kind.REFLECTION: "teachingreflection",
 }

@@ -285,3 +285,20 @@ class SelfDevelopmentPlan(Record):
         self.kind = Kind.PLAN
         self.title = f"{school_year_label(self.first_year)} – {school_year_label(self.last_year)}"
         super().save(*args, **kwargs)
+
+
+class TeachingReflection(Record):
+    """教学反思: after a class, what went well and what to change; young teachers write one a
+    week in some plans."""
+
+    lesson = models.CharField(_("class or lesson"), max_length=200)
+    reflection = LimitedTextField(_("reflection"), max_length=LONG_TEXT)
+
+    class Meta:
+        verbose_name = _("teaching reflection")
+        verbose_name_plural = _("teaching reflections")
+
+    def save(self, *args, **kwargs):
+        self.kind = Kind.REFLECTION
+        self.title = self.lesson
+        super().save(*args, **kwargs)

@@ -28,6 +28,7 @@ from ..models import (
     SelfDevelopmentPlan,
     Status,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 
@@ -46,6 +47,7 @@ KIND_MODELS: dict[str, type[Record]] = {
     Kind.READING: ReadingNote,
     Kind.STUDY_TRIP: StudyTrip,
     Kind.PLAN: SelfDevelopmentPlan,
+    Kind.REFLECTION: TeachingReflection,
 }
 
 
@@ -245,6 +247,7 @@ KIND_ICONS = {
     Kind.READING: "book",
     Kind.STUDY_TRIP: "geo-alt",
     Kind.PLAN: "signpost-split",
+    Kind.REFLECTION: "chat-square-quote",
 }
 
 NEW_RECORD_HINTS = {
@@ -257,6 +260,7 @@ NEW_RECORD_HINTS = {
     Kind.READING: _("A book and your reflection"),
     Kind.STUDY_TRIP: _("Study away and what you brought back"),
     Kind.PLAN: _("Your plan for the term"),
+    Kind.REFLECTION: _("What a class taught you, written after it"),
 }
 
 

@@ -31,6 +31,7 @@ from ..models import (
     SelfDevelopmentPlan,
     Status,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 
@@ -45,6 +46,7 @@ KIND_MODELS: dict[str, type[Record]] = {
     Kind.READING: ReadingNote,
     Kind.STUDY_TRIP: StudyTrip,
     Kind.PLAN: SelfDevelopmentPlan,
+    Kind.REFLECTION: TeachingReflection,
 }
 
 

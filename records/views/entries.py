@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from core.models import school_year_label, school_year_start
 from teachers.models import Teacher
+from teachers.profile import render_profile_parts
 
 from ..forms import SUBMIT_BUTTON, GrowthFilterForm, RecordForm, form_class_for
 from ..forms_files import EntryFilesForm
@@ -205,6 +206,8 @@ def _growth_page(request, teacher: Teacher):
         "new_kinds": _new_kinds() if own and teacher.is_active else [],
         "url": request.path,
     }
+    # The growth page's cards from the apps above (the duties a teacher's stage expects).
+    context["parts"] = render_profile_parts(request, teacher, context, places=("growth",))
     template = "records/growth/growth.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

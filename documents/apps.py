@@ -7,5 +7,5 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
-        # The job kinds of the documents, and the dossier button of the teacher's page.
-        from . import dossier, profile, reports, round_notice, sheets  # noqa: F401
+        # The job kinds of the documents, and the print buttons of the teacher's page.
+        from . import dossier, handbook, profile, reports, round_notice, sheets  # noqa: F401

@@ -138,6 +138,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     # teachers: the profile is the teacher's and their school staff's
     "teachers:detail": Rule("teacher", "GET", "AAAA|ANN"),
     "documents:dossier": Rule("teacher", "POST", "AAFA|ANN"),
+    "documents:handbook": Rule("teacher", "POST", "AAFA|ANN", data={"foreword": "望你成才"}),
     "teachers:edit": Rule("teacher", "FORM", "AAFF|FNN"),
     "teachers:account": Rule("teacher", "POST", "AAFF|FNN"),
     "teachers:career": Rule("teacher", "FORM", "AAFF|FNN"),

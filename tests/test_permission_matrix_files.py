@@ -203,6 +203,13 @@ def _dossier(world, user):
     return [(reverse("documents:dossier", args=[t.pk]), {}) for t in teachers]
 
 
+def _handbook(world, user):
+    teachers = Teacher.objects.filter(staff_no__in=["TA", "TC"])
+    return [
+        (reverse("documents:handbook", args=[t.pk]), {"foreword": "望你成才"}) for t in teachers
+    ]
+
+
 def _batch(world, user):
     return [
         (reverse("documents:dossier_batch"), {"school": s.pk, "format": "zip"})
@@ -310,6 +317,7 @@ FILES: dict[str, FileKind] = {
     ),
     "data_export": FileKind(_data_export),
     "teacher_dossier": FileKind(_dossier),
+    "growth_handbook": FileKind(_handbook),
     "batch_dossiers": FileKind(_batch),
     "yearly_report": FileKind(_yearly("pdf"), lists_teachers=False),
     "yearly_report_xlsx": FileKind(_yearly("xlsx"), lists_teachers=False),

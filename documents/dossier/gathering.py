@@ -9,15 +9,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessment.duties import duty_statuses
-from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound
+from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound, DutyReport
 from backbone.models import Designation
 from core.models import school_year_label, school_year_start
 from mentoring.models import Pairing
 from mentoring.outcomes import outcomes_for_mentors
 from mentoring.selectors import HELD_STATUSES
 from records.hours import Hours, hours_by_year
-from records.models import Kind, Record, Status
+from records.models import KIND_ACCESSORS, Kind, Record, Status
 from teachers.models import Teacher
+from training.models import Certificate, Enrolment
 
 RECORD_CHILDREN = (
     "openclass",
@@ -27,6 +28,9 @@ RECORD_CHILDREN = (
     "lecture",
     "training",
     "selfdevelopmentplan",
+    "readingnote",
+    "studytrip",
+    "teachingreflection",
 )
 PRINTED_ROUNDS = (
     AssessmentRound.Status.FINALISED,
@@ -46,6 +50,12 @@ class YearSection:
     projects: list = field(default_factory=list)
     lectures: list = field(default_factory=list)
     trainings: list = field(default_factory=list)
+    readings: list = field(default_factory=list)
+    study_trips: list = field(default_factory=list)
+    reflections: list = field(default_factory=list)
+    prizes: list = field(default_factory=list)  # papers and open classes with a prize
+    programmes: list = field(default_factory=list)  # (enrolment, valid certificate or None)
+    duty_report: DutyReport | None = None
     hours: Hours = field(default_factory=Hours)
     as_mentor: list = field(default_factory=list)
     as_apprentice: list = field(default_factory=list)
@@ -73,6 +83,8 @@ class Dossier:
     plans: list
     observations: list  # every verified observation, for the appendix
     photo_uri: str = ""  # the teacher's portrait, embedded, or empty
+    title_awards: list = field(default_factory=list)
+    posts_held: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -81,6 +93,14 @@ class Dossier:
     @property
     def term_label(self) -> str:
         return self.current.term_label if self.current else ""
+
+    @property
+    def career_rows(self) -> list[tuple]:
+        """Posts held beside the titles awarded, oldest first, a row each."""
+        rows = max(len(self.posts_held), len(self.title_awards))
+        posts = self.posts_held + [None] * (rows - len(self.posts_held))
+        titles = self.title_awards + [None] * (rows - len(self.title_awards))
+        return list(zip(posts, titles, strict=True))
 
 
 def _years_of(start: datetime.date, end: datetime.date) -> range:
@@ -130,6 +150,20 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         .order_by("start_date", "pk")
     )
     outcomes = outcomes_for_mentors(mentors=[teacher])[teacher.pk]
+    reports = DutyReport.objects.filter(teacher=teacher, submitted_at__isnull=False)
+    enrolments = list(
+        Enrolment.objects.filter(
+            teacher=teacher,
+            status=Enrolment.Status.ENROLLED,
+            programme__start_date__lte=today,
+        )
+        .select_related("programme")
+        .order_by("programme__start_date", "pk")
+    )
+    certificates = {
+        c.enrolment_id: c
+        for c in Certificate.objects.filter(enrolment__teacher=teacher, revoked_at__isnull=True)
+    }
 
     sections: dict[int, YearSection] = {}
 
@@ -146,15 +180,29 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         Kind.PROJECT: "projects",
         Kind.LECTURE: "lectures",
         Kind.TRAINING: "trainings",
+        Kind.READING: "readings",
+        Kind.STUDY_TRIP: "study_trips",
+        Kind.REFLECTION: "reflections",
     }
     for record in records:
         if record.kind == Kind.PLAN:
             plans.append(record.selfdevelopmentplan)
         elif record.kind in lists:
-            detail = record.detail
-            getattr(section(record.year), lists[record.kind]).append(detail)
+            detail = getattr(record, KIND_ACCESSORS[record.kind])
+            target = lists[record.kind]
+            if record.kind == Kind.PAPER and detail.prize:
+                target = "prizes"  # a prize of a competition, printed with the prizes
+            getattr(section(record.year), target).append(detail)
+            if record.kind == Kind.OPEN_CLASS and detail.prize:
+                section(record.year).prizes.append(detail)
             if record.kind == Kind.OBSERVATION:
                 observations.append(detail)
+    for report in reports:
+        section(report.year).duty_report = report
+    for enrolment in enrolments:
+        section(enrolment.programme.year).programmes.append(
+            (enrolment, certificates.get(enrolment.pk))
+        )
     for year, count in pending.items():
         section(year).pending = count
     for year, value in hours.items():
@@ -191,6 +239,8 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         plans=plans,
         observations=observations,
         photo_uri=photo_uri(teacher),
+        title_awards=list(teacher.title_awards.order_by("awarded_on", "pk")),
+        posts_held=list(teacher.posts_held.order_by("started_on", "pk")),
     )
 
 

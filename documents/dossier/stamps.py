@@ -8,11 +8,12 @@ from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessment.models import AnnualGrade, AssessmentEntry
+from assessment.models import AnnualGrade, AssessmentEntry, DutyReport
 from backbone.models import Designation
 from mentoring.models import Pairing
 from records.models import Record
-from teachers.models import Teacher
+from teachers.models import PostHeld, Teacher, TitleAward
+from training.models import Certificate, Enrolment
 
 
 # -- what changes the dossier ----------------------------------------------------------------
@@ -44,6 +45,14 @@ STAMP_FIELDS = {
     "apprentice_pairings": (Pairing, "created_at", "apprentice"),
     "apprentice_pairings_ended": (Pairing, "ended_on", "apprentice"),
     "apprentice_pairings_approved": (Pairing, "approved_at", "apprentice"),
+    "duty_reports": (DutyReport, "updated_at", "teacher"),
+    "posts_held": (PostHeld, "count", "teacher"),
+    "posts_ended": (PostHeld, "ended_on", "teacher"),
+    "title_awards": (TitleAward, "count", "teacher"),
+    "titles_changed": (TitleAward, "awarded_on", "teacher"),
+    "enrolments": (Enrolment, "count", "teacher"),
+    "certificates": (Certificate, "issued_at", "enrolment__teacher"),
+    "certificates_revoked": (Certificate, "revoked_at", "enrolment__teacher"),
 }
 
 

@@ -106,3 +106,8 @@ HOURS_PLANS = [
     HoursPlan(previous=("72", "20"), current=("30", "9")),
     HoursPlan(previous=("78", "24"), current=("36", "15"), pending="8"),
 ]
+LESSONS = ["《落花生》第二课时", "《秋天的雨》", "分数的初步认识", "《观潮》", "长方形的面积"]
+LESSON_REFLECTION = (
+    "{lesson}这节课，导入用时过长，学生的小组讨论没有充分展开。"
+    "下次把核心问题提前抛出，给学生留足独立思考的时间。"
+)

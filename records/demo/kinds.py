@@ -12,6 +12,7 @@ from ..models import (
     ResearchProject,
     SelfDevelopmentPlan,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 from .constants import (
@@ -20,6 +21,8 @@ from .constants import (
     GENERIC_TOPICS,
     HOLIDAY_TRAININGS,
     LECTURES,
+    LESSON_REFLECTION,
+    LESSONS,
     OTHER_TRAININGS,
     OUTREACH_SCHOOLS,
     OUTSIDERS,
@@ -172,6 +175,15 @@ class KindSteps:
         return self.save(
             ReadingNote(
                 date=day.replace(day=1), book=book, reflection=REFLECTION.format(book=book)
+            ),
+            status,
+        )
+
+    def teaching_reflection(self, day, status):
+        lesson = self.rng.choice(LESSONS)
+        return self.save(
+            TeachingReflection(
+                date=day, lesson=lesson, reflection=LESSON_REFLECTION.format(lesson=lesson)
             ),
             status,
         )

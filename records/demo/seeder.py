@@ -170,6 +170,8 @@ class RecordSeeder(KindSteps):
         )
         for share in (0.1, 0.35, 0.6, 0.9):
             self.reading(self.day("previous", share=share), Status.VERIFIED)
+        for share in (0.2, 0.5):
+            self.teaching_reflection(self.day("previous", share=share), Status.VERIFIED)
         self.study_trip(
             self.day("previous", share=0.45),
             Status.VERIFIED,
@@ -210,6 +212,8 @@ class RecordSeeder(KindSteps):
         for share in (0.05, 0.4, 0.75):
             day = self.day("current", share=share)
             self.reading(day, self.status_for("current", day))
+        day = self.day("current", share=0.3)
+        self.teaching_reflection(day, self.status_for("current", day))
         if self.is_login:
             self.project(
                 self.day("current", share=0.3),

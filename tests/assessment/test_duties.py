@@ -69,7 +69,7 @@ def _paper(teacher, *, status="verified", progress="awarded", level=2, kind="pap
 def test_defaults_cover_every_tier_and_are_idempotent(school):
     district = school.district
     created = duty_templates_ensure_defaults(district=district, year=YEAR)
-    assert created == 4 * 10
+    assert created == 4 * 10 + 2 * 3  # and the adaptation and stable stages' three each
     assert duty_templates_ensure_defaults(district=district, year=YEAR) == 0
     assert duty_templates_ensure_defaults(district=district, year=YEAR + 1) == 0
     hours = DutyTemplate.objects.get(tier=tier(district, "district"), kind=DutyKind.TRAINING_HOURS)

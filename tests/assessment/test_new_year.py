@@ -54,7 +54,7 @@ def test_opening_a_year_sets_everything_up_once(school, history):
         (datetime.date(2027, 2, 20), datetime.date(2027, 7, 10)),
     ]
     assert report.year_created and report.semesters_created == 2
-    assert report.templates_created == 40 == report.templates_in_force
+    assert report.templates_created == 46 == report.templates_in_force  # 4 tiers, 2 stages
     assert report.designations_expired == 1
     assert report.pairings_kept == 1
     history["ended"].refresh_from_db()
@@ -81,7 +81,7 @@ def test_templates_carry_forward_without_new_rows(school):
     school_year_open(district=school.district, start_year=2025, today=TODAY)
     report = school_year_open(district=school.district, start_year=2026, today=TODAY)
     assert report.templates_created == 0
-    assert report.templates_in_force == 40
+    assert report.templates_in_force == 46
 
 
 def test_command_opens_the_year_and_a_second_run_changes_nothing(school, history):

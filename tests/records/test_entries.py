@@ -112,6 +112,11 @@ def kind_data(colleague):
             {"reflection": "多等待，少提问。"},
             lambda r: r.reflection == "多等待，少提问。" and r.date == datetime.date(2025, 10, 1),
         ),
+        Kind.REFLECTION: (
+            {"lesson": "《落花生》第二课时", "date": "2025-10-20", "reflection": "提问太密。"},
+            {"reflection": "留白不够，下次少问多等。"},
+            lambda r: r.reflection == "留白不够，下次少问多等。" and r.title == r.lesson,
+        ),
         Kind.STUDY_TRIP: (
             {"destination": "杭州市天长小学", "purpose": "观摩研讨", "date": "2025-11-10",
              "end_date": "2025-11-12"},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessment.models import DutyReport
 from assessment.services.duties import duty_templates_ensure_defaults
 from core.models import Job, Role, school_year_start
+from core.pdf import html_to_pdf
 from documents.dossier import dossier_data, dossier_html
 from documents.handbook import handbook_data
 from records.models import Paper, ReadingNote, SelfDevelopmentPlan, StudyTrip, TeachingReflection
@@ -84,7 +85,7 @@ def young(school):
     return teacher
 
 
-def test_the_dossier_prints_every_kind_of_file_the_teacher_keeps(young):
+def test_the_dossier_prints_every_kind_of_file_the_teacher_keeps(young, tmp_path):
     html = dossier_html(dossiers=[dossier_data(teacher=young)], language="zh-hans")
     for text in (
         "《给教师的建议》",  # reading notes
@@ -97,6 +98,7 @@ def test_the_dossier_prints_every_kind_of_file_the_teacher_keeps(young):
     ):  # fmt: skip
         assert text in html, text
     assert "待审核的论文" not in html  # only verified records are printed
+    (tmp_path.parent / "dossier-zh.pdf").write_bytes(html_to_pdf(html))
 
 
 def test_the_english_dossier_names_the_new_sections(young):

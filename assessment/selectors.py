@@ -294,7 +294,7 @@ def results_visible(user: User, round: AssessmentRound, today=None) -> bool:
     if round.status not in (Status.POSTED, Status.LOCKED):
         return False
     scope = user.scope
-    if scope.can_view_school(round.school_id, round.school.district_id):
+    if scope.can_view_school(round.school_id):
         return True
     return bool(scope.roles_at(round.school_id)) and notice_running(round, today)
 

@@ -24,7 +24,7 @@ def job_list(*, user) -> QuerySet[Job]:
         if scope.managed_school_ids:
             visible |= Q(school_id__in=scope.managed_school_ids)
         if scope.district_ids:
-            visible |= Q(school__district_id__in=scope.district_ids)
+            visible |= Q(school_id__in=scope.district_school_ids)
             visible |= Q(district_id__in=scope.district_ids)
     return (
         Job.objects.filter(visible)

@@ -454,6 +454,7 @@ PLAIN: dict[str, str] = {
     "manifest": "GET",
     "service_worker": "GET",
     "outbox": "GET",
+    "group_search": "GET",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {

@@ -241,6 +241,7 @@
   function renderOutboxPage(items) {
     const list = document.getElementById("outbox-list");
     if (!list) return;
+    items = items.slice().sort((a, b) => a.created - b.created); // in the order they were made
     list.replaceChildren();
     document.getElementById("outbox-empty").hidden = items.length > 0;
     for (const item of items) {

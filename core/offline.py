@@ -29,6 +29,7 @@ SHELL_ASSETS = [
     "js/gugan.js",
     "js/offline/outbox.js",
     "js/offline/signin.js",
+    "js/offline/photos.js",
     "img/favicon.svg",
     "img/icon-192.png",
     "img/icon-512.png",

@@ -5,6 +5,7 @@ accepted once if its code was valid when scanned; logging out empties the outbox
 
 import contextlib
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
@@ -43,8 +44,17 @@ def ready_offline_shell(session):
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     # Reload once the worker controls the page: from then on the page is kept offline too.
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     return page
+
+
+def wait_until(page, script: str, timeout: float = 15):
+    """Poll a script with page.evaluate: the strict CSP forbids the eval that
+    page.wait_for_function polls with."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still false: {script}"
+        page.wait_for_timeout(100)
 
 
 @contextlib.contextmanager
@@ -188,14 +198,147 @@ def test_a_refused_item_shows_the_servers_message_and_can_be_fixed_or_discarded(
 
     page.once("dialog", lambda dialog: dialog.accept())
     items.nth(1).locator(".outbox-discard").click()
-    page.wait_for_function("document.querySelectorAll('.outbox-item').length === 1")
+    items.nth(1).wait_for(state="detached")
 
     items.first.locator(".outbox-fix").click()
     page.wait_for_url(f"**{QUICK}")
-    page.wait_for_function(f"document.querySelector('[name=rows-0-date]').value === '{tomorrow}'")
+    wait_until(page, f"document.querySelector('[name=rows-0-date]').value === '{tomorrow}'")
     assert page.input_value("[name=rows-0-notes]") == "日期写错了"
     page.fill("input[name=rows-0-date]", timezone.localdate().isoformat())
     page.locator("button[name=submit]").click()
     page.wait_for_url("**/records/growth/")
     assert list(Observation.objects.values_list("notes", flat=True)) == ["日期写错了"]
     assert badge(page).is_hidden()
+
+
+@pytest.fixture
+def training_session(people):
+    from tests.training.conftest import make_programme, make_session
+    from training.models import Enrolment
+
+    programme = make_programme(people["school"])
+    Enrolment.objects.create(programme=programme, teacher=people["teacher"], origin="named")
+    return make_session(programme, starts_at=datetime.time(0, 0), ends_at=datetime.time(23, 59))
+
+
+def test_a_sign_in_scanned_offline_counts_once_if_its_code_was_valid(
+    open_session, people, training_session
+):
+    from training import signin
+    from training.models import Attendance
+
+    session = training_session
+    phone = phone_session(open_session, "offline-signin")
+    page = phone.goto("/training/sign-in/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+
+    def link(step):
+        return f"/training/sign-in/?s={session.code}&t={signin.token_for(session, step)}"
+
+    now_step = signin.step_at(timezone.now())
+    with network_trouble(phone, OFFLINE):
+        # A photo of the code shown ten minutes ago.
+        page.goto(phone.base_url + link(now_step - 24))
+        page.wait_for_selector("#outbox-badge[data-waiting='1']")
+        assert page.locator("#signin-offline").is_visible()
+        assert "没有网络" in page.locator("#signin-offline").inner_text()
+        # The code on the screen now.
+        scanned = timezone.now()
+        page.goto(phone.base_url + link(now_step))
+        page.wait_for_selector("#outbox-badge[data-waiting='2']")
+        assert page.url == phone.base_url + "/training/sign-in/"  # a reload queues nothing more
+        page.reload()
+        page.wait_for_selector("#outbox-badge[data-waiting='2']")
+        phone.shot("signin-queued")
+        phone.refusals.add(phone.base_url + "/training/sign-in/offline/")
+        assert not Attendance.objects.exists()
+
+    back_online(page)
+    page.wait_for_selector("#outbox-badge[data-refused='1'][data-waiting='0']")
+    line = Attendance.objects.get()
+    assert line.teacher == people["teacher"] and line.attended
+    assert abs((line.signed_in_at - scanned).total_seconds()) < 10
+    page.goto(phone.base_url + "/outbox/")
+    item = page.locator(".outbox-item[data-status=refused]")
+    assert "扫码时签到码已过期" in item.inner_text()
+    phone.shot("signin-refused")
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.locator(".outbox-discard").click()
+    page.wait_for_selector("#outbox-empty:not([hidden])")
+    assert Attendance.objects.count() == 1
+
+
+def test_logging_out_empties_the_outbox_and_the_kept_pages(open_session, people):
+    phone = phone_session(open_session, "offline-logout")
+    page = ready_offline_shell(phone)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    with network_trouble(phone, OFFLINE):
+        fill_row(page, people["colleagues"][0], notes="共用手机上的记录", date=tomorrow)
+        page.locator("button[name=submit]").click()
+        page.wait_for_selector("#outbox-badge[data-waiting='1']")
+        phone.refusals.add(phone.base_url + QUICK)
+    # Back online the server refuses it: it stays in the outbox until fixed or discarded.
+    back_online(page)
+    page.wait_for_selector("#outbox-badge[data-refused='1']")
+    page.fill("[name=rows-0-notes]", "未提交的草稿")
+    wait_until(page, "window.guganOutbox.db().then((d) => d.count('drafts')).then((n) => n === 1)")
+    assert page.evaluate("caches.keys().then((k) => k.length)") >= 1
+
+    page.locator("form[data-outbox-logout]").evaluate("(form) => form.requestSubmit()")
+    page.wait_for_url("**/login/**")
+    # The login page may keep the static files again at once; no page of the teacher's stays.
+    leftovers = page.evaluate(
+        """async () => {
+            const kept = [];
+            for (const name of await caches.keys()) {
+                for (const r of await (await caches.open(name)).keys()) kept.push(r.url);
+            }
+            return {
+                pages: kept.filter((u) => !new URL(u).pathname.startsWith("/static/")),
+                dbs: (await indexedDB.databases()).map((d) => d.name),
+            };
+        }"""
+    )
+    assert leftovers == {"pages": [], "dbs": []}
+    assert not Observation.objects.exists()
+
+    # The next person on this phone finds nothing of the last one's.
+    phone.login("li")
+    page = phone.goto(QUICK)
+    assert badge(page).is_hidden()
+    assert page.input_value("[name=rows-0-notes]") == ""
+
+
+def test_a_camera_photo_is_made_smaller_on_the_phone_before_upload(
+    open_session, people, tmp_path, settings
+):
+    from PIL import Image
+
+    from records.models import Attachment
+    from tests.factories import TrainingFactory
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    record = TrainingFactory(teacher=people["teacher"])
+    camera = tmp_path / "IMG_0001.jpg"
+    Image.effect_noise((4000, 3000), 40).convert("RGB").save(camera, "JPEG", quality=95)
+    original = camera.stat().st_size
+
+    phone = phone_session(open_session, "offline-photo")
+    page = phone.goto(f"/records/{record.pk}/")
+    box = page.locator(f"#attachments-{record.pk}")
+    box.locator("input[type=file][name=file]").set_input_files(str(camera))
+    note = box.locator(".photo-shrunk")
+    note.wait_for()
+    assert note.inner_text() == "照片已缩小后上传：4000×3000 → 1600×1200 像素。"
+    box.locator("form[enctype] button[type=submit]").click()
+    page.get_by_role("link", name="IMG_0001.jpg").wait_for()
+    phone.shot("photo-attached")
+
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "image/jpeg"
+    assert attachment.size < original / 3
+    with Image.open(attachment.file.path) as stored:
+        assert stored.size == (1600, 1200)
+        assert stored.format == "JPEG"

@@ -104,6 +104,7 @@ def test_three_observations_recorded_offline_arrive_once_each(open_session, peop
             page.wait_for_selector(f"#outbox-badge[data-waiting='{n}']")
             notice = page.locator(".outbox-notice").first.inner_text()
             assert notice == "已保存在本机：网络恢复后自动发送。"
+            assert page.locator(".outbox-notice").count() == 1
             # The form is free for the next observation.
             assert page.input_value("[name=rows-0-notes]") == ""
         assert badge(page).inner_text() == "3 条待同步"
@@ -263,6 +264,7 @@ def test_a_sign_in_scanned_offline_counts_once_if_its_code_was_valid(
     page.goto(phone.base_url + "/outbox/")
     item = page.locator(".outbox-item[data-status=refused]")
     assert "扫码时签到码已过期" in item.inner_text()
+    assert item.locator(".outbox-fix").count() == 0  # a scan cannot be fixed, only scanned again
     phone.shot("signin-refused")
     page.once("dialog", lambda dialog: dialog.accept())
     item.locator(".outbox-discard").click()

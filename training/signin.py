@@ -29,6 +29,7 @@ from .models import CODE_ALPHABET, Attendance, Session
 OPENS_BEFORE = datetime.timedelta(minutes=15)
 LATE_AFTER = datetime.timedelta(minutes=10)
 SHORT_CODE_LENGTH = 6
+CLOCK_SKEW = datetime.timedelta(seconds=20)  # a phone's clock may run this much ahead
 PASSES = "training_signin_passes"  # request.session key: session code -> window end (ISO)
 
 
@@ -149,6 +150,8 @@ def offline_sign_in(
     time only if the code scanned was the one shown then (its token is valid for that time
     step), the scan time is not later than this request, and it falls in the session's
     window; the attendance line is still the logged-in teacher's."""
+    if now < scanned_at <= now + CLOCK_SKEW:
+        scanned_at = now  # the phone's clock runs a little ahead: the request's time counts
     if scanned_at > now:
         raise ValidationError(
             _("The scan time is later than now: check the date and time of your phone.")

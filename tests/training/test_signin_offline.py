@@ -165,3 +165,12 @@ def test_without_the_outbox_the_page_shows_the_answer(teacher_client, session, c
     assert response.redirect_chain[-1][0] == reverse("training:signin") + f"?s={session.code}"
     assert "when you scanned the code" in response.content.decode()
     assert Attendance.objects.count() == 1
+
+
+def test_a_phone_clock_a_little_ahead_counts_as_the_requests_time(teacher_client, session, clock):
+    ahead = clock.now + datetime.timedelta(seconds=10)
+
+    sent = outbox_post(teacher_client, scan(session, ahead, token_at=clock.now))
+
+    assert sent.json()["ok"] is True, sent.json()
+    assert Attendance.objects.get().signed_in_at == clock.now

@@ -432,6 +432,7 @@ PLAIN: dict[str, str] = {
     "training:programmes": "GET",
     "training:programme_new": "GET",
     "training:signin": "GET",
+    "training:signin_offline": "POST",
     "training:mine": "GET",
     "training:certificate_check": "GET",
     "sso_refused": "GET",

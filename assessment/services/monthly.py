@@ -42,7 +42,7 @@ def _read(check: MonthlyCheck, today: datetime.date | None) -> None:
     teachers = list(Teacher.objects.active().filter(school_id=check.school_id))
     backbone = tier_designations(teacher_ids=[t.pk for t in teachers], year=check.year)
     teachers = [t for t in teachers if t.pk in backbone]
-    statuses = duty_statuses(teachers=teachers, year=check.year, today=as_of)
+    statuses = duty_statuses(teachers=teachers, year=check.year, today=as_of, until=as_of)
     existing = {e.teacher_id: e for e in check.entries.all()}
     check.entries.exclude(teacher_id__in=[t.pk for t in teachers]).delete()
     to_create, to_update = [], []

@@ -55,7 +55,7 @@ def _get_check(user, pk: int, *, write: bool = False) -> MonthlyCheck:
 
 def _month_choices(today: datetime.date) -> list[tuple[str, str]]:
     months, day = [], today.replace(day=1)
-    for _i in range(12):
+    for _i in range(24):
         months.append((day.isoformat(), f"{day:%Y-%m}"))
         day = (day - datetime.timedelta(days=1)).replace(day=1)
     return months

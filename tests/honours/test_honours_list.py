@@ -190,3 +190,19 @@ def test_the_commendation_prints_once_confirmed(
     assert job.status == Job.Status.DONE, job.error
     assert job.school == school
     assert job.file.read()[:5] == b"%PDF-"
+
+
+def test_the_list_page_costs_the_same_queries_for_more_candidates(
+    login, count_queries, school, training_office, records
+):
+    honour_list = services.honour_list_propose(school=school, year=YEAR, by=training_office)
+    url = reverse("honours:list", args=[honour_list.pk])
+    client = login(training_office)
+    few = count_queries(client, url)
+    for i in range(10):
+        AnnualGradeFactory(
+            teacher=TeacherFactory(school=school, staff_no=f"Q{i:02d}"), year=YEAR, grade=4
+        )
+    services.honour_list_refresh(honour_list=honour_list, by=training_office)
+    assert honour_list.candidates.count() == 12
+    assert count_queries(client, url) == few

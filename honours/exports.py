@@ -7,7 +7,7 @@ Registered by importing this module from honours.apps."""
 from django.utils.translation import gettext as _
 
 from core.files import document_filename, time_part, year_part
-from core.jobs import JobContext, job_handler
+from core.jobs import JobContext, JobError, job_handler
 from core.writers import XlsxWorkbook
 
 from . import lists, selectors
@@ -32,10 +32,13 @@ def pay_columns():
 @job_handler(KIND)
 def honours_pay_export(ctx: JobContext) -> None:
     viewer = ctx.viewer
-    year = selectors.year_from(ctx.params.get("year"), selectors.current_year())
+    year = selectors.year_from(ctx.params.get("year"), selectors.current_year() - 1)
     schools = selectors.reader_schools(user=viewer)
     if ctx.params.get("school"):
         schools = schools.filter(pk=ctx.params["school"])
+    if not schools.exists():
+        # e.g. a committee member of the school chosen: the pay sheet is its managers'
+        raise JobError(_("The performance pay of this school or district is not yours to read."))
     rows = lists.pay_rows(schools=schools, year=year)
     ctx.set_total(len(rows))
     columns = pay_columns()

@@ -150,17 +150,18 @@ def my_honours(request):
 
 
 # -- priority and pay ----------------------------------------------------------------------------
-def _school_and_year(request):
+def _school_and_year(request, *, default_year: int):
     schools = selectors.reader_schools(user=request.user)
     chosen = request.GET.get("school", "")
     school = schools.filter(pk=chosen).first() if chosen.isdigit() else None
-    year = selectors.year_from(request.GET.get("year"), selectors.current_year())
+    year = selectors.year_from(request.GET.get("year"), default_year)
     return schools, school, year
 
 
 def priority(request):
     selectors.require_reader(request.user)
-    schools, school, year = _school_and_year(request)
+    # Priority for this school year, from the grades of the last one.
+    schools, school, year = _school_and_year(request, default_year=selectors.current_year())
     kind = (
         request.GET.get("kind")
         if request.GET.get("kind") in (lists.TRIPS, lists.STUDY)
@@ -181,7 +182,8 @@ def priority(request):
 
 def pay(request):
     selectors.require_reader(request.user)
-    schools, school, year = _school_and_year(request)
+    # Year-end pay: the school year last assessed.
+    schools, school, year = _school_and_year(request, default_year=selectors.current_year() - 1)
     shown = schools.filter(pk=school.pk) if school else schools
     context = {
         "rows": lists.pay_rows(schools=shown, year=year),

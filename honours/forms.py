@@ -49,11 +49,3 @@ class HonourListForm(Form):
     def choices(self) -> dict[int, tuple[bool, str]]:
         data = self.cleaned_data
         return {c.pk: (data[f"included-{c.pk}"], data[f"honour-{c.pk}"]) for c in self.candidates}
-
-
-class YearForm(Form):
-    year = forms.TypedChoiceField(label=_("School year"), coerce=int, required=False)
-
-    def __init__(self, *args, current: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices(current)

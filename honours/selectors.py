@@ -14,6 +14,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from core.models import Role, School, User, school_year_start
 from core.scoping import get_for_user
@@ -46,8 +47,6 @@ def require_reader(user: User) -> None:
 
 
 def current_year(today: datetime.date | None = None) -> int:
-    from django.utils import timezone
-
     return school_year_start(today or timezone.localdate())
 
 

@@ -3,6 +3,8 @@ commendation, a teacher's own honours, the priority lists and the performance pa
 thin: scope, call a selector or a service, render."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import translation
@@ -107,8 +109,6 @@ def honour_list_save(request, pk: int):
 def honour_list_confirm(request, pk: int):
     honour_list = selectors.get_list_for_user(user=request.user, pk=pk)
     if not selectors.is_principal_of(request.user, honour_list.school_id):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     perform(
         request,
@@ -143,8 +143,6 @@ def honour_list_print(request, pk: int):
 def my_honours(request):
     rows = list(selectors.own_honours(user=request.user))
     if not rows and getattr(request.user, "teacher", None) is None:
-        from django.http import Http404
-
         raise Http404
     return render(request, "honours/mine.html", {"rows": rows})
 
@@ -199,8 +197,6 @@ def pay(request):
 @require_POST
 def pay_export(request):
     selectors.require_reader(request.user)
-    from django.http import QueryDict
-
     query = QueryDict(request.POST.get("query", ""))
     params = {"year": query.get("year", ""), "school": query.get("school", "")}
     if not params["school"].isdigit():

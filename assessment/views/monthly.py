@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -47,8 +48,6 @@ def _get_check(user, pk: int, *, write: bool = False) -> MonthlyCheck:
     if check is None:
         raise Http404
     if write and not user.scope.can_manage_school(check.school_id):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return check
 

@@ -61,6 +61,7 @@ urlpatterns = [
     path("backbone/", include("backbone.urls")),
     path("records/", include("records.urls")),
     path("assessment/", include("assessment.urls")),
+    path("honours/", include("honours.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("training/", include("training.urls")),
     path("groups/", include("groups.urls")),

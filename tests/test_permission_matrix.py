@@ -221,6 +221,17 @@ RULES: dict[str, Rule | list[Rule]] = {
     "assessment:template_edit": Rule(for_school(lambda side: {"kind": "annual"}), "FORM",
                                      "AANN|NNN"),
     "assessment:round": Rule("assessment_round", "GET", "AAAA|NNN"),
+    # the monthly check: the school's managers act, the district office reads
+    "assessment:monthly_check": Rule("monthly_check", "GET", "AANA|NNN"),
+    "assessment:monthly_check_save": Rule("monthly_check", "POST", "AANF|NNN"),
+    "assessment:monthly_check_release": Rule("monthly_check", "POST", "AANF|NNN"),
+    # honours: the managers propose and edit, the principal confirms, the district office
+    # reads and prints; teachers see their own honours on honours:mine only
+    "honours:list": Rule("honour_list", "GET", "AANA|NNN"),
+    "honours:list_refresh": Rule("honour_list", "POST", "AANF|NNN"),
+    "honours:list_save": Rule("honour_list", "POST", "AANF|NNN"),
+    "honours:list_confirm": Rule("honour_list", "POST", "AFNF|NNN"),
+    "honours:list_print": Rule("confirmed_honours", "POST", "AANA|NNN"),
     "assessment:round_score": Rule("assessment_round", "FORM", "FFAF|NNN"),
     "assessment:round_refresh": Rule("assessment_round", "POST", "AAFF|NNN"),
     "assessment:round_finalise": Rule("assessment_round", "POST", "AFFF|NNN"),
@@ -421,6 +432,15 @@ PLAIN: dict[str, str] = {
     "assessment:results_list": "GET",
     "assessment:flagged": "GET",
     "assessment:duty_report": "GET",
+    "assessment:monthly_checks": "GET",
+    "assessment:monthly_check_new": "POST",
+    "assessment:monthly_mine": "GET",
+    "honours:lists": "GET",
+    "honours:list_new": "POST",
+    "honours:mine": "GET",
+    "honours:priority": "GET",
+    "honours:pay": "GET",
+    "honours:pay_export": "POST",
     "documents:yearly": "GET",
     "documents:district": "GET",
     "documents:district_export": "POST",
@@ -722,6 +742,20 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
     )
     o["posted_round"] = AssessmentRound.objects.get(pk=posted.pk)
     o["posted_entry"] = posted.entries.get(teacher=mentor)
+    from assessment.services.monthly import monthly_check_open
+
+    o["monthly_check"] = monthly_check_open(school=school, month=TODAY, by=principal)
+
+    # honours: this year's list proposed, last year's confirmed with the colleague on it
+    from honours.models import HonourCandidate
+    from honours.services import honour_list_confirm, honour_list_propose
+
+    o["honour_list"] = honour_list_propose(school=school, year=year, by=principal)
+    confirmed = honour_list_propose(school=school, year=year - 1, by=principal)
+    HonourCandidate.objects.create(honour_list=confirmed, teacher=colleague, honour="优秀教师")
+    confirmed.commended_on = TODAY
+    confirmed.save()
+    o["confirmed_honours"] = honour_list_confirm(honour_list=confirmed, by=principal)
 
     # training: the school's programme, the teacher enrolled, a session open all day today
     from training.models import Enrolment, Programme, Session

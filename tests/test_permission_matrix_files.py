@@ -294,6 +294,28 @@ def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
 
+def _commendation(world, user):
+    """Each school's confirmed honours list, its teacher commended (made once)."""
+    from honours.models import HonourCandidate, HonourList
+
+    year = school_year_start(timezone.localdate()) - 1
+    for code, school in world.schools.items():
+        honour_list, created = HonourList.objects.get_or_create(
+            school=school, year=year,
+            defaults={"title": f"{code}表彰", "status": "confirmed", "commended_on": "2026-09-10"},
+        )  # fmt: skip
+        if created:
+            HonourCandidate.objects.create(
+                honour_list=honour_list,
+                teacher=Teacher.objects.get(staff_no=f"T{code}"),
+                honour="优秀教师",
+            )
+    return [
+        (reverse("honours:list_print", args=[pk]), {})
+        for pk in HonourList.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+
+
 @dataclass(frozen=True)
 class FileKind:
     requests: Requests
@@ -325,6 +347,8 @@ FILES: dict[str, FileKind] = {
     "contest_certificates": FileKind(_contests("certificates_print")),
     "contest_results_export": FileKind(_contests("results_export")),
     "library_collection": FileKind(_collection),
+    "honours_commendation": FileKind(_commendation),
+    "honours_pay_export": FileKind(_list_export("honours:pay_export")),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mentoring",
     "groups",
     "assessment",
+    "recognition",
     "documents",
     "home",
     "sso",

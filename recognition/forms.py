@@ -27,11 +27,11 @@ def parse_month(value) -> datetime.date | None:
         return None
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-09"})
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = str(value or "").strip()
         if not value:
             return None
         month = parse_month(value)

@@ -83,9 +83,18 @@ def sheet_pay(request):
     return redirect(_sheet_url(school, month))
 
 
+def _require_owner_readable(request) -> None:
+    """A file is filed under a school or a district (core.job_files); a school whose
+    allowances the user does not read (a committee member's) gets no file."""
+    kind, _sep, pk = request.POST.get("owner", "").partition("=")
+    if kind == "school" and not selectors.readable_schools(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+
+
 @require_POST
 def sheet_export(request):
     selectors.require_reader(request.user)
+    _require_owner_readable(request)
     return list_export(
         request, kind=exports.SHEET_KIND, params={"query": request.POST.get("query", "")}
     )
@@ -193,6 +202,7 @@ def reward_decide(request):
 @require_POST
 def rewards_export(request):
     selectors.require_reader(request.user)
+    _require_owner_readable(request)
     return list_export(
         request, kind=exports.REWARDS_KIND, params={"query": request.POST.get("query", "")}
     )

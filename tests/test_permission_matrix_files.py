@@ -179,7 +179,24 @@ def world(db, settings, tmp_path) -> World:
         item=item_share(record=case, reach="school", by=users["teacher"]),
         selected=True, by=users["principal"],
     )  # fmt: skip
+    _allowances(schools, users)
     return World(schools=schools, users=users, round=round, assessment_round=assessment_round)
+
+
+def _allowances(schools, users):
+    """Allowance rates in both districts, designations held since September 2025 (so every
+    month's sheet lists them) and a commendation at each school."""
+    from backbone.models import Designation
+    from recognition.models import Rate
+    from recognition.services import rate_set, reward_record
+
+    Designation.objects.update(designated_on=datetime.date(2025, 9, 1))
+    for school in schools.values():
+        rate_set(district=school.district, kind=Rate.Kind.ALLOWANCE, tier=tier(school.district),
+                 amount=20, valid_from=datetime.date(2025, 9, 1), by=None)  # fmt: skip
+        teacher = Teacher.objects.get(school=school, staff_no__startswith="T")
+        reward_record(school=school, teacher=teacher, kind="commendation",
+                      title="优秀骨干教师", awarded_on=timezone.localdate(), by=None)  # fmt: skip
 
 
 # -- the table of job kinds ------------------------------------------------------------------------
@@ -325,6 +342,8 @@ FILES: dict[str, FileKind] = {
     "contest_certificates": FileKind(_contests("certificates_print")),
     "contest_results_export": FileKind(_contests("results_export")),
     "library_collection": FileKind(_collection),
+    "allowance_sheet_export": FileKind(_list_export("recognition:sheet_export")),
+    "rewards_export": FileKind(_list_export("recognition:rewards_export")),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

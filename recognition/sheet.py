@@ -4,8 +4,9 @@ The rule, as a finance office pays: **each month pays the tier a teacher holds o
 day of that month.** So a designation, a promotion or a revocation during a month takes effect
 from the following month (on the 1st itself, from that month); the month of the change is
 paid at the tier held when it began. A term ends on 31 August, so August is its last month.
-A designation starts on the later of the day it was made and the start of its first school
-year; a teacher who left is not paid for the months after leaving.
+A designation made in Gugan (selection round, promotion) starts on the day it was made; one
+recorded from a certificate or imported starts with its term (1 September of its first school
+year). A teacher who left is not paid for the months after leaving.
 
 The amount comes from the rates (``Rate``): the school's own rate valid in that month, else
 the district's default. A month before any rate is valid owes nothing. A month paid is
@@ -46,7 +47,13 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
 
 
 def designation_start(designation: Designation) -> datetime.date:
-    return max(designation.designated_on, datetime.date(designation.first_year, 9, 1))
+    """A designation made in Gugan (a selection round, a promotion) counts from the day it
+    was made; one recorded from a certificate or imported, from the start of its term: the
+    bureau designated it for that term, whenever the school recorded it."""
+    term_start = datetime.date(designation.first_year, 9, 1)
+    if designation.source in (Designation.Source.EXTERNAL, Designation.Source.IMPORT):
+        return term_start
+    return max(designation.designated_on, term_start)
 
 
 def held_on(designation: Designation, day: datetime.date) -> bool:
@@ -203,13 +210,9 @@ def allowance_months(
     ``teacher``'s, when given)."""
     months = months_between(first, last)
     book = book or rate_book(school=school)
-    designations = (
-        Designation.objects.filter(
-            teacher__school=school, is_honorary=False, last_year__gte=first.year - 1
-        )
-        .exclude(designated_on__gt=last)
-        .select_related("teacher", "tier")
-    )
+    designations = Designation.objects.filter(
+        teacher__school=school, is_honorary=False, last_year__gte=first.year - 1
+    ).select_related("teacher", "tier")
     payments = AllowancePayment.objects.filter(
         school=school, month__gte=months[0], month__lte=months[-1]
     ).select_related("teacher", "tier")

@@ -184,13 +184,12 @@ def world(db, settings, tmp_path) -> World:
 
 
 def _allowances(schools, users):
-    """Allowance rates in both districts, designations held since September 2025 (so every
-    month's sheet lists them) and a commendation at each school."""
-    from backbone.models import Designation
+    """Allowance rates in both districts (the designations, recorded from certificates, are
+    paid from the start of their term: every month's sheet lists them) and a commendation at
+    each school."""
     from recognition.models import Rate
     from recognition.services import rate_set, reward_record
 
-    Designation.objects.update(designated_on=datetime.date(2025, 9, 1))
     for school in schools.values():
         rate_set(district=school.district, kind=Rate.Kind.ALLOWANCE, tier=tier(school.district),
                  amount=20, valid_from=datetime.date(2025, 9, 1), by=None)  # fmt: skip

@@ -63,13 +63,16 @@ def rates(school, district_office):
     return made
 
 
-def designate(teacher, code="school", *, on=datetime.date(2025, 10, 15), by=None):
+def designate(teacher, code="school", *, on=datetime.date(2025, 10, 15), by=None, source="round"):
+    """A designation made on ``on`` (by a selection round, unless ``source`` says otherwise)
+    for the term 2025–2027."""
     return designation_record(
         teacher=teacher,
         tier=tier(teacher.school.district, code),
         designated_by=teacher.school.name,
         first_year=2025,
         last_year=2026,
+        source=source,
         by=by,
         today=on,
     )

@@ -29,6 +29,15 @@ def test_a_designation_pays_from_the_month_after_it_is_made(school, rates, backb
     assert due(school, backbone_teacher, month(2025, 11)) == ("school", Decimal(20))
 
 
+def test_a_designation_recorded_from_a_certificate_pays_from_its_terms_start(
+    school, rates, backbone_teacher
+):
+    designate(backbone_teacher, on=datetime.date(2025, 12, 10), source="external")
+    assert due(school, backbone_teacher, month(2025, 9)) == ("school", Decimal(20))
+    sheet = allowance_sheet(school=school, month=month(2025, 12))
+    assert [m for m, _n, _t in sheet.arrears_by_month] == [month(2025, m) for m in (9, 10, 11)]
+
+
 def test_a_designation_made_on_the_first_pays_that_month(school, rates, backbone_teacher):
     designate(backbone_teacher, on=datetime.date(2025, 10, 1))
     assert due(school, backbone_teacher, month(2025, 10)) == ("school", Decimal(20))

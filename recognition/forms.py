@@ -52,9 +52,16 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 class PayForm(Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=_date_input())
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
+    )
     with_arrears = forms.BooleanField(
-        label=_("Also mark the arrears of earlier months paid"), required=False
+        label=_("Also mark the arrears of earlier months paid"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -11,8 +11,10 @@ import datetime
 from decimal import Decimal
 
 from backbone.models import Designation, Tier
+from backbone.services.designations import designation_record
 from core.demo import Demo, demo_step
 from core.models import Role, School, User
+from mentoring.models import Pairing
 
 from .models import Rate, Reward, month_start
 from .services import allowance_month_pay, mentor_rewards_propose, rate_set, reward_record
@@ -53,7 +55,37 @@ def seed_recognition(demo: Demo) -> None:
     demo.log("Allowance rates, payments and rewards")
 
 
+def _designate_an_apprentice(demo: Demo, school: School, principal) -> None:
+    """One apprentice of a pairing that began before this school year becomes a school-level
+    backbone teacher (the school's own selection), which proposes the mentor's reward."""
+    start = datetime.date(demo.current_year.start_year, 9, 1)
+    if Reward.objects.filter(school=school, kind=Reward.Kind.MENTOR).exists():
+        return
+    pairing = (
+        Pairing.objects.filter(
+            school=school,
+            start_date__lt=start,
+            apprentice_id__in=demo.teacher_ids,
+            apprentice__is_active=True,
+        )
+        .exclude(apprentice__designations__status=Designation.Status.ACTIVE)
+        .order_by("start_date", "pk")
+        .first()
+    )
+    if pairing is None:
+        return
+    designation_record(
+        teacher=pairing.apprentice,
+        tier=Tier.objects.get(district=school.district, code="school"),
+        designated_by=school.name,
+        first_year=demo.current_year.start_year,
+        by=principal,
+        today=demo.today,
+    )
+
+
 def _rewards(demo: Demo, school: School, principal) -> None:
+    _designate_an_apprentice(demo, school, principal)
     for designation in Designation.objects.filter(
         teacher__school__in=demo.schools.values(), teacher_id__in=demo.teacher_ids
     ):

@@ -207,3 +207,17 @@ def test_a_committee_member_does_not_see_the_allowances(
     response = en_login(committee_member).get(reverse("teachers:detail", args=[sheet_world.pk]))
     assert response.status_code == 200
     assert 'id="allowance-history"' not in response.content.decode()
+
+
+def test_the_data_export_carries_the_allowances_of_its_school_only(
+    login, school, other_school, rates, sheet_world, principal, django_capture_on_commit_callbacks
+):
+    from tests.core.test_data_export import export, text_of
+
+    allowance_month_pay(
+        school=school, month=current_month(), paid_on=datetime.date.today(), by=principal
+    )
+    archive = export(login, principal, f"school={school.pk}", django_capture_on_commit_callbacks)
+    assert "王芳" in text_of(archive, "allowance_payments")
+    assert "20.00" in text_of(archive, "allowance_rates")
+    assert "rewards" in {n.split("/")[-1].removesuffix(".csv") for n in archive.namelist()}

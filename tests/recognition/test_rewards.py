@@ -136,3 +136,12 @@ def test_a_reward_for_a_teacher_of_another_school_is_refused(
         },
     )
     assert response.status_code == 200 and not Reward.objects.exists()
+
+
+def test_the_principals_home_page_lists_the_rewards_to_approve(
+    en_login, school, rates, pairing, principal
+):
+    designate(pairing.apprentice)
+    body = en_login(principal).get(reverse("home")).content.decode()
+    assert "1 mentor&#x27;s reward to approve" in body or "1 mentor's reward to approve" in body
+    assert "陈师傅" in body

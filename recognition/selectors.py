@@ -96,10 +96,14 @@ def reward_list(user, *, school: School | None = None) -> QuerySet[Reward]:
     ).order_by("status", "-awarded_on", "-pk")
 
 
-def can_decide(user, reward: Reward) -> bool:
+def can_decide_at(user, school_id: int) -> bool:
     """The mentor's reward is approved by the school's principal."""
     scope = user.scope
-    return scope.is_superuser or Role.PRINCIPAL in scope.roles_at(reward.school_id)
+    return scope.is_superuser or Role.PRINCIPAL in scope.roles_at(school_id)
+
+
+def can_decide(user, reward: Reward) -> bool:
+    return can_decide_at(user, reward.school_id)
 
 
 def get_reward(user, pk, *, write: bool = False) -> Reward:

@@ -156,7 +156,7 @@ def rewards(request):
         "rewards": items,
         "proposed": [r for r in items if r.status == Reward.Status.PROPOSED],
         "can_manage": user.scope.can_manage_school(school.pk),
-        "can_decide": bool(items) and selectors.can_decide(user, items[0]),
+        "can_decide": selectors.can_decide_at(user, school.pk),
         "query": urlencode({"school": school.pk}),
     }
     return render(request, "recognition/rewards.html", context)

@@ -145,3 +145,26 @@ def test_the_principals_home_page_lists_the_rewards_to_approve(
     body = en_login(principal).get(reverse("home")).content.decode()
     assert "1 mentor&#x27;s reward to approve" in body or "1 mentor's reward to approve" in body
     assert "陈师傅" in body
+
+
+@pytest.mark.parametrize(
+    ("who", "read", "decide"),
+    [
+        ("principal", 200, 302),
+        ("training_office", 200, 403),
+        ("district_office", 200, 403),
+        ("teacher_user", 404, 404),
+        ("outsider", 404, 404),
+    ],
+)
+def test_who_reads_the_rewards_and_who_decides(
+    request, login, school, rates, pairing, who, read, decide
+):
+    designate(pairing.apprentice)
+    reward = Reward.objects.get()
+    client = login(request.getfixturevalue(who))
+    assert client.get(reverse("recognition:rewards"), {"school": school.pk}).status_code == read
+    data = {"reward": reward.pk, "decision": "approve"}
+    assert client.post(reverse("recognition:reward_decide"), data).status_code == decide
+    reward.refresh_from_db()
+    assert (reward.status == "approved") == (decide == 302)

@@ -68,6 +68,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("api.page_urls")),
     path("contests/", include("contests.urls")),
+    path("recognition/", include("recognition.urls")),
     path("", include("documents.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),

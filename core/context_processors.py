@@ -57,6 +57,18 @@ def navigation(request):
                 ],
             )
         )
+    if manager or scope.is_district_office:
+        items.append(
+            NavItem(
+                _("Allowances"),
+                icon="cash-coin",
+                children=[
+                    NavItem(_("Allowance sheet"), reverse("recognition:sheet"), "cash-stack"),
+                    NavItem(_("Rewards"), reverse("recognition:rewards"), "gift"),
+                    NavItem(_("Allowance rates"), reverse("recognition:rates"), "sliders"),
+                ],
+            )
+        )
     records = []
     is_teacher = getattr(user, "teacher", None) is not None
     if is_teacher:

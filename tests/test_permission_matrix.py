@@ -476,6 +476,15 @@ PLAIN: dict[str, str] = {
     "service_worker": "GET",
     "outbox": "GET",
     "group_search": "GET",
+    "recognition:sheet": "GET",
+    "recognition:sheet_pay": "POST",
+    "recognition:sheet_export": "POST",
+    "recognition:rates": "GET",
+    "recognition:rate_new": "GET",
+    "recognition:rewards": "GET",
+    "recognition:reward_new": "GET",
+    "recognition:reward_decide": "POST",
+    "recognition:rewards_export": "POST",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -1180,6 +1189,12 @@ FOREIGN_POSTS = [
      lambda side: {"district": side.school.district_id}),
     ("mentor", "mentoring:appraisal", "pairing",
      lambda side: {"final_appraisal": "进步明显", "report_class": side["open_class"].pk}),
+    ("principal", "recognition:reward_new", None,
+     lambda side: {"school": side.school.pk, "teacher": side["colleague"].pk,
+                   "kind": "commendation", "title": "优秀骨干教师", "awarded_on": TODAY}),
+    ("principal", "recognition:rate_new", None,
+     lambda side: {"applies_to": f"school={side.school.pk}", "kind": "allowance",
+                   "tier": _tier_pk(side, "school"), "amount": "20", "valid_from": "2025-09"}),
     ("teacher", "backbone:objection_new", "announced_round",
      lambda side: {"text": "有异议", "candidate": side["announced_round"].candidates.first().pk}),
 ]  # fmt: skip

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "groups",
     "assessment",
     "honours",
+    "recognition",
     "documents",
     "home",
     "sso",

@@ -19,7 +19,7 @@ def may_see_contact(user, teacher: Teacher) -> bool:
     themself and to whoever may open that page (their school's staff, their district office)."""
     if teacher.user_id is not None and teacher.user_id == user.pk:
         return True
-    return user.scope.can_view_school(teacher.school_id, teacher.school.district_id)
+    return user.scope.can_view_school(teacher.school_id)
 
 
 class SchoolSerializer(serializers.ModelSerializer):

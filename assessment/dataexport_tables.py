@@ -28,6 +28,8 @@ from .models import (
     AssessmentTemplate,
     DutyReport,
     DutyTemplate,
+    MonthlyCheck,
+    MonthlyCheckEntry,
 )
 from .selectors import can_see_scores, is_committee_member
 
@@ -102,6 +104,17 @@ def _annual_grades(ctx: ExportContext) -> Table:
     return table(qs)
 
 
+def _monthly_checks(ctx: ExportContext) -> Table:
+    return table(ctx.visible(MonthlyCheck, "school").order_by("school__code", "month"))
+
+
+def _monthly_entries(ctx: ExportContext) -> Table:
+    qs = ctx.visible(MonthlyCheckEntry, "monthly_check__school").order_by(
+        "monthly_check__school__code", "monthly_check__month", "teacher__staff_no"
+    )
+    return table(qs)
+
+
 register_score_rule(
     AssessmentRound, sees_scores, shared=lambda r: shared_sight(panel=r.panel).totals
 )
@@ -116,5 +129,7 @@ register_tables(
     TableSpec("assessment_entries", gettext_lazy("Assessment results"), _assessment_entries),
     TableSpec("assessment_scores", gettext_lazy("Assessment scores"), _assessment_scores),
     TableSpec("annual_grades", gettext_lazy("Annual grades"), _annual_grades),
+    TableSpec("monthly_checks", gettext_lazy("Monthly checks"), _monthly_checks),
+    TableSpec("monthly_check_entries", gettext_lazy("Monthly check entries"), _monthly_entries),
     position=60,
 )

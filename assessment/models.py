@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.fields import LONG_TEXT, LimitedTextField
+from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
 from core.scoping import ScopedQuerySet
 from scoring.models import PanelOwner, Scored
 
@@ -398,3 +398,108 @@ class AssessmentEntry(Scored):
         if self.absence_override is not None:
             return self.absence_override
         return bool(self.register_absences)
+
+
+class MonthlyCheck(models.Model):
+    """月考核: a light assessment of one month at a school. No committee and no scores: each
+    backbone teacher's duty completion at the month's end (the duty engine) and a comment by
+    the office; teachers read their own once the office releases the check."""
+
+    school = models.ForeignKey(
+        "core.School",
+        on_delete=models.CASCADE,
+        related_name="monthly_checks",
+        verbose_name=_("school"),
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    year = models.PositiveSmallIntegerField(_("school year"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("duties read at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    released_at = models.DateTimeField(_("released to teachers at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly check")
+        verbose_name_plural = _("monthly checks")
+        ordering = ["-month", "school"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "month"], name="monthly_check_once_a_month"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="monthly_check_first_of_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.month:%Y-%m}"
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+
+class MonthlyCheckEntryQuerySet(ScopedQuerySet):
+    school_path = "monthly_check__school"
+
+
+class MonthlyCheckEntry(models.Model):
+    monthly_check = models.ForeignKey(
+        MonthlyCheck,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("monthly check"),
+    )
+    teacher = models.ForeignKey(
+        "teachers.Teacher",
+        on_delete=models.CASCADE,
+        related_name="monthly_check_entries",
+        verbose_name=_("teacher"),
+    )
+    # One {"kind", "done", "required", "status"} per duty, as the engine counted it.
+    duties = models.JSONField(_("duties"), default=list, blank=True)
+    met = models.PositiveSmallIntegerField(_("duties met"), default=0)
+    total = models.PositiveSmallIntegerField(_("duties owed"), default=0)
+    comment = LimitedTextField(_("comment"), blank=True, max_length=SHORT_TEXT)
+    commented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment by"),
+    )
+    commented_at = models.DateTimeField(_("comment written at"), null=True, blank=True)
+
+    objects = MonthlyCheckEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly check entry")
+        verbose_name_plural = _("monthly check entries")
+        ordering = ["monthly_check", "teacher__staff_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monthly_check", "teacher"], name="monthly_check_entry_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} @ {self.monthly_check}"

@@ -36,7 +36,7 @@ from scoring import visibility
 from scoring.models import Panel
 from teachers.models import Teacher
 
-from .models import AssessmentEntry, AssessmentRound, DutyKind, DutyReport
+from .models import AnnualGrade, AssessmentEntry, AssessmentRound, DutyKind, DutyReport
 
 Status = AssessmentRound.Status
 DUTY_STATUS_CLASSES = {
@@ -294,7 +294,7 @@ def results_visible(user: User, round: AssessmentRound, today=None) -> bool:
     if round.status not in (Status.POSTED, Status.LOCKED):
         return False
     scope = user.scope
-    if scope.can_view_school(round.school_id, round.school.district_id):
+    if scope.can_view_school(round.school_id):
         return True
     return bool(scope.roles_at(round.school_id)) and notice_running(round, today)
 
@@ -353,3 +353,30 @@ def duty_report_for(*, teacher: Teacher, year: int) -> DutyReport | None:
 
 def manageable_schools(*, user: User) -> QuerySet[School]:
     return user.scope.schools(write=True)
+
+
+# -- released annual grades ----------------------------------------------------------------------
+def released_grade_filter() -> Q:
+    """Annual grades anyone may read outside the round: recorded by hand, or from a round
+    whose results are posted (公示) or locked. A round's grades exist once it is finalised,
+    but until the principal posts them they stay on the round's pages."""
+    return Q(round__isnull=True) | Q(round__status__in=[Status.POSTED, Status.LOCKED])
+
+
+def released_grades(*, teacher_ids, years) -> dict[tuple[int, int], int]:
+    """(teacher id, year) -> the released grade; one query."""
+    rows = (
+        AnnualGrade.objects.filter(teacher_id__in=teacher_ids, year__in=list(years))
+        .filter(released_grade_filter())
+        .values_list("teacher_id", "year", "grade")
+    )
+    return {(teacher_id, year): grade for teacher_id, year, grade in rows}
+
+
+def unreleased_grade_count(*, teacher_ids, year: int) -> int:
+    """How many grades of ``year`` wait for their round's results to be posted."""
+    return (
+        AnnualGrade.objects.filter(teacher_id__in=teacher_ids, year=year)
+        .exclude(released_grade_filter())
+        .count()
+    )

@@ -1,7 +1,8 @@
-from .views import duties, rounds
+from .views import duties, monthly, rounds
 
 app_name = "assessment"
 urlpatterns = [
     *duties.urlpatterns,
     *rounds.urlpatterns,
+    *monthly.urlpatterns,
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet
+from core.forms import use_group_search
 from core.models import School, TeachingGroup
 from teachers.models import Teacher
 
@@ -62,6 +63,11 @@ class RosterFilter(FilterSet):
         self.filters["subject"].extra["choices"] = [(s, s) for s in subjects]
         if len(schools) <= 1:
             del self.filters["school"]
+        use_group_search(
+            self.form.fields["group"],
+            kind=TeachingGroup.Kind.RESEARCH,
+            many_schools="school" in self.filters,
+        )
 
     def qs_without(self, *names: str):
         """The queryset with every filter applied except ``names`` (e.g. the counts per tier

@@ -57,6 +57,18 @@ def navigation(request):
                 ],
             )
         )
+    if manager or scope.is_district_office:
+        items.append(
+            NavItem(
+                _("Allowances"),
+                icon="cash-coin",
+                children=[
+                    NavItem(_("Allowance sheet"), reverse("recognition:sheet"), "cash-stack"),
+                    NavItem(_("Rewards"), reverse("recognition:rewards"), "gift"),
+                    NavItem(_("Allowance rates"), reverse("recognition:rates"), "sliders"),
+                ],
+            )
+        )
     records = []
     is_teacher = getattr(user, "teacher", None) is not None
     if is_teacher:
@@ -131,6 +143,18 @@ def navigation(request):
         assessment.append(
             NavItem(_("Assessment results"), reverse("assessment:results_list"), "award")
         )
+    if manager or scope.is_district_office:
+        assessment += [
+            NavItem(_("Honours (评优评先)"), reverse("honours:lists"), "patch-check"),
+            NavItem(_("Priority lists"), reverse("honours:priority"), "sort-down"),
+            NavItem(_("Performance pay"), reverse("honours:pay"), "cash-coin"),
+            NavItem(_("Monthly checks"), reverse("assessment:monthly_checks"), "calendar-month"),
+        ]
+    if is_teacher:
+        assessment += [
+            NavItem(_("My honours"), reverse("honours:mine"), "patch-check"),
+            NavItem(_("My monthly checks"), reverse("assessment:monthly_mine"), "calendar-month"),
+        ]
     if assessment:
         items.append(NavItem(_("Assessment"), icon="clipboard-check", children=assessment))
     if is_teacher:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .converters import MAX_ID
@@ -355,3 +356,55 @@ def form_in_words(form: forms.Form) -> str:
             text = str(value)
         parts.append(_("%(field)s: %(value)s") % {"field": field.label, "value": text})
     return " · ".join(parts)
+
+
+class SearchSelect(forms.Select):
+    """A menu that becomes a search field when its choices grow with the data (the teaching-
+    research groups of a district: hundreds; of a city: thousands). Up to ``limit`` choices it
+    is a plain menu. Beyond that the menu holds only "All" and the chosen value, and a search
+    box beside it fills it with the matching choices from ``search_url`` (htmx), so the page
+    costs the same for a school of 60 teachers and a city of 20,000."""
+
+    template_name = "core/widgets/search_select.html"
+
+    def __init__(self, *, search_url: str, placeholder: str = "", limit: int = 40, attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.placeholder = placeholder
+        self.limit = limit
+
+    def get_context(self, name, value, attrs):
+        queryset = getattr(self.choices, "queryset", None)
+        self.searching = False
+        if queryset is not None:
+            head = list(queryset[: self.limit + 1])
+            if len(head) > self.limit:
+                self.searching = True
+                chosen = [v for v in (value if isinstance(value, list | tuple) else [value]) if v]
+                head = list(queryset.filter(pk__in=[v for v in chosen if str(v).isdigit()]))
+            field = self.choices.field
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            self.choices = empty + [self.choices.choice(obj) for obj in head]
+        context = super().get_context(name, value, attrs)
+        context["widget"]["searching"] = self.searching
+        context["widget"]["search_url"] = str(self.search_url)
+        context["widget"]["placeholder"] = self.placeholder
+        return context
+
+
+def group_label(group) -> str:
+    """A teaching-research group as menus name it: with its school, since every school has
+    its own 语文组."""
+    return f"{group.school.name} · {group.name}"
+
+
+def use_group_search(
+    field: forms.ModelChoiceField, *, kind: str = "", many_schools: bool = True
+) -> None:
+    """The group menu of a filter: a search field once the user's groups are many (answered
+    by core.views.group_search), labelled with their schools when the user sees several."""
+    url = reverse("group_search") + (f"?kind={kind}" if kind else "")
+    field.widget = SearchSelect(search_url=url, placeholder=_("Type a group or school name"))
+    field.widget.choices = field.choices
+    if many_schools:
+        field.label_from_instance = group_label

@@ -28,6 +28,8 @@ SHELL_ASSETS = [
     "css/gugan.css",
     "js/gugan.js",
     "js/offline/outbox.js",
+    "js/offline/signin.js",
+    "js/offline/photos.js",
     "img/favicon.svg",
     "img/icon-192.png",
     "img/icon-512.png",
@@ -38,6 +40,7 @@ SHELL_PAGES = [
     "records:observations_quick",
     "records:growth",
     "training:mine",
+    "training:signin",
     "outbox",
 ]
 

@@ -17,8 +17,10 @@ MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE})
 STAFF_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE, Role.COMMITTEE})
 # Always true, and unlike an empty Q() it stays true when OR-ed with another condition.
 EVERY_ROW = Q(pk__isnull=False)
-# Read together with the role assignments: a group head's rows carry the group's id.
+# Read together with the role assignments: a group head's rows carry the group's id; the
+# schools of the user's districts carry the school's id and its district's.
 _GROUP_HEAD = "group_head"
+_DISTRICT_SCHOOL = "district_school"
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,16 @@ class Scope:
     within: frozenset[int] | None = None
     # group id -> its school id, for the groups this user heads (教研组长, 备课组长)
     led_groups: dict[int, int] = field(default_factory=dict)
+    # school id -> district id, for every school of the districts whose office this user is.
+    # Filters name these schools by id, so PostgreSQL takes the school index instead of
+    # joining every teacher to their school to compare districts.
+    district_schools: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def for_user(cls, user) -> "Scope":
         if not user.is_authenticated:
             return cls(user_id=None)
-        districts, schools, led = set(), {}, {}
+        districts, schools, led, district_schools = set(), {}, {}, {}
         # Unordered: SQLite allows no ORDER BY inside a compound statement.
         roles = user.role_assignments.order_by().values_list("role", "district_id", "school_id")
         heads = (
@@ -46,10 +52,18 @@ class Scope:
             .order_by()
             .values_list(Value(_GROUP_HEAD, output_field=CharField()), "pk", "school_id")
         )
-        # One query for both, so a page costs the same with or without group heads.
-        for role, org_id, school_id in roles.union(heads, all=True):
+        offices = user.role_assignments.filter(role=Role.DISTRICT_OFFICE).values("district_id")
+        district_school_rows = (
+            School.objects.filter(district_id__in=offices)
+            .order_by()
+            .values_list(Value(_DISTRICT_SCHOOL, output_field=CharField()), "district_id", "pk")
+        )
+        # One query for all three, so a page costs the same for every kind of user.
+        for role, org_id, school_id in roles.union(heads, district_school_rows, all=True):
             if role == _GROUP_HEAD:
                 led[org_id] = school_id
+            elif role == _DISTRICT_SCHOOL:
+                district_schools[school_id] = org_id
             elif role == Role.DISTRICT_OFFICE:
                 districts.add(org_id)
             else:
@@ -60,6 +74,7 @@ class Scope:
             district_ids=frozenset(districts),
             school_roles={k: frozenset(v) for k, v in schools.items()},
             led_groups=led,
+            district_schools=district_schools,
         )
 
     def narrowed_to(self, *, school_ids, district_ids=()) -> "Scope":
@@ -69,16 +84,23 @@ class Scope:
         school_ids = frozenset(school_ids)
         if self.within is not None:
             school_ids &= self.within
+        district_ids = self.district_ids & frozenset(district_ids)
         return Scope(
             user_id=self.user_id,
             is_superuser=self.is_superuser,
-            district_ids=self.district_ids & frozenset(district_ids),
+            district_ids=district_ids,
+            district_schools={s: d for s, d in self.district_schools.items() if d in district_ids},
             school_roles={k: v for k, v in self.school_roles.items() if k in school_ids},
             within=school_ids,
             led_groups={g: s for g, s in self.led_groups.items() if s in school_ids},
         )
 
     # -- named predicates -------------------------------------------------------------------
+    @property
+    def district_school_ids(self) -> frozenset[int]:
+        """The schools of the districts whose office this user is."""
+        return frozenset(self.district_schools)
+
     def roles_at(self, school_id: int) -> frozenset[str]:
         return self.school_roles.get(school_id, frozenset())
 
@@ -120,16 +142,14 @@ class Scope:
     def can_manage_school(self, school_id: int) -> bool:
         return self.is_superuser or school_id in self.managed_school_ids
 
-    def can_view_school(self, school_id: int, district_id: int | None = None) -> bool:
+    def can_view_school(self, school_id: int) -> bool:
         if self.within is not None and school_id not in self.within:
             return False
-        if self.is_superuser or school_id in self.staff_school_ids:
-            return True
-        if district_id is None:
-            district_id = (
-                School.objects.filter(pk=school_id).values_list("district_id", flat=True).first()
-            )
-        return district_id in self.district_ids
+        return (
+            self.is_superuser
+            or school_id in self.staff_school_ids
+            or school_id in self.district_schools
+        )
 
     # -- queryset filters ---------------------------------------------------------------------
     def school_filter(self, prefix: str = "school", *, write: bool = False) -> Q:
@@ -140,10 +160,7 @@ class Scope:
             return limit
         if write:
             return Q(**{f"{prefix}_id__in": self.managed_school_ids})
-        return limit & (
-            Q(**{f"{prefix}_id__in": self.staff_school_ids})
-            | Q(**{f"{prefix}__district_id__in": self.district_ids})
-        )
+        return limit & Q(**{f"{prefix}_id__in": self.staff_school_ids | self.district_school_ids})
 
     def organised_filter(self, schools=None) -> Q:
         """Rows organised by a school (``school`` set) or by a district office (``school``
@@ -157,8 +174,7 @@ class Scope:
             schools &= self.within
         districts = School.objects.filter(pk__in=schools).values("district_id")
         return (
-            Q(school_id__in=schools)
-            | Q(school__district_id__in=self.district_ids)
+            Q(school_id__in=schools | self.district_school_ids)
             | Q(school__isnull=True, district_id__in=self.district_ids)
             | Q(school__isnull=True, district_id__in=districts)
         )

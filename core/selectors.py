@@ -1,6 +1,9 @@
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
-from .models import Holiday, Job, School, SchoolYear
+from .models import Holiday, Job, School, SchoolYear, TeachingGroup
+
+# How many groups a search field offers at once.
+GROUP_SEARCH_LIMIT = 20
 
 
 def school_list(*, user) -> QuerySet[School]:
@@ -24,7 +27,7 @@ def job_list(*, user) -> QuerySet[Job]:
         if scope.managed_school_ids:
             visible |= Q(school_id__in=scope.managed_school_ids)
         if scope.district_ids:
-            visible |= Q(school__district_id__in=scope.district_ids)
+            visible |= Q(school_id__in=scope.district_school_ids)
             visible |= Q(district_id__in=scope.district_ids)
     return (
         Job.objects.filter(visible)
@@ -95,3 +98,13 @@ def holiday_list(*, user) -> QuerySet[Holiday]:
     if user.scope.is_superuser:
         return qs
     return qs.filter(district_id__in=district_ids_of(user=user))
+
+
+def group_search(*, user, term: str, kind: str = "") -> list[TeachingGroup]:
+    """The groups of the schools the user sees whose name or school's name holds ``term``."""
+    groups = TeachingGroup.objects.filter(school__in=user.scope.schools()).select_related("school")
+    if kind in TeachingGroup.Kind.values:
+        groups = groups.filter(kind=kind)
+    if term:
+        groups = groups.filter(Q(name__icontains=term) | Q(school__name__icontains=term))
+    return list(groups.order_by("school__code", "name")[:GROUP_SEARCH_LIMIT])

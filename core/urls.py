@@ -4,6 +4,7 @@ from . import offline, views
 
 urlpatterns = [
     path("schools/", views.school_list, name="schools"),
+    path("search/groups/", views.group_search, name="group_search"),
     path("school-years/", views.school_year_list, name="school_years"),
     path("school-years/new/", views.school_year_edit, name="school_year_new"),
     path("school-years/<id:pk>/edit/", views.school_year_edit, name="school_year_edit"),

@@ -6,15 +6,27 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from . import selectors, services
 from .files import download_response
-from .forms import HolidayForm, SchoolYearForm
+from .forms import HolidayForm, SchoolYearForm, group_label
 from .jobs import job_create, job_regenerable, job_retry
 from .models import District, Holiday, Job, SchoolYear, school_year_start
 from .tabular import RowErrors
+
+
+@require_GET
+def group_search(request):
+    """The options of a group search field (core.forms.SearchSelect), for htmx to swap in."""
+    term = request.GET.get("term", "").strip()[:50]
+    groups = selectors.group_search(user=request.user, term=term, kind=request.GET.get("kind", ""))
+    return render(
+        request,
+        "core/widgets/_group_options.html",
+        {"groups": [(g.pk, group_label(g)) for g in groups], "term": term},
+    )
 
 
 def school_list(request):

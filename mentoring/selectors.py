@@ -244,7 +244,7 @@ def pairing_observations(*, pairing: Pairing, user: User) -> list[Observation]:
         .select_related("teacher", "observed_teacher")
         .order_by("-date", "-pk")
     )
-    staff = user.scope.can_view_school(pairing.school_id, pairing.school.district_id)
+    staff = user.scope.can_view_school(pairing.school_id)
     for observation in observations:
         observation.can_open = staff or observation.teacher.user_id == user.pk
         observation.by_mentor = observation.teacher_id == pairing.mentor_id

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet
+from core.forms import use_group_search
 from core.models import School, TeachingGroup
 
 from .models import Education, Teacher, Title
@@ -52,6 +53,7 @@ class TeacherFilter(FilterSet):
         self.filters["subject"].extra["choices"] = [(s, s) for s in subjects]
         if schools.count() <= 1:
             del self.filters["school"]
+        use_group_search(self.form.fields["group"], many_schools="school" in self.filters)
         self.form.fields["status"].widget = forms.Select(
             choices=self.filters["status"].extra["choices"]
         )

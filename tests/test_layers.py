@@ -22,6 +22,8 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("training", "contests"),  # training credits hours, competitions credit prizes into records
     ("mentoring", "groups"),  # groups: plans, activities (training sessions), preparation
     ("assessment",),
+    ("honours",),  # honours, priority lists, performance pay: read assessment and records
+    ("recognition",),  # allowances and rewards: from designations and mentoring outcomes
     # documents over several apps; home; the data export; the REST API (reads every app above)
     ("documents", "home", "dataexport", "api"),
     ("sso",),  # single sign-on: matches identities to logins (core) and roster rows (teachers)

@@ -228,6 +228,17 @@ RULES: dict[str, Rule | list[Rule]] = {
     "assessment:template_edit": Rule(for_school(lambda side: {"kind": "annual"}), "FORM",
                                      "AANN|NNN"),
     "assessment:round": Rule("assessment_round", "GET", "AAAA|NNN"),
+    # the monthly check: the school's managers act, the district office reads
+    "assessment:monthly_check": Rule("monthly_check", "GET", "AANA|NNN"),
+    "assessment:monthly_check_save": Rule("monthly_check", "POST", "AANF|NNN"),
+    "assessment:monthly_check_release": Rule("monthly_check", "POST", "AANF|NNN"),
+    # honours: the managers propose and edit, the principal confirms, the district office
+    # reads and prints; teachers see their own honours on honours:mine only
+    "honours:list": Rule("honour_list", "GET", "AANA|NNN"),
+    "honours:list_refresh": Rule("honour_list", "POST", "AANF|NNN"),
+    "honours:list_save": Rule("honour_list", "POST", "AANF|NNN"),
+    "honours:list_confirm": Rule("honour_list", "POST", "AFNF|NNN"),
+    "honours:list_print": Rule("confirmed_honours", "POST", "AANA|NNN"),
     "assessment:round_score": Rule("assessment_round", "FORM", "FFAF|NNN"),
     "assessment:round_refresh": Rule("assessment_round", "POST", "AAFF|NNN"),
     "assessment:round_finalise": Rule("assessment_round", "POST", "AFFF|NNN"),
@@ -429,6 +440,15 @@ PLAIN: dict[str, str] = {
     "assessment:results_list": "GET",
     "assessment:flagged": "GET",
     "assessment:duty_report": "GET",
+    "assessment:monthly_checks": "GET",
+    "assessment:monthly_check_new": "POST",
+    "assessment:monthly_mine": "GET",
+    "honours:lists": "GET",
+    "honours:list_new": "POST",
+    "honours:mine": "GET",
+    "honours:priority": "GET",
+    "honours:pay": "GET",
+    "honours:pay_export": "POST",
     "documents:yearly": "GET",
     "documents:district": "GET",
     "documents:district_export": "POST",
@@ -440,6 +460,7 @@ PLAIN: dict[str, str] = {
     "training:programmes": "GET",
     "training:programme_new": "GET",
     "training:signin": "GET",
+    "training:signin_offline": "POST",
     "training:mine": "GET",
     "training:certificate_check": "GET",
     "sso_refused": "GET",
@@ -462,6 +483,16 @@ PLAIN: dict[str, str] = {
     "manifest": "GET",
     "service_worker": "GET",
     "outbox": "GET",
+    "group_search": "GET",
+    "recognition:sheet": "GET",
+    "recognition:sheet_pay": "POST",
+    "recognition:sheet_export": "POST",
+    "recognition:rates": "GET",
+    "recognition:rate_new": "GET",
+    "recognition:rewards": "GET",
+    "recognition:reward_new": "GET",
+    "recognition:reward_decide": "POST",
+    "recognition:rewards_export": "POST",
 }
 # What an anonymous visitor gets from the pages open to everyone.
 PUBLIC: dict[str, dict[str, int]] = {
@@ -733,6 +764,20 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
     )
     o["posted_round"] = AssessmentRound.objects.get(pk=posted.pk)
     o["posted_entry"] = posted.entries.get(teacher=mentor)
+    from assessment.services.monthly import monthly_check_open
+
+    o["monthly_check"] = monthly_check_open(school=school, month=TODAY, by=principal)
+
+    # honours: this year's list proposed, last year's confirmed with the colleague on it
+    from honours.models import HonourCandidate
+    from honours.services import honour_list_confirm, honour_list_propose
+
+    o["honour_list"] = honour_list_propose(school=school, year=year, by=principal)
+    confirmed = honour_list_propose(school=school, year=year - 1, by=principal)
+    HonourCandidate.objects.create(honour_list=confirmed, teacher=colleague, honour="优秀教师")
+    confirmed.commended_on = TODAY
+    confirmed.save()
+    o["confirmed_honours"] = honour_list_confirm(honour_list=confirmed, by=principal)
 
     # training: the school's programme, the teacher enrolled, a session open all day today
     from training.models import Enrolment, Programme, Session
@@ -1157,6 +1202,12 @@ FOREIGN_POSTS = [
      lambda side: {"district": side.school.district_id}),
     ("mentor", "mentoring:appraisal", "pairing",
      lambda side: {"final_appraisal": "进步明显", "report_class": side["open_class"].pk}),
+    ("principal", "recognition:reward_new", None,
+     lambda side: {"school": side.school.pk, "teacher": side["colleague"].pk,
+                   "kind": "commendation", "title": "优秀骨干教师", "awarded_on": TODAY}),
+    ("principal", "recognition:rate_new", None,
+     lambda side: {"applies_to": f"school={side.school.pk}", "kind": "allowance",
+                   "tier": _tier_pk(side, "school"), "amount": "20", "valid_from": "2025-09"}),
     ("teacher", "backbone:objection_new", "announced_round",
      lambda side: {"text": "有异议", "candidate": side["announced_round"].candidates.first().pk}),
 ]  # fmt: skip

@@ -179,7 +179,23 @@ def world(db, settings, tmp_path) -> World:
         item=item_share(record=case, reach="school", by=users["teacher"]),
         selected=True, by=users["principal"],
     )  # fmt: skip
+    _allowances(schools, users)
     return World(schools=schools, users=users, round=round, assessment_round=assessment_round)
+
+
+def _allowances(schools, users):
+    """Allowance rates in both districts (the designations, recorded from certificates, are
+    paid from the start of their term: every month's sheet lists them) and a commendation at
+    each school."""
+    from recognition.models import Rate
+    from recognition.services import rate_set, reward_record
+
+    for school in schools.values():
+        rate_set(district=school.district, kind=Rate.Kind.ALLOWANCE, tier=tier(school.district),
+                 amount=20, valid_from=datetime.date(2025, 9, 1), by=None)  # fmt: skip
+        teacher = Teacher.objects.get(school=school, staff_no__startswith="T")
+        reward_record(school=school, teacher=teacher, kind="commendation",
+                      title="优秀骨干教师", awarded_on=timezone.localdate(), by=None)  # fmt: skip
 
 
 # -- the table of job kinds ------------------------------------------------------------------------
@@ -301,6 +317,28 @@ def _contract(world, user):
     return [(reverse("mentoring:contract", args=[p.pk]), {}) for p in Pairing.objects.all()]
 
 
+def _commendation(world, user):
+    """Each school's confirmed honours list, its teacher commended (made once)."""
+    from honours.models import HonourCandidate, HonourList
+
+    year = school_year_start(timezone.localdate()) - 1
+    for code, school in world.schools.items():
+        honour_list, created = HonourList.objects.get_or_create(
+            school=school, year=year,
+            defaults={"title": f"{code}表彰", "status": "confirmed", "commended_on": "2026-09-10"},
+        )  # fmt: skip
+        if created:
+            HonourCandidate.objects.create(
+                honour_list=honour_list,
+                teacher=Teacher.objects.get(staff_no=f"T{code}"),
+                honour="优秀教师",
+            )
+    return [
+        (reverse("honours:list_print", args=[pk]), {})
+        for pk in HonourList.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+
+
 @dataclass(frozen=True)
 class FileKind:
     requests: Requests
@@ -333,6 +371,10 @@ FILES: dict[str, FileKind] = {
     "contest_certificates": FileKind(_contests("certificates_print")),
     "contest_results_export": FileKind(_contests("results_export")),
     "library_collection": FileKind(_collection),
+    "honours_commendation": FileKind(_commendation),
+    "honours_pay_export": FileKind(_list_export("honours:pay_export")),
+    "allowance_sheet_export": FileKind(_list_export("recognition:sheet_export")),
+    "rewards_export": FileKind(_list_export("recognition:rewards_export")),
 }
 # Kinds whose job makes no file of rows from the database, with the reason.
 NO_FILE = {

@@ -29,6 +29,7 @@ from .models import CODE_ALPHABET, Attendance, Session
 OPENS_BEFORE = datetime.timedelta(minutes=15)
 LATE_AFTER = datetime.timedelta(minutes=10)
 SHORT_CODE_LENGTH = 6
+CLOCK_SKEW = datetime.timedelta(seconds=20)  # a phone's clock may run this much ahead
 PASSES = "training_signin_passes"  # request.session key: session code -> window end (ISO)
 
 
@@ -125,6 +126,43 @@ def sign_in(*, session: Session, teacher, by, now: datetime.datetime) -> tuple[A
         signed_in_at=now,
         keep_better=True,
     )
+
+
+def scan_time(raw: str) -> datetime.datetime | None:
+    """The phone's scan time as it sends it (ISO 8601 with its offset), or None."""
+    try:
+        value = datetime.datetime.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+    return value if timezone.is_aware(value) else None
+
+
+def offline_sign_in(
+    *,
+    session: Session,
+    teacher,
+    by,
+    token: str,
+    scanned_at: datetime.datetime,
+    now: datetime.datetime,
+) -> tuple[Attendance, bool]:
+    """A scan the phone kept while offline and sends later. It counts as a sign-in at the scan
+    time only if the code scanned was the one shown then (its token is valid for that time
+    step), the scan time is not later than this request, and it falls in the session's
+    window; the attendance line is still the logged-in teacher's."""
+    if now < scanned_at <= now + CLOCK_SKEW:
+        scanned_at = now  # the phone's clock runs a little ahead: the request's time counts
+    if scanned_at > now:
+        raise ValidationError(
+            _("The scan time is later than now: check the date and time of your phone.")
+        )
+    if not is_open(session, scanned_at):
+        raise ValidationError(_("The code was scanned outside the sign-in time of this session."))
+    if not token_is_valid(session, token, scanned_at):
+        raise ValidationError(
+            _("The code had expired when it was scanned. Scan the code on the screen again.")
+        )
+    return sign_in(session=session, teacher=teacher, by=by, now=scanned_at)
 
 
 def qr_svg(data: str) -> str:

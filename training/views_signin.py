@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core import idempotency
 from core.tabular import TableError
 
 from . import forms, ledger, selectors, signin
@@ -103,6 +105,59 @@ def signin_page(request):
     return render(request, "training/signin.html", context, status=400 if error else 200)
 
 
+@require_POST
+def signin_offline(request):
+    """A scan kept on the phone while offline (static/js/offline/signin.js), sent by the outbox
+    with its scan time and the code's token: signed in at the scan time, exactly once."""
+    return idempotency.run_once(
+        request, endpoint="training_signin_offline", run=lambda: _signin_offline(request)
+    )
+
+
+def _signin_offline(request):
+    outbox = idempotency.from_outbox(request)
+    now = timezone.now()
+    session = _session_by_code(request.POST.get("s", ""))
+    teacher = selectors.own_teacher(request.user)
+    back = reverse("training:signin") + (f"?s={session.code}" if session else "")
+    error, text = "", ""
+    if teacher is None:
+        error = _("Only a teacher can sign in to a training session.")
+    elif session is None:
+        error = _("This code is not valid now. Type the code shown on the screen.")
+    else:
+        scanned_at = signin.scan_time(request.POST.get("scanned_at", ""))
+        try:
+            if scanned_at is None:
+                raise ValidationError(_("The scan carries no valid time."))
+            line, changed = signin.offline_sign_in(
+                session=session,
+                teacher=teacher,
+                by=request.user,
+                token=request.POST.get("t", ""),
+                scanned_at=scanned_at,
+                now=now,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            at = timezone.localtime(line.signed_in_at or scanned_at).strftime("%H:%M")
+            values = {"theme": session.theme, "at": at}
+            if changed:
+                text = _("Signed in to “%(theme)s” at %(at)s, when you scanned the code.") % values
+            else:
+                text = _("You were already signed in to “%(theme)s”.") % {"theme": session.theme}
+    if outbox:
+        if error:
+            return idempotency.refused(error)
+        return idempotency.accepted(request, text, location=back)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, text)
+    return redirect(back)
+
+
 def attendance_import_page(request, pk: int):
     """The organiser uploads the attendance app's sign-in sheet (see training.importing)."""
     session = selectors.get_session(user=request.user, pk=pk, write=True)
@@ -142,4 +197,5 @@ urlpatterns = [
     path("sessions/<id:pk>/import/", attendance_import_page, name="attendance_import"),
     path("sessions/<id:pk>/projector/", projector, name="projector"),
     path("sign-in/", signin_page, name="signin"),
+    path("sign-in/offline/", signin_offline, name="signin_offline"),
 ]

@@ -70,7 +70,9 @@ _OWN_FIELDS = {
 _OWN_TABLE = {Kind.OPEN_CLASS: "openclass", Kind.PAPER: "paper", Kind.PROJECT: "researchproject"}
 
 
-def _records(teacher_ids: list[int], first_year: int, last_year: int) -> dict[int, dict]:
+def _records(
+    teacher_ids: list[int], first_year: int, last_year: int, until: datetime.date | None = None
+) -> dict[int, dict]:
     """teacher id -> record kind -> the teacher's verified and submitted records of that
     kind a duty may count, oldest first. One query, in parts by kind: a kind with a table of
     its own is joined to it alone, so only that kind's records are looked up there (one join
@@ -81,6 +83,8 @@ def _records(teacher_ids: list[int], first_year: int, last_year: int) -> dict[in
         year__lte=last_year,
         status__in=[Status.VERIFIED, Status.SUBMITTED],
     ).order_by()
+    if until is not None:  # a past month's check counts what was done by its end
+        rows = rows.filter(date__lte=until)
     fields = ("pk", "teacher_id", "kind", "year", "semester", "status", "date")
 
     def part(kinds, table=None):

@@ -115,7 +115,12 @@ def _setting(
 
 
 def _statuses(
-    setting: _Setting, teachers: list, *, semester: int | None, today: datetime.date
+    setting: _Setting,
+    teachers: list,
+    *,
+    semester: int | None,
+    today: datetime.date,
+    until: datetime.date | None = None,
 ) -> dict[int, list[DutyStatus]]:
     """The statuses of ``teachers`` (all or some of those ``setting`` was read for), from
     their records and hours: two more queries."""
@@ -126,7 +131,7 @@ def _statuses(
     terms = [setting.designations[pk] for pk in backbone]
     first_year = min([setting.year, *(d.first_year for d in terms)])
     last_year = max([setting.year, *(d.last_year for d in terms)])
-    records = _records(backbone, first_year, last_year)
+    records = _records(backbone, first_year, last_year, until)
     hours = hours_for_teachers(teachers=backbone, year=setting.year)
     for teacher in teachers:
         for template, window in setting.duties(teacher, semester=semester, today=today):
@@ -148,13 +153,16 @@ def duty_statuses(
     year: int,
     semester: int | None = None,
     today: datetime.date | None = None,
+    until: datetime.date | None = None,
 ) -> dict[int, list[DutyStatus]]:
     """teacher id -> the status of each of their duties (those of their growth stage for a
     teacher without a tier designation in ``year``; empty when the stage has none).
-    ``teachers``: Teacher objects or a queryset of them."""
+    ``teachers``: Teacher objects or a queryset of them. ``until`` counts only the records
+    dated on or before it (a past month's check); training hours are the year's as they
+    stand."""
     today = today or timezone.localdate()
     teachers = list(teachers)
     setting = _setting(teachers=teachers, year=year) if teachers else None
     if setting is None:
         return {t.pk: [] for t in teachers}
-    return _statuses(setting, teachers, semester=semester, today=today)
+    return _statuses(setting, teachers, semester=semester, today=today, until=until)

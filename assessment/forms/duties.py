@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backbone.models import Tier
-from core.forms import FilterForm, Form, ModelForm
+from core.forms import FilterForm, Form, ModelForm, use_group_search
 from core.models import District, School, TeachingGroup, school_year_label, school_year_start
 from teachers.stages import GrowthStage
 
@@ -58,6 +58,11 @@ class DutyGridFilterForm(FilterForm):
         ).order_by("district_id", "level")
         self.fields["group"].queryset = TeachingGroup.objects.filter(
             school__in=schools, kind=TeachingGroup.Kind.RESEARCH
+        ).select_related("school")
+        use_group_search(
+            self.fields["group"],
+            kind=TeachingGroup.Kind.RESEARCH,
+            many_schools="school" in self.fields,
         )
 
     @property

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0010_absence_override'),
+        ('assessment', '0011_monthlycheck_monthlycheckentry_and_more'),
         ('backbone', '0009_district_rounds'),
         ('core', '0007_idempotency_key'),
     ]

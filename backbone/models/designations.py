@@ -336,8 +336,7 @@ class TargetQuerySet(models.QuerySet):
         if scope.is_superuser:
             return self
         return self.filter(
-            Q(school_id__in=scope.staff_school_ids)
-            | Q(school__district_id__in=scope.district_ids)
+            Q(school_id__in=scope.staff_school_ids | scope.district_school_ids)
             | Q(district_id__in=scope.district_ids)
         )
 

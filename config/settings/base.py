@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "mentoring",
     "groups",
     "assessment",
+    "honours",
+    "recognition",
     "documents",
     "home",
     "sso",
@@ -113,6 +115,16 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Argon2id (Django's parameters: 100 MiB, 2 passes) is stronger against guessing on graphics
+# cards than PBKDF2 with a million rounds and costs half the CPU a login; PBKDF2 hashes made
+# before are still checked and upgraded to Argon2 when their owner next logs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 # Django's checks, in Gugan's words (core/password_validation.py).
 AUTH_PASSWORD_VALIDATORS = [

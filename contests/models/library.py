@@ -34,8 +34,7 @@ class SharedItemQuerySet(ScopedQuerySet):
             School.objects.filter(pk__in=schools).values_list("district_id", flat=True)
         ) | set(scope.district_ids)
         return self.filter(record__status=Status.VERIFIED).filter(
-            Q(record__teacher__school_id__in=schools)
-            | Q(record__teacher__school__district_id__in=scope.district_ids)
+            Q(record__teacher__school_id__in=set(schools) | scope.district_school_ids)
             | Q(reach=SharedItem.Reach.DISTRICT, record__teacher__school__district_id__in=districts)
         )
 

@@ -23,7 +23,7 @@ def district_section(*, user) -> Section:
     teachers = list(
         backbone_teachers(
             year=year,
-            teachers=Teacher.objects.filter(school__district_id__in=user.scope.district_ids),
+            teachers=Teacher.objects.filter(school_id__in=user.scope.district_school_ids),
         )
     )
     schools = {t.school_id: t.school for t in teachers}

@@ -15,6 +15,8 @@ from backbone.selectors.planning import target_overview
 from core.models import Job, Role, School, school_year_label, school_year_start
 from core.selectors import job_list
 from core.wording import in_brackets, list_separator
+from recognition.models import Reward
+from recognition.selectors import reward_list
 from records.selectors.workflow import verification_queue
 
 from .scoring import score_sheets_due
@@ -138,6 +140,30 @@ def principal_section(*, user) -> Section:
             _terms_ending(user, current),
             _targets_at_risk(schools, today),
             _flagged(user),
+            _mentor_rewards(user),
+        ],
+    )
+
+
+def _mentor_rewards(user) -> Todo:
+    """Mentors' rewards Gugan proposed (an apprentice designated), for the principal."""
+    proposed = reward_list(user).filter(
+        school_id__in=_principal_of(user), status=Reward.Status.PROPOSED
+    )
+    rows, total = head_and_total(proposed)
+    url = reverse("recognition:rewards")
+    return counted(
+        ngettext_lazy(
+            "%(count)d mentor's reward to approve",
+            "%(count)d mentors' rewards to approve",
+            "count",
+        ),
+        total=total,
+        url=url,
+        icon="gift",
+        lines=[
+            Line(f"{r.teacher.name} · {r.label}", f"{url}?school={r.school_id}", str(r.amount))
+            for r in rows
         ],
     )
 

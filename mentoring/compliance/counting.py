@@ -24,15 +24,12 @@ def _weeks(pairing: Pairing, calendar: Calendar, today: datetime.date) -> list[W
     running = today < own_end(pairing)
     if pairing.status not in STARTED_STATUSES or end < pairing.start_date:
         return []
-    calendar = calendar.within(pairing.start_date, end)
     weeks = []
     monday = pairing.start_date - datetime.timedelta(days=pairing.start_date.weekday())
     while monday <= end:
         first = max(monday, pairing.start_date)
         last = min(monday + datetime.timedelta(days=6), end)
-        days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
-        teaching = sum(1 for day in days if calendar.is_teaching_day(day))
-        holidays = list(dict.fromkeys(filter(None, map(calendar.holiday_on, days))))
+        teaching, holidays = calendar.span(first, last)
         weeks.append(
             Week(
                 monday=monday,

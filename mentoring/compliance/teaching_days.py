@@ -15,6 +15,7 @@ class Calendar:
 
     semesters: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
     holidays: list[tuple[datetime.date, datetime.date, str]] = field(default_factory=list)
+    _spans: dict = field(default_factory=dict, repr=False, compare=False)
 
     def holiday_on(self, day: datetime.date) -> str | None:
         for start, end, name in self.holidays:
@@ -29,12 +30,18 @@ class Calendar:
             and self.holiday_on(day) is None
         )
 
-    def within(self, first: datetime.date, last: datetime.date) -> "Calendar":
-        """Only the ranges touching [first, last]: a pairing's weeks look at a few."""
-        return Calendar(
-            semesters=[(s, e) for s, e in self.semesters if s <= last and e >= first],
-            holidays=[(s, e, n) for s, e, n in self.holidays if s <= last and e >= first],
-        )
+    def span(self, first: datetime.date, last: datetime.date) -> tuple[int, list[str]]:
+        """The teaching days in [first, last] and the holidays' names there. Computed once per
+        span: a district's pairings share their weeks, so an overview of thousands of pairings
+        looks at each week's days once instead of once a pairing."""
+        key = (first, last)
+        if key not in self._spans:
+            days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+            teaching = sum(1 for day in days if self.is_teaching_day(day))
+            holidays = list(dict.fromkeys(filter(None, map(self.holiday_on, days))))
+            self._spans[key] = (teaching, holidays)
+        teaching, holidays = self._spans[key]
+        return teaching, list(holidays)
 
 
 def _calendars(district_ids: set[int], since: datetime.date) -> dict[int, Calendar]:

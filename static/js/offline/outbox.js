@@ -74,6 +74,8 @@
   function notice(text, kind) {
     const main = document.querySelector("main");
     if (!main || !text) return;
+    // One notice at a time: three forms queued in a row show one line, not three.
+    main.querySelectorAll(".outbox-notice").forEach((el) => el.remove());
     const div = document.createElement("div");
     div.className = `alert alert-${kind || "info"} outbox-notice`;
     div.setAttribute("role", "status");
@@ -211,6 +213,7 @@
       fields: fieldsOf(form, submitter),
       created: Date.now(),
       status: "queued",
+      fixable: !form.hasAttribute("data-outbox-no-fix"), // a scan has nothing to fix
       message: "",
       errors: {},
     };
@@ -241,6 +244,7 @@
   function renderOutboxPage(items) {
     const list = document.getElementById("outbox-list");
     if (!list) return;
+    items = items.slice().sort((a, b) => a.created - b.created); // in the order they were made
     list.replaceChildren();
     document.getElementById("outbox-empty").hidden = items.length > 0;
     for (const item of items) {
@@ -276,7 +280,7 @@
       }
       const actions = document.createElement("div");
       actions.className = "d-flex gap-2 mt-1";
-      if (item.status === "refused") {
+      if (item.status === "refused" && item.fixable !== false) {
         const fix = document.createElement("button");
         fix.type = "button"; fix.className = "btn btn-sm btn-primary outbox-fix";
         fix.textContent = i18n("fix", 0);

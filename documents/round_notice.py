@@ -35,7 +35,7 @@ class RoundNotice:
         r = self.round
         if not (r.announce_from and r.announce_until):
             return None
-        return working_days(r.announce_from, r.announce_until, district_id=r.school.district_id)
+        return working_days(r.announce_from, r.announce_until, district_id=r.district_id)
 
     def rows(self) -> list[dict]:
         return [
@@ -55,7 +55,7 @@ class RoundNotice:
             language,
             [r.pk, r.title, r.year, r.term_years, r.status, r.confirmed_at],
             [r.announce_from, r.announce_until, r.notice_contact, self.working_days],
-            [r.school.pk, r.school.name, r.tier.pk, r.tier.name, r.tier.name_en],
+            [r.school_id, r.district_id, r.organiser_label, r.tier.pk, r.tier.name, r.tier.name_en],
             [[c.pk, c.teacher.updated_at] for c in self.proposed],
             self.rows(),
         ]
@@ -79,7 +79,7 @@ def notice_html(*, notice: RoundNotice, language: str) -> str:
 
 def notice_filename(round: SelectionRound) -> str:
     return document_filename(
-        round.school.name, year_part(round.year), round.title, _("Public notice"), ext="pdf"
+        round.organiser_label, year_part(round.year), round.title, _("Public notice"), ext="pdf"
     )
 
 
@@ -89,7 +89,7 @@ def selection_notice_pdf(ctx: JobContext) -> None:
     user = ctx.viewer
     round = (
         SelectionRound.objects.visible_to(user)
-        .select_related("school__district", "tier", "panel")
+        .select_related("school__district", "district", "tier", "panel")
         .filter(pk=ctx.params.get("round"))
         .first()
     )

@@ -3,10 +3,11 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import check_in_school_year, form_check_days, form_check_order, working_day_end
@@ -150,7 +151,7 @@ class DistrictRoundForm(RoundForm):
         if first_tier is not None:
             self.fields["tier"].initial = first_tier.pk
             self.fields["term_years"].initial = first_tier.default_term_years
-        self.schools = list(district.schools.order_by("code"))
+        self.schools = schools = list(district.schools.order_by("code"))
         for school in self.schools:
             self.fields[f"quota_school_{school.pk}"] = forms.IntegerField(
                 label=school.name, min_value=0, max_value=50, required=False
@@ -168,14 +169,14 @@ class DistrictRoundForm(RoundForm):
                 Column("apply_from"),
                 Column("apply_until"),
             ),
-            Fieldset(
-                _("A school's own number of nominations (leave empty for the number above)"),
-                Row(
-                    *(
-                        Column(f"quota_school_{s.pk}", css_class="col-6 col-md-3")
-                        for s in self.schools
-                    )
-                ),
+            HTML(
+                format_html(
+                    '<p class="fw-semibold small mb-1">{}</p>',
+                    _("A school's own number of nominations (leave empty for the number above)"),
+                )
+            ),
+            Row(
+                *(Column(f"quota_school_{s.pk}", css_class="col-6 col-md-3") for s in self.schools)
             ),
             "committee",
         )

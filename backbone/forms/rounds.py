@@ -151,7 +151,7 @@ class DistrictRoundForm(RoundForm):
         if first_tier is not None:
             self.fields["tier"].initial = first_tier.pk
             self.fields["term_years"].initial = first_tier.default_term_years
-        self.schools = schools = list(district.schools.order_by("code"))
+        self.schools = list(district.schools.order_by("code"))
         for school in self.schools:
             self.fields[f"quota_school_{school.pk}"] = forms.IntegerField(
                 label=school.name, min_value=0, max_value=50, required=False

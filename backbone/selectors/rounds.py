@@ -60,6 +60,15 @@ def can_nominate_to(user: User, round: SelectionRound, school: School) -> bool:
     )
 
 
+def can_withdraw_nominee(user: User, candidate: Candidate) -> bool:
+    """A school takes its own nominee back out of a district round while it takes
+    nominations, to free its place for another."""
+    round = candidate.round
+    return round.status == SelectionRound.Status.OPEN and can_nominate_to(
+        user, round, candidate.teacher.school
+    )
+
+
 def is_round_staff(user: User, round: SelectionRound) -> bool:
     """Anyone holding any role where the round is run: at its school, or at any school of the
     district for a district round (teachers included); the 公示 is for them all."""
@@ -277,14 +286,17 @@ def get_objection_for_user(*, user: User, pk: int) -> Objection:
 def get_candidate_for_withdrawal(*, user: User, pk: int) -> Candidate:
     """A candidate the user may withdraw: their own candidacy, or one of a round they manage."""
     candidate = (
-        Candidate.objects.select_related("round__school", "round__tier", "teacher")
+        Candidate.objects.select_related("round__school", "round__tier", "teacher__school")
         .filter(pk=pk)
         .first()
     )
     if candidate is None:
         raise Http404
     if candidate.teacher.user_id is None or candidate.teacher.user_id != user.pk:
-        get_round_for_user(user=user, pk=candidate.round_id, write=True)
+        if can_withdraw_nominee(user, candidate):
+            get_round_for_user(user=user, pk=candidate.round_id)
+        else:
+            get_round_for_user(user=user, pk=candidate.round_id, write=True)
     return candidate
 
 

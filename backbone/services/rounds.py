@@ -419,7 +419,7 @@ def candidates_nominate(
 def candidate_withdraw(*, candidate: Candidate, by: User) -> Candidate:
     """The candidate (for themselves) or a manager takes a candidate out of the round."""
     own = candidate.teacher.user_id is not None and candidate.teacher.user_id == by.pk
-    if not own:
+    if not own and not selectors.can_withdraw_nominee(by, candidate):
         _require_manager(by, candidate.round)
     round = _lock(candidate.round)
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)

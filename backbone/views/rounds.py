@@ -114,6 +114,7 @@ def round_detail(request, pk: int):
             selectors.school_nominations(round=round, school=school)
             for school in selectors.nominating_schools(user=request.user, round=round)
         ]
+        context["nominating_ids"] = {place["school"].pk for place in context["nominations"]}
     return render(request, "backbone/rounds/detail.html", context)
 
 

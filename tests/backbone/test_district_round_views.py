@@ -342,3 +342,22 @@ def test_district_round_pages_cost_the_same_with_more_schools(
     few = count_queries(client, url)
     _more_schools(district, 8, district_tier)
     assert count_queries(client, url) == few
+
+
+def test_a_school_withdraws_its_own_nominee_to_free_its_place(
+    login, district_round, pools, principal, principal_b
+):
+    first = services.candidate_school_nominate(
+        round=district_round, teacher=pools["王芳"], by=principal
+    )
+    url = reverse("backbone:candidate_withdraw", args=[first.pk])
+    # Another school of the district cannot take it out.
+    assert login(principal_b).post(url).status_code == 403
+    assert not reload(first).withdrawn
+    client = login(principal)
+    response = client.post(url, follow=True, **EN)
+    assert "王芳 was withdrawn from the round." in text(response)
+    response = nominate(client, district_round, pools["刘洋"])
+    assert "刘洋 was added as a candidate" in text(response)
+    active = district_round.candidates.filter(withdrawn=False)
+    assert set(active.values_list("teacher__name", flat=True)) == {"刘洋"}

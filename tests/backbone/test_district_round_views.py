@@ -9,13 +9,17 @@ from django.urls import reverse
 from backbone.models import Candidate, Designation, ReserveEntry, SelectionRound
 from backbone.services import rounds as services
 from backbone.services.reserve import reserve_add, reserve_recommend
-from core.models import Role
+from core.models import Job, Role
 from tests.backbone import test_district_rounds as shared
 from tests.backbone.test_district_rounds import open_district_round
 from tests.backbone.test_rounds_services import days, end_announcement, reload, score, today
 from tests.backbone.test_rounds_views import round_form_data
+from tests.documents.test_assessment_notice import shot
+from tests.documents.test_dossier import download, poppler
+from tests.documents.test_selection_notice import print_notice
 from tests.factories import SchoolFactory, TeacherFactory, tier, user_with_role
 from tests.html import visible_text
+from tests.markers import needs_pdf_tools
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -361,3 +365,30 @@ def test_a_school_withdraws_its_own_nominee_to_free_its_place(
     assert "刘洋 was added as a candidate" in text(response)
     active = district_round.candidates.filter(withdrawn=False)
     assert set(active.values_list("teacher__name", flat=True)) == {"刘洋"}
+
+
+@needs_pdf_tools
+def test_the_district_office_prints_the_notice_of_its_round_under_its_own_name(
+    login, district_round, pools, principal, principal_b, district_office, committee_member,
+    django_capture_on_commit_callbacks, tmp_path,
+):  # fmt: skip
+    services.candidate_school_nominate(round=district_round, teacher=pools["王芳"], by=principal)
+    services.candidate_school_nominate(round=district_round, teacher=pools["陈静"], by=principal_b)
+    services.round_close_applications(round=district_round, by=district_office)
+    round = reload(district_round)
+    c = {x.teacher.name: x for x in round.candidates.select_related("teacher")}
+    score(round, committee_member, {c["王芳"]: [9, 90], c["陈静"]: [8, 80]})
+    services.round_propose(round=round, by=district_office)
+    services.round_announce(
+        round=round, by=district_office, announce_from=today(), announce_until=days(7),
+        notice_contact="区教师发展中心 张老师 0591-7654321",
+    )  # fmt: skip
+    client = login(district_office)
+    job = print_notice(client, reload(round), django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.DONE, job.error
+    data = download(client, job)
+    shot(data, "district-round-notice")
+    words = " ".join(poppler("pdftotext", data, tmp_path).split())
+    assert str(round.district) in words and "王芳" in words and "陈静" in words
+    assert "90.00" not in words
+    assert job.file.name.rsplit("/", 1)[-1].startswith(f"{round.district}_")

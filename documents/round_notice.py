@@ -42,7 +42,10 @@ class RoundNotice:
             {
                 "rank": c.rank if self.sight.ranks else None,
                 "name": c.teacher.name,
-                "group": c.teacher.group.name if c.teacher.group else "",
+                # a district round names each teacher's school, a school's round the group
+                "group": c.teacher.school.name
+                if self.round.is_district
+                else (c.teacher.group.name if c.teacher.group else ""),
                 "subject": c.teacher.subject,
             }
             for c in self.proposed

@@ -314,7 +314,7 @@ def round_candidates(*, user: User, round: SelectionRound) -> QuerySet[Candidate
 def proposed_candidates(*, round: SelectionRound) -> list[Candidate]:
     return list(
         round.candidates.filter(proposed=True, withdrawn=False, is_eligible=True)
-        .select_related("teacher__group")
+        .select_related("teacher__group", "teacher__school")
         .order_by(F("rank").asc(nulls_last=True), "teacher__name", "pk")
     )
 

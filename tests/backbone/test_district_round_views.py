@@ -390,5 +390,6 @@ def test_the_district_office_prints_the_notice_of_its_round_under_its_own_name(
     shot(data, "district-round-notice")
     words = " ".join(poppler("pdftotext", data, tmp_path).split())
     assert str(round.district) in words and "王芳" in words and "陈静" in words
+    assert "城关第二小学" in words  # each teacher's school beside the name
     assert "90.00" not in words
     assert job.file.name.rsplit("/", 1)[-1].startswith(f"{round.district}_")

@@ -199,6 +199,7 @@ def test_a_district_round_runs_from_scoring_to_designations_at_each_school(
     assert round.title in notices and str(round.district) in notices
     notice = text(client.get(reverse("backbone:notice", args=[round.pk]), **EN))
     assert "王芳" in notice and "陈静" in notice
+    assert "城关第一小学" in notice and "城关第二小学" in notice  # each one's school
     response = client.post(
         reverse("backbone:objection_new", args=[round.pk]), {"text": "请核实材料。"}
     )

@@ -230,9 +230,11 @@ class Recusal:
     reason: str
 
 
-def recusals(*, round: SelectionRound) -> list[Recusal]:
-    """Who stepped back from what (回避), members in name order; three queries."""
-    names = dict(round.candidates.values_list("entrant_id", "teacher__name"))
+def recusals(*, round: SelectionRound, user: User | None = None) -> list[Recusal]:
+    """Who stepped back from what (回避), members in name order; three queries. With
+    ``user``, only the candidates the user may see are named (``round_candidates``)."""
+    shown = round.candidates if user is None else round_candidates(user=user, round=round)
+    names = dict(shown.values_list("entrant_id", "teacher__name"))
     rows = []
     memberships = (
         round.panel.memberships.select_related("user")

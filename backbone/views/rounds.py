@@ -95,7 +95,7 @@ def round_detail(request, pk: int):
     context = selectors.round_detail(round=round, user=request.user)
     context["can_print_notice"] = selectors.can_print_notice(request.user, round)
     # 回避: each member's recusal beside their name, and the way to declare one
-    recusals = {r.member.pk: r for r in selectors.recusals(round=round)}
+    recusals = {r.member.pk: r for r in selectors.recusals(round=round, user=request.user)}
     context["committee"] = [(m, s, recusals.get(m.pk)) for m, s in context["committee"]]
     context["can_declare_recusal"] = round.status in (
         SelectionRound.Status.OPEN,

@@ -394,3 +394,23 @@ def test_the_district_office_prints_the_notice_of_its_round_under_its_own_name(
     assert "城关第二小学" in words  # each teacher's school beside the name
     assert "90.00" not in words
     assert job.file.name.rsplit("/", 1)[-1].startswith(f"{round.district}_")
+
+
+def test_a_recusal_does_not_name_another_schools_nominee_before_the_notice(
+    login, district_round, pools, principal, principal_b, district_office, committee_member
+):
+    services.candidate_school_nominate(round=district_round, teacher=pools["王芳"], by=principal)
+    other = services.candidate_school_nominate(
+        round=district_round, teacher=pools["陈静"], by=principal_b
+    )
+    services.round_member_recuse(
+        round=district_round,
+        by=district_office,
+        member=committee_member,
+        reason="亲属关系",
+        candidates=[other],
+    )
+    url = reverse("backbone:round_recusal", args=[district_round.pk])
+    assert "陈静" not in text(login(principal).get(url, **EN))
+    assert "陈静" in text(login(principal_b).get(url, **EN))
+    assert "陈静" in text(login(district_office).get(url, **EN))

@@ -35,14 +35,17 @@ class RoundNotice:
         r = self.round
         if not (r.announce_from and r.announce_until):
             return None
-        return working_days(r.announce_from, r.announce_until, district_id=r.school.district_id)
+        return working_days(r.announce_from, r.announce_until, district_id=r.district_id)
 
     def rows(self) -> list[dict]:
         return [
             {
                 "rank": c.rank if self.sight.ranks else None,
                 "name": c.teacher.name,
-                "group": c.teacher.group.name if c.teacher.group else "",
+                # a district round names each teacher's school, a school's round the group
+                "group": c.teacher.school.name
+                if self.round.is_district
+                else (c.teacher.group.name if c.teacher.group else ""),
                 "subject": c.teacher.subject,
             }
             for c in self.proposed
@@ -55,7 +58,7 @@ class RoundNotice:
             language,
             [r.pk, r.title, r.year, r.term_years, r.status, r.confirmed_at],
             [r.announce_from, r.announce_until, r.notice_contact, self.working_days],
-            [r.school.pk, r.school.name, r.tier.pk, r.tier.name, r.tier.name_en],
+            [r.school_id, r.district_id, r.organiser_label, r.tier.pk, r.tier.name, r.tier.name_en],
             [[c.pk, c.teacher.updated_at] for c in self.proposed],
             self.rows(),
         ]
@@ -79,7 +82,7 @@ def notice_html(*, notice: RoundNotice, language: str) -> str:
 
 def notice_filename(round: SelectionRound) -> str:
     return document_filename(
-        round.school.name, year_part(round.year), round.title, _("Public notice"), ext="pdf"
+        round.organiser_label, year_part(round.year), round.title, _("Public notice"), ext="pdf"
     )
 
 
@@ -89,7 +92,7 @@ def selection_notice_pdf(ctx: JobContext) -> None:
     user = ctx.viewer
     round = (
         SelectionRound.objects.visible_to(user)
-        .select_related("school__district", "tier", "panel")
+        .select_related("school__district", "district", "tier", "panel")
         .filter(pk=ctx.params.get("round"))
         .first()
     )

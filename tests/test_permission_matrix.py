@@ -151,9 +151,20 @@ RULES: dict[str, Rule | list[Rule]] = {
     "backbone:designation_revoke": Rule("designation", "FORM", "AAFF|NNN"),
     "backbone:designation_promote": Rule("designation", "FORM", "AAFF|NNN"),
     "backbone:reserve_remove": Rule("reserve_entry", "POST", "AAFF|NNN"),
-    "backbone:round": Rule("selection_round", "GET", "AAAA|NNN"),
+    "backbone:round": [
+        Rule("selection_round", "GET", "AAAA|NNN"),
+        Rule("district_round", "GET", "AAAA|NNN", variant="district"),
+    ],
     "backbone:round_apply": Rule("selection_round", "FORM", "NNNN|AAA"),  # teachers only
-    "backbone:round_nominate": Rule("selection_round", "FORM", "AAFF|NNN"),
+    "backbone:round_nominate": [
+        Rule("selection_round", "FORM", "AAFF|NNN"),
+        # a district round: each school nominates; the district office is sent to the
+        # recommendations
+        Rule("district_round", "FORM", "AAFA|NNN", variant="district"),
+    ],
+    # the district office takes a school's recommendation into its round (none named: refused
+    # with a message)
+    "backbone:round_take_recommendation": Rule("district_round", "POST", "FFFR|NNN"),
     "backbone:round_eligibility": Rule("selection_round", "POST", "AAFF|NNN"),
     "backbone:round_close": Rule("selection_round", "POST", "AAFF|NNN"),
     "backbone:round_score": Rule("selection_round", "FORM", "FFAF|NNN"),
@@ -416,6 +427,7 @@ PLAIN: dict[str, str] = {
     "backbone:designation_import_confirm": "POST",
     "backbone:reserve": "GET",
     "backbone:rounds": "GET",
+    "backbone:recommendations": "GET",
     "backbone:round_new": "GET",
     "backbone:notices": "GET",
     "backbone:rules": "GET",
@@ -544,6 +556,7 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
     from assessment.services.duties import duty_templates_ensure_defaults
     from backbone.models import ReserveEntry, Target
     from backbone.services import rounds as selection
+    from backbone.services.reserve import reserve_recommend
     from mentoring.models import GuidanceSession, Pairing
     from records import models as records
     from records.services.files import attachment_add
@@ -651,6 +664,21 @@ def build_side(tag: str, school_name: str, district=None) -> Side:
         announce_until=TODAY + datetime.timedelta(days=5),
     )
     o["announced_round"] = announced
+    # A district round, the school recommending its reserve-pool teacher to it (推荐上报).
+    o["district_round"] = selection.district_round_open(
+        district=district,
+        tier=tier(district, "district"),
+        title=f"{tag}区级骨干评选",
+        year=year,
+        quota=2,
+        school_quota=1,
+        apply_from=TODAY,
+        apply_until=TODAY + datetime.timedelta(days=7),
+        criteria=CRITERIA,
+        committee=[u["committee"]],
+        by=u["district"],
+    )
+    reserve_recommend(entries=[o["reserve_entry"]], reason=f"{tag}推荐上报", by=principal)
     o["objection"] = selection.objection_lodge(
         round=announced, author=u["colleague"], text=f"{tag}对名单有异议"
     )

@@ -3,10 +3,11 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import check_in_school_year, form_check_days, form_check_order, working_day_end
@@ -114,6 +115,108 @@ class RoundForm(Form):
         return data
 
 
+class DistrictRoundForm(RoundForm):
+    """The district office's round: a tier it designates, a quota of nominations per school
+    (with a number of its own for some schools) and a committee from across the district."""
+
+    school = None
+    district = forms.ModelChoiceField(label=_("District"), queryset=None)
+    school_quota = forms.IntegerField(
+        label=_("Nominations per school"),
+        min_value=0,
+        max_value=50,
+        initial=1,
+        help_text=_("How many candidates each school may nominate from its reserve pool."),
+    )
+
+    def __init__(self, *args, districts, **kwargs):
+        Form.__init__(self, *args, **kwargs)
+        today = timezone.localdate()
+        district = districts[0]
+        self.fields["district"].queryset = districts
+        self.fields["district"].initial = district.pk
+        self.fields["district"].widget = forms.HiddenInput()
+        tiers = selectors.district_tiers(districts=[district])
+        self.fields["tier"].queryset = tiers
+        committee = self.fields["committee"]
+        committee.queryset = selectors.district_committee_choices(district=district)
+        committee.help_text = _(
+            "The district office, or committee members, principals and training offices of the"
+            " district's schools."
+        )
+        self.fields["year"].initial = school_year_start(today)
+        self.fields["apply_from"].initial = today
+        self.fields["apply_until"].initial = today + datetime.timedelta(days=14)
+        first_tier = tiers.first()
+        if first_tier is not None:
+            self.fields["tier"].initial = first_tier.pk
+            self.fields["term_years"].initial = first_tier.default_term_years
+        self.schools = list(district.schools.order_by("code"))
+        for school in self.schools:
+            self.fields[f"quota_school_{school.pk}"] = forms.IntegerField(
+                label=school.name, min_value=0, max_value=50, required=False
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "district",
+            Row(Column("title", css_class="col-md-6"), Column("tier"), Column("year")),
+            Row(
+                Column("quota"),
+                Column("school_quota"),
+                Column("term_years"),
+                Column("apply_from"),
+                Column("apply_until"),
+            ),
+            HTML(
+                format_html(
+                    '<p class="fw-semibold small mb-1">{}</p>',
+                    _("A school's own number of nominations (leave empty for the number above)"),
+                )
+            ),
+            Row(
+                *(Column(f"quota_school_{s.pk}", css_class="col-6 col-md-3") for s in self.schools)
+            ),
+            "committee",
+        )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        school_quotas = {}
+        for school in self.schools:
+            number = data.pop(f"quota_school_{school.pk}", None)
+            if number is not None:
+                school_quotas[school] = number
+        return {**data, "school_quotas": school_quotas}
+
+
+class RecommendationForm(Form):
+    """推荐上报: teachers of the school's reserve pool recommended to the district."""
+
+    entries = forms.ModelMultipleChoiceField(
+        label=_("Teachers of the reserve pool"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the recommendation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT,
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["entries"]
+        field.queryset = entries
+        field.label_from_instance = lambda e: (
+            f"{e.teacher.name}{in_brackets(e.teacher.staff_no)} · {e.tier.label}"
+            + (" · " + str(_("recommended")) if e.recommended_at else "")
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Recommend to the district")))
+
+
 class CriterionForm(Form):
     name = forms.CharField(label=_("Criterion"), max_length=50, required=False)
     weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100, required=False)
@@ -211,9 +314,11 @@ class NominationForm(Form):
         required=False,
     )
 
-    def __init__(self, *args, round, **kwargs):
+    def __init__(self, *args, round, school=None, **kwargs):
         super().__init__(*args, **kwargs)
-        teachers, reserve_ids, eligibility = selectors.nomination_choices(round=round)
+        teachers, reserve_ids, eligibility = selectors.nomination_choices(
+            round=round, school=school
+        )
         self.fields = {
             "teachers": NominationTeachersField(
                 label=_("Teachers"),

@@ -245,6 +245,17 @@ class ReserveEntry(models.Model):
     )
     marked_on = models.DateField(_("marked on"), default=timezone.localdate)
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    # 推荐上报: the school recommends the teacher to the district office for a district tier.
+    recommended_at = models.DateTimeField(_("recommended to the district"), null=True, blank=True)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recommended by"),
+    )
+    recommendation = LimitedTextField(_("recommendation"), blank=True, max_length=SHORT_TEXT)
 
     objects = ReserveEntryQuerySet.as_manager()
 

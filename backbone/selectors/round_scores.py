@@ -23,6 +23,7 @@ from .rounds import (
     is_round_staff,
     objection_list,
     proposed_candidates,
+    round_candidates,
 )
 
 ONE_PLACE = Decimal("0.1")
@@ -101,14 +102,20 @@ def own_sheet(*, round: SelectionRound, member: User) -> tuple[Sheet | None, dic
     return sheet, {(candidate_of[e], item): v for (e, item), v in values.items()}
 
 
-def candidate_rows(*, round: SelectionRound, seen: visibility.Sight) -> list[Candidate]:
+def candidate_rows(
+    *, round: SelectionRound, seen: visibility.Sight, user: User | None = None
+) -> list[Candidate]:
     """The candidates in rank order where the ranks may be seen, else by name: while the
-    scores are secret, an order made from them would tell them."""
+    scores are secret, an order made from them would tell them. With ``user``, those the user
+    may see (a school sees its own nominees to a district round until the 公示)."""
     order = visibility.rank_order(
         seen, by_rank=[F("rank").asc(nulls_last=True)], neutral=["teacher__name", "pk"]
     )
+    qs = round.candidates if user is None else round_candidates(user=user, round=round)
     return list(
-        round.candidates.select_related("teacher__group", "added_by").order_by("withdrawn", *order)
+        qs.select_related("teacher__group", "teacher__school", "added_by").order_by(
+            "withdrawn", *order
+        )
     )
 
 
@@ -125,7 +132,7 @@ def round_detail(*, round: SelectionRound, user: User) -> dict:
     seen = visibility.sight(user=user, panel=round.panel, membership=mine, sheet=own)
     show_scores = seen.totals
     manage = can_manage_round(user, round)
-    candidates = candidate_rows(round=round, seen=seen)
+    candidates = candidate_rows(round=round, seen=seen, user=user)
     table = score_table(round=round) if show_scores else None
     if table is not None:
         for c in candidates:
@@ -223,9 +230,11 @@ class Recusal:
     reason: str
 
 
-def recusals(*, round: SelectionRound) -> list[Recusal]:
-    """Who stepped back from what (回避), members in name order; three queries."""
-    names = dict(round.candidates.values_list("entrant_id", "teacher__name"))
+def recusals(*, round: SelectionRound, user: User | None = None) -> list[Recusal]:
+    """Who stepped back from what (回避), members in name order; three queries. With
+    ``user``, only the candidates the user may see are named (``round_candidates``)."""
+    shown = round.candidates if user is None else round_candidates(user=user, round=round)
+    names = dict(shown.values_list("entrant_id", "teacher__name"))
     rows = []
     memberships = (
         round.panel.memberships.select_related("user")

@@ -60,6 +60,15 @@ def can_nominate_to(user: User, round: SelectionRound, school: School) -> bool:
     )
 
 
+def can_withdraw_nominee(user: User, candidate: Candidate) -> bool:
+    """A school takes its own nominee back out of a district round while it takes
+    nominations, to free its place for another."""
+    round = candidate.round
+    return round.status == SelectionRound.Status.OPEN and can_nominate_to(
+        user, round, candidate.teacher.school
+    )
+
+
 def is_round_staff(user: User, round: SelectionRound) -> bool:
     """Anyone holding any role where the round is run: at its school, or at any school of the
     district for a district round (teachers included); the 公示 is for them all."""
@@ -162,7 +171,7 @@ def can_see_objections(user: User, round: SelectionRound) -> bool:
 def round_list(*, user: User) -> QuerySet[SelectionRound]:
     return (
         SelectionRound.objects.visible_to(user)
-        .select_related("school", "tier")
+        .select_related("school", "district", "tier")
         .annotate(
             candidate_count=Count(
                 "candidates", filter=Q(candidates__withdrawn=False), distinct=True
@@ -206,7 +215,9 @@ def my_candidacies(*, user: User) -> dict[int, Candidate]:
 def get_round_for_user(*, user: User, pk: int, write: bool = False) -> SelectionRound:
     """404 for users who may not see the round, 403 for those who may not manage it."""
     return get_for_user(
-        SelectionRound.objects.select_related("school__district", "tier", "opened_by", "panel"),
+        SelectionRound.objects.select_related(
+            "school__district", "district", "tier", "opened_by", "panel"
+        ),
         user,
         write=write,
         pk=pk,
@@ -247,7 +258,7 @@ def notice_list(*, user: User) -> QuerySet[SelectionRound]:
             | Q(school__isnull=True, district_id__in=districts)
             | Q(school__isnull=True, district_id__in=scope.district_ids)
         )
-    return qs.select_related("school", "tier").order_by("-announce_from", "-pk")
+    return qs.select_related("school", "district", "tier").order_by("-announce_from", "-pk")
 
 
 def get_notice_for_user(*, user: User, pk: int) -> SelectionRound:
@@ -275,14 +286,17 @@ def get_objection_for_user(*, user: User, pk: int) -> Objection:
 def get_candidate_for_withdrawal(*, user: User, pk: int) -> Candidate:
     """A candidate the user may withdraw: their own candidacy, or one of a round they manage."""
     candidate = (
-        Candidate.objects.select_related("round__school", "round__tier", "teacher")
+        Candidate.objects.select_related("round__school", "round__tier", "teacher__school")
         .filter(pk=pk)
         .first()
     )
     if candidate is None:
         raise Http404
     if candidate.teacher.user_id is None or candidate.teacher.user_id != user.pk:
-        get_round_for_user(user=user, pk=candidate.round_id, write=True)
+        if can_withdraw_nominee(user, candidate):
+            get_round_for_user(user=user, pk=candidate.round_id)
+        else:
+            get_round_for_user(user=user, pk=candidate.round_id, write=True)
     return candidate
 
 
@@ -300,7 +314,7 @@ def round_candidates(*, user: User, round: SelectionRound) -> QuerySet[Candidate
 def proposed_candidates(*, round: SelectionRound) -> list[Candidate]:
     return list(
         round.candidates.filter(proposed=True, withdrawn=False, is_eligible=True)
-        .select_related("teacher__group")
+        .select_related("teacher__group", "teacher__school")
         .order_by(F("rank").asc(nulls_last=True), "teacher__name", "pk")
     )
 
@@ -347,10 +361,12 @@ def school_tiers(*, schools) -> QuerySet[Tier]:
     ).distinct()
 
 
-def nomination_choices(*, round: SelectionRound):
+def nomination_choices(*, round: SelectionRound, school: School | None = None):
     """Active teachers of the school who may still be added to the round, by pinyin: not yet
     (active) candidates and holding no current designation at this tier or higher. Also which
-    of them are in the reserve pool for the round's tier, and each one's eligibility."""
+    of them are in the reserve pool for the round's tier, and each one's eligibility. A
+    district round takes ``school``'s reserve pool only."""
+    school = school or round.school
     taken = round.candidates.filter(withdrawn=False).values("teacher_id")
     holding = (
         Designation.objects.current()
@@ -359,7 +375,7 @@ def nomination_choices(*, round: SelectionRound):
         .values("teacher_id")
     )
     teachers = (
-        Teacher.objects.filter(school=round.school, is_active=True)
+        Teacher.objects.filter(school=school, is_active=True)
         .exclude(pk__in=taken)
         .exclude(pk__in=holding)
         .select_related("group", "school")
@@ -367,12 +383,123 @@ def nomination_choices(*, round: SelectionRound):
     )
     reserve_ids = set(
         ReserveEntry.objects.current()
-        .filter(tier=round.tier, teacher__school=round.school)
+        .filter(tier=round.tier, teacher__school=school)
         .values_list("teacher_id", flat=True)
     )
-    with translation.override(round.school.language):
+    if round.school_id is None:
+        teachers = teachers.filter(pk__in=reserve_ids)
+    with translation.override(school.language):
         eligibility = evaluate_many(teachers=teachers, tier=round.tier)
     return teachers, reserve_ids, eligibility
+
+
+# -- district rounds -----------------------------------------------------------------------------
+def nominating_schools(*, user: User, round: SelectionRound) -> QuerySet[School]:
+    """The schools of a district round's district whose nominations ``user`` makes."""
+    if round.school_id is not None or round.status != SelectionRound.Status.OPEN:
+        return School.objects.none()
+    return user.scope.schools(write=True).filter(district_id=round.district_id).order_by("code")
+
+
+def school_nominations(*, round: SelectionRound, school: School) -> dict:
+    """A school's place in a district round: its nominees, its quota and what is left."""
+    nominees = list(
+        round.candidates.filter(teacher__school=school, withdrawn=False)
+        .select_related("teacher")
+        .order_by("teacher__name", "pk")
+    )
+    quota = round.quota_for(school.pk)
+    return {
+        "school": school,
+        "nominees": nominees,
+        "quota": quota,
+        "left": max(quota - len(nominees), 0),
+    }
+
+
+def school_quota_rows(*, round: SelectionRound) -> list[tuple[School, int, int]]:
+    """Each school of a district round's district: (school, quota, nominated so far); a few
+    queries whatever the number of schools."""
+    if round.school_id is not None:
+        return []
+    own = dict(round.school_quotas.values_list("school_id", "number"))
+    taken = dict(
+        round.candidates.filter(withdrawn=False)
+        .values_list("teacher__school_id")
+        .annotate(n=Count("pk"))
+        .values_list("teacher__school_id", "n")
+    )
+    schools = School.objects.filter(district_id=round.district_id).order_by("code")
+    return [(s, own.get(s.pk, round.school_quota), taken.get(s.pk, 0)) for s in schools]
+
+
+def district_tiers(*, districts) -> QuerySet[Tier]:
+    """Tiers a district office designates (district tier and up, not honorary titles)."""
+    return Tier.objects.filter(
+        district__in=districts, kind=Tier.Kind.TIER, designated_by_school=False
+    ).order_by("district", "level")
+
+
+def district_committee_choices(*, district) -> QuerySet[User]:
+    """Who may sit on a district round's committee (``is_district_committee_eligible``)."""
+    return (
+        User.objects.filter(
+            Q(role_assignments__role=Role.DISTRICT_OFFICE, role_assignments__district=district)
+            | Q(
+                role_assignments__school__district=district,
+                role_assignments__role__in=COMMITTEE_ROLES,
+            )
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def recommendation_list(*, user: User, tier: Tier | None = None) -> QuerySet[ReserveEntry]:
+    """Reserve-pool teachers recommended to the district (推荐上报), as the user may see
+    them: a school its own, the district office those of all its schools."""
+    qs = (
+        ReserveEntry.objects.visible_to(user)
+        .current()
+        .filter(recommended_at__isnull=False, tier__designated_by_school=False)
+        .select_related("teacher__school", "tier", "recommended_by")
+        .order_by("tier__level", "teacher__school__code", pinyin("teacher__name"), "pk")
+    )
+    return qs.filter(tier=tier) if tier is not None else qs
+
+
+def recommendable_entries(*, user: User) -> QuerySet[ReserveEntry]:
+    """Entries of the reserve pool the user's school may recommend to the district."""
+    return (
+        ReserveEntry.objects.current()
+        .filter(
+            teacher__school__in=user.scope.schools(write=True),
+            teacher__is_active=True,
+            tier__designated_by_school=False,
+            tier__kind=Tier.Kind.TIER,
+        )
+        .select_related("teacher__school", "tier")
+        .order_by("tier__level", pinyin("teacher__name"), "pk")
+    )
+
+
+def candidate_teacher_ids(*, rounds) -> set[tuple[int, int]]:
+    """(round id, teacher id) of the active candidates of these rounds."""
+    return set(
+        Candidate.objects.filter(round__in=rounds, withdrawn=False).values_list(
+            "round_id", "teacher_id"
+        )
+    )
+
+
+def open_district_rounds(*, user: User) -> QuerySet[SelectionRound]:
+    """District rounds the user manages that take nominations now."""
+    return (
+        SelectionRound.objects.editable_by(user)
+        .filter(school__isnull=True, status=SelectionRound.Status.OPEN)
+        .select_related("tier")
+        .order_by("-created_at")
+    )
 
 
 from .round_scores import (  # noqa: E402, F401  (the score pages' reads, by their old names)

@@ -2,8 +2,9 @@
 keeps it, with the date it left the pool."""
 
 import datetime
+from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -57,4 +58,36 @@ def reserve_remove(*, entry: ReserveEntry, today: datetime.date | None = None) -
     today = today or timezone.localdate()
     ReserveEntry.objects.filter(pk=entry.pk, removed_on__isnull=True).update(removed_on=today)
     entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def reserve_recommend(*, entries: Iterable[ReserveEntry], reason: str, by) -> list[ReserveEntry]:
+    """推荐上报: the school's principal or training office recommends teachers of its reserve
+    pool for a tier the district designates. All or none: one refused stops the others.
+    Recommending again keeps the first date and updates the reason."""
+    return [_recommend(entry=entry, reason=reason, by=by) for entry in entries]
+
+
+def _recommend(*, entry: ReserveEntry, reason: str, by) -> ReserveEntry:
+    entry = (
+        ReserveEntry.objects.select_for_update().select_related("tier", "teacher").get(pk=entry.pk)
+    )
+    if not by.scope.can_manage_school(entry.teacher.school_id):
+        raise PermissionDenied(_("Only the principal or training office can do this."))
+    if entry.removed_on is not None:
+        raise ValidationError(
+            _("%(name)s is no longer in the reserve pool.") % {"name": entry.teacher.name}
+        )
+    if entry.tier.designated_by_school:
+        raise ValidationError(_("The school designates this tier itself."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the school recommends this teacher.")})
+    if entry.recommended_at is None:
+        entry.recommended_at = timezone.now()
+        entry.recommended_by = by
+    entry.recommendation = reason
+    entry.full_clean(validate_constraints=False)
+    entry.save(update_fields=["recommended_at", "recommended_by", "recommendation"])
     return entry

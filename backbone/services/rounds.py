@@ -242,7 +242,60 @@ def candidate_school_nominate(
     two nominations at once cannot both take the school's last place."""
     if not selectors.can_nominate_to(by, round, teacher.school):
         raise PermissionDenied(_("Only the principal or training office can do this."))
+    return _school_nominate(round=_lock(round), teacher=teacher, by=by, statement=statement)
+
+
+@transaction.atomic
+def candidates_school_nominate(
+    *, round: SelectionRound, school: School, teachers: Iterable[Teacher], by: User, statement=""
+) -> tuple[list[Candidate], dict[Teacher, str]]:
+    """Several of a school's reserve-pool teachers nominated to a district round at once; each
+    on their own, so that one refused (the school's quota is full, not in the pool) names its
+    reason and does not stop the others."""
+    if not selectors.can_nominate_to(by, round, school):
+        raise PermissionDenied(_("Only the principal or training office can do this."))
     round = _lock(round)
+    if round.status != Status.OPEN:
+        raise ValidationError(_("Candidates can be added only while the round takes applications."))
+    added, refused = [], {}
+    for teacher in teachers:
+        try:
+            with transaction.atomic():
+                if teacher.school_id != school.pk:
+                    raise ValidationError(
+                        _("%(name)s is not on the staff of %(school)s.")
+                        % {"name": teacher.name, "school": school.name}
+                    )
+                added.append(
+                    _school_nominate(round=round, teacher=teacher, by=by, statement=statement)
+                )
+        except ValidationError as exc:
+            refused[teacher] = " ".join(exc.messages)
+    return added, refused
+
+
+@transaction.atomic
+def recommendation_nominate(*, round: SelectionRound, entry: ReserveEntry, by: User) -> Candidate:
+    """The district office takes a teacher its school recommended (推荐上报) into a district
+    round of the same tier, within the school's quota as if the school had nominated."""
+    _require_manager(by, round)
+    round = _lock(round)
+    if round.school_id is not None or entry.tier_id != round.tier_id:
+        raise ValidationError(_("This recommendation is for another tier."))
+    if entry.recommended_at is None or entry.removed_on is not None:
+        raise ValidationError(
+            _("%(name)s is not recommended to the district.") % {"name": entry.teacher.name}
+        )
+    return _school_nominate(
+        round=round, teacher=entry.teacher, by=by, statement=entry.recommendation
+    )
+
+
+def _school_nominate(
+    *, round: SelectionRound, teacher: Teacher, by: User, statement: str
+) -> Candidate:
+    """A nomination to a district round from a school's reserve pool, within the school's
+    quota; ``round`` is locked by the caller."""
     if round.status != Status.OPEN:
         raise ValidationError(_("Candidates can be added only while the round takes applications."))
     if not ReserveEntry.objects.current().filter(teacher=teacher, tier=round.tier).exists():
@@ -366,7 +419,7 @@ def candidates_nominate(
 def candidate_withdraw(*, candidate: Candidate, by: User) -> Candidate:
     """The candidate (for themselves) or a manager takes a candidate out of the round."""
     own = candidate.teacher.user_id is not None and candidate.teacher.user_id == by.pk
-    if not own:
+    if not own and not selectors.can_withdraw_nominee(by, candidate):
         _require_manager(by, candidate.round)
     round = _lock(candidate.round)
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)

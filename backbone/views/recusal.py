@@ -49,7 +49,7 @@ def round_recusal(request, pk: int):
             return redirect("backbone:round_recusal", pk=round.pk)
     context = {
         "round": round,
-        "recusals": selectors.recusals(round=round),
+        "recusals": selectors.recusals(round=round, user=request.user),
         "form": form,
         "for_self": form is not None and not manages,
     }

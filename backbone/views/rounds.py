@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import post_action
 from core.dates import working_days
+from core.models import District
 from core.wording import list_separator
 from scoring.pages import sheet_post
 
@@ -21,6 +22,7 @@ from ..forms import rounds as forms
 from ..models import SelectionRound
 from ..selectors import rounds as selectors
 from ..services import rounds as services
+from ..services.reserve import reserve_recommend
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -41,7 +43,8 @@ def round_list(request):
     context = {
         "rounds": selectors.round_list(user=user) if sees_rounds else None,
         "open_to_apply": open_to_apply,
-        "can_open": scope.schools(write=True).exists(),
+        "can_open": scope.schools(write=True).exists() or scope.is_district_office,
+        "can_recommend": scope.is_school_staff or scope.is_district_office,
     }
     return render(request, "backbone/rounds/list.html", context)
 
@@ -49,6 +52,8 @@ def round_list(request):
 def round_new(request):
     scope = request.user.scope
     schools = scope.schools(write=True)
+    if scope.is_district_office and not schools.exists():
+        return _district_round_new(request)
     if not schools.exists():
         if scope.is_school_staff or scope.is_district_office:
             raise PermissionDenied
@@ -66,12 +71,31 @@ def round_new(request):
     return render(request, "backbone/rounds/form.html", {"form": form, "formset": formset})
 
 
+def _district_round_new(request):
+    """The district office opens a round for a tier it designates (same page, its own form)."""
+    districts = District.objects.filter(pk__in=request.user.scope.district_ids).order_by("pk")
+    form = forms.DistrictRoundForm(request.POST or None, districts=districts)
+    formset = forms.criterion_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            round = services.district_round_open(
+                **form.service_kwargs(), criteria=formset.rows, by=request.user
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc, formset=formset)
+        else:
+            messages.success(request, _("The selection round is open."))
+            return redirect("backbone:round", pk=round.pk)
+    context = {"form": form, "formset": formset, "district_round": True}
+    return render(request, "backbone/rounds/form.html", context)
+
+
 def round_detail(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
     context = selectors.round_detail(round=round, user=request.user)
     context["can_print_notice"] = selectors.can_print_notice(request.user, round)
     # 回避: each member's recusal beside their name, and the way to declare one
-    recusals = {r.member.pk: r for r in selectors.recusals(round=round)}
+    recusals = {r.member.pk: r for r in selectors.recusals(round=round, user=request.user)}
     context["committee"] = [(m, s, recusals.get(m.pk)) for m, s in context["committee"]]
     context["can_declare_recusal"] = round.status in (
         SelectionRound.Status.OPEN,
@@ -79,8 +103,18 @@ def round_detail(request, pk: int):
     ) and (context["can_manage"] or context["is_member"])
     if round.announce_from and round.announce_until:
         context["announcement_working_days"] = working_days(
-            round.announce_from, round.announce_until, district_id=round.school.district_id
+            round.announce_from, round.announce_until, district_id=round.district_id
         )
+    # A district round: each school's quota for the office, the user's own school's place.
+    if round.is_district:
+        context["quota_rows"] = (
+            selectors.school_quota_rows(round=round) if context["can_manage"] else []
+        )
+        context["nominations"] = [
+            selectors.school_nominations(round=round, school=school)
+            for school in selectors.nominating_schools(user=request.user, round=round)
+        ]
+        context["nominating_ids"] = {place["school"].pk for place in context["nominations"]}
     return render(request, "backbone/rounds/detail.html", context)
 
 
@@ -126,6 +160,9 @@ def candidate_withdraw(request, pk: int):
 
 
 def round_nominate(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk)
+    if round.is_district:
+        return _district_nominate(request, round)
     round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
     form = forms.NominationForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
@@ -139,6 +176,31 @@ def round_nominate(request, pk: int):
             _nomination_messages(request, added, refused)
             return redirect("backbone:round", pk=round.pk)
     return render(request, "backbone/rounds/nominate.html", {"round": round, "form": form})
+
+
+def _district_nominate(request, round):
+    """A school's principal or training office nominates from its reserve pool to a district
+    round, within the school's quota; the district office takes recommendations instead."""
+    schools = list(selectors.nominating_schools(user=request.user, round=round))
+    if not schools:
+        if selectors.can_manage_round(request.user, round):
+            return redirect("backbone:recommendations")
+        raise PermissionDenied
+    school = next((s for s in schools if str(s.pk) == request.GET.get("school")), schools[0])
+    place = selectors.school_nominations(round=round, school=school)
+    form = forms.NominationForm(request.POST or None, round=round, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added, refused = services.candidates_school_nominate(
+                round=round, school=school, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            _nomination_messages(request, added, refused)
+            return redirect("backbone:round", pk=round.pk)
+    context = {"round": round, "form": form, "place": place, "schools": schools}
+    return render(request, "backbone/rounds/nominate.html", context)
 
 
 def _nomination_messages(request, added, refused) -> None:
@@ -266,7 +328,7 @@ def round_propose(request, pk: int):
 
 def round_announce(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
-    form = forms.AnnouncementForm(request.POST or None, district_id=round.school.district_id)
+    form = forms.AnnouncementForm(request.POST or None, district_id=round.district_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.round_announce(round=round, by=request.user, **form.cleaned_data)
@@ -303,7 +365,7 @@ def notice_detail(request, pk: int):
 
 def objection_new(request, pk: int):
     round = selectors.get_notice_for_user(user=request.user, pk=pk)
-    if not selectors.is_school_staff(request.user, round.school_id):
+    if not selectors.is_round_staff(request.user, round):
         raise PermissionDenied
     running = selectors.announcement_running(round)
     form = forms.ObjectionForm(request.POST or None, round=round)
@@ -339,6 +401,65 @@ def objection_handle(request, pk: int):
     return render(request, "backbone/rounds/objection_handle.html", context)
 
 
+# -- upward recommendation (推荐上报) -------------------------------------------------------------
+def recommendations(request):
+    """A school recommends teachers of its reserve pool to the district; the district office
+    sees them by tier and school and takes them into an open district round."""
+    scope = request.user.scope
+    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+        raise Http404
+    entries = selectors.recommendable_entries(user=request.user)
+    can_recommend = scope.schools(write=True).exists()
+    form = forms.RecommendationForm(request.POST or None, entries=entries)
+    if request.method == "POST":
+        if not can_recommend:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                done = reserve_recommend(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                forms.add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Recommended to the district: %(names)s.")
+                    % {"names": list_separator().join(e.teacher.name for e in done)},
+                )
+                return redirect("backbone:recommendations")
+    rounds = list(selectors.open_district_rounds(user=request.user))
+    listed = list(selectors.recommendation_list(user=request.user))
+    taken = selectors.candidate_teacher_ids(rounds=rounds)
+    for entry in listed:
+        entry.rounds = [r for r in rounds if r.tier_id == entry.tier_id]
+        entry.taken_into = [r for r in entry.rounds if (r.pk, entry.teacher_id) in taken]
+    context = {
+        "form": form if can_recommend else None,
+        "recommendations": listed,
+        "is_district_office": scope.is_district_office,
+    }
+    return render(request, "backbone/rounds/recommendations.html", context)
+
+
+@require_POST
+def round_take_recommendation(request, pk: int):
+    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    entry = (
+        selectors.recommendation_list(user=request.user)
+        .filter(pk=request.POST.get("entry") if str(request.POST.get("entry")).isdigit() else 0)
+        .first()
+    )
+    if entry is None:
+        messages.error(request, _("This teacher is not recommended to the district."))
+        return redirect("backbone:recommendations")
+    try:
+        candidate = services.recommendation_nominate(round=round, entry=entry, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        _nomination_messages(request, [candidate], {})
+    return redirect("backbone:recommendations")
+
+
 urlpatterns = [
     path("rounds/", round_list, name="rounds"),
     path("rounds/new/", round_new, name="round_new"),
@@ -354,6 +475,8 @@ urlpatterns = [
     path("rounds/<id:pk>/cancel/", round_cancel, name="round_cancel"),
     path("rounds/candidates/<id:pk>/withdraw/", candidate_withdraw, name="candidate_withdraw"),
     path("rounds/objections/<id:pk>/handle/", objection_handle, name="objection_handle"),
+    path("rounds/recommendations/", recommendations, name="recommendations"),
+    path("rounds/<id:pk>/take/", round_take_recommendation, name="round_take_recommendation"),
     path("notices/", notice_list, name="notices"),
     path("notices/<id:pk>/", notice_detail, name="notice"),
     path("notices/<id:pk>/object/", objection_new, name="objection_new"),

@@ -24,6 +24,7 @@ def print_selection_notice(request, pk: int):
         requested_by=request.user,
         params={"round": round.pk, "label": f"{round.title} · {round.tier.label}"},
         school=round.school,
+        district=round.district if round.is_district else None,
         fingerprint=notice.fingerprint(language=translation.get_language() or "zh-hans"),
     )
     return redirect("job", pk=job.pk)

@@ -157,7 +157,8 @@ class Scope:
         (or, with write=True, change). Superusers see everything."""
         limit = Q() if self.within is None else Q(**{f"{prefix}_id__in": self.within})
         if self.is_superuser:
-            return limit
+            # EVERY_ROW, not an empty Q: OR-ed with a teacher's own rows it must stay "all".
+            return limit or EVERY_ROW
         if write:
             return Q(**{f"{prefix}_id__in": self.managed_school_ids})
         return limit & Q(**{f"{prefix}_id__in": self.staff_school_ids | self.district_school_ids})

@@ -23,6 +23,22 @@ def test_each_role_sees_exactly_its_schools_teachers(
     assert visible_names(teacher_user) == {"李老师"}
 
 
+def test_a_superuser_sees_every_teacher_and_opens_each_teachers_page(
+    client, school, other_school, django_user_model
+):
+    from django.urls import reverse
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    here, there = (
+        TeacherFactory(school=school, name="本校"),
+        TeacherFactory(school=other_school, name="外区"),
+    )
+    assert visible_names(admin) == {"本校", "外区"}
+    client.force_login(admin)
+    for teacher in (here, there):
+        assert client.get(reverse("teachers:detail", args=[teacher.pk])).status_code == 200
+
+
 def test_only_principal_and_training_office_may_change_the_roster(
     school, principal, training_office, committee_member, district_office, teacher_user
 ):

@@ -68,7 +68,7 @@ def priority_rows(*, schools, year: int, kind: str, today: datetime.date | None 
             trips=trips[t.pk],
             outcomes=results[t.pk],
         )
-        row.reasons = [
+        reasons = [
             row.tier_label,
             grade_reason(row.grade, year - 1),
             ngettext(
@@ -79,6 +79,7 @@ def priority_rows(*, schools, year: int, kind: str, today: datetime.date | None 
             % {"n": row.trips},
             outcome_reason(row.outcomes.total, row.outcomes.higher),
         ]
+        row.reasons = [reason for reason in reasons if reason]
         rows.append(row)
 
     def key(r: PriorityRow):

@@ -24,6 +24,8 @@ def duty_reason(met: int, total: int) -> str:
 
 
 def outcome_reason(total: int, higher: int) -> str:
+    if not total:
+        return ""  # "0 verified outcomes" is no reason to commend anyone
     text = ngettext("%(n)s verified outcome", "%(n)s verified outcomes", total) % {"n": total}
     if higher:
         text += _(" (%(n)s at district level or above)") % {"n": higher}
@@ -32,8 +34,9 @@ def outcome_reason(total: int, higher: int) -> str:
 
 def candidate_reasons(candidate) -> list[str]:
     year = candidate.honour_list.year
-    return [
+    reasons = [
         grade_reason(candidate.grade, year),
         duty_reason(candidate.duties_met, candidate.duties_total),
         outcome_reason(candidate.outcomes, candidate.higher_outcomes),
     ]
+    return [reason for reason in reasons if reason]

@@ -38,6 +38,7 @@ def test_the_proposed_list_holds_who_the_records_qualify_best_first(
     assert "Annual assessment 2025–2026: Excellent (优秀)" in html
     assert "1 verified outcome (1 at district level or above)" in html
     assert "No backbone duties owed" in html
+    assert "0 verified outcomes" not in html  # no outcome is no reason
 
 
 def test_proposing_twice_keeps_one_list_and_the_offices_choices(school, training_office, records):

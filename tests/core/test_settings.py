@@ -71,3 +71,27 @@ def test_every_scheduled_task_is_known_to_a_starting_worker():
     registered = set(result.stdout.split())
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled - registered == set()
+
+
+@pytest.mark.django_db
+def test_a_password_hashed_before_argon2_still_logs_in_and_is_upgraded(client):
+    """Production hashes with Argon2id; a PBKDF2 hash from before logs in as it always did and
+    is rehashed with Argon2id on that login."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from config.settings import base
+    from tests.factories import UserFactory
+
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        user = UserFactory(username="oldhash")
+        user.password = make_password("旧密码-2019-long", hasher=PBKDF2PasswordHasher())
+        user.save(update_fields=["password"])
+        answer = client.post(
+            reverse("login"), {"username": "oldhash", "password": "旧密码-2019-long"}
+        )
+        assert answer.status_code == 302 and answer.url == reverse("home")
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$")
+        assert user.check_password("旧密码-2019-long")

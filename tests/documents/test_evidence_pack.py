@@ -227,3 +227,22 @@ def test_the_teachers_page_offers_the_pack_with_higher_titles_only(login, applic
     choices = html.split('name="applied_title">', 1)[1].split("</select>", 1)[0]
     values = [part.split('"', 1)[0] for part in choices.split('value="')[1:]]
     assert values == ["", str(Title.SENIOR.value), str(Title.PROFESSOR.value)]
+
+
+def test_gathering_costs_the_same_queries_however_many_records(applicant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            evidence_data(teacher=applicant)
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for year in range(YEAR - 4, YEAR + 1):
+        OpenClassFactory.create_batch(3, **_verified(applicant, year),
+                                      date=datetime.date(year, 10, 20))  # fmt: skip
+        TrainingFactory.create_batch(3, **_verified(applicant, year),
+                                     date=datetime.date(year, 10, 21))  # fmt: skip
+        AnnualGrade.objects.get_or_create(teacher=applicant, year=year, defaults={"grade": 3})
+    assert queries() == before

@@ -1,6 +1,6 @@
-"""The title-appraisal evidence pack in the browser: the teacher opens their own page, picks the
-years and the title applied for, and downloads the PDF. The page fits a desktop (1280 px) and
-a phone (390 px)."""
+"""The title-appraisal evidence pack in the browser: the teacher finds it on My growth and on
+their own page, picks the years and the title applied for, and downloads the PDF. The pages
+fit a desktop (1280 px) and a phone (390 px)."""
 
 import datetime
 
@@ -34,6 +34,9 @@ def test_the_teacher_prints_their_evidence_pack(
 
     own = open_session(language, name=f"evidence-{language}-teacher")
     own.login("liu")
+    page = own.goto(reverse("records:growth"))
+    page.locator("#evidence-pack details.evidence-print summary").click()
+    fits(own, "my-growth")
     page = own.goto(reverse("teachers:detail", args=[teacher.pk]))
     page.locator("details.evidence-print summary").click()
     fits(own, "teacher-page")

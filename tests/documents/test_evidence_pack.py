@@ -246,3 +246,9 @@ def test_gathering_costs_the_same_queries_however_many_records(applicant):
                                      date=datetime.date(year, 10, 21))  # fmt: skip
         AnnualGrade.objects.get_or_create(teacher=applicant, year=year, defaults={"grade": 3})
     assert queries() == before
+
+
+def test_my_growth_offers_the_teacher_their_own_pack(login, applicant):
+    html = login(applicant.user).get(reverse("records:growth")).content.decode()
+    assert 'id="evidence-pack"' in html
+    assert reverse("documents:evidence", args=[applicant.pk]) in html

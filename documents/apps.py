@@ -8,4 +8,4 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # The job kinds of the documents, and the print buttons of the teacher's page.
-        from . import dossier, handbook, profile, reports, round_notice, sheets  # noqa: F401
+        from . import dossier, evidence, handbook, profile, reports, round_notice, sheets  # noqa: F401

@@ -139,6 +139,7 @@ RULES: dict[str, Rule | list[Rule]] = {
     "teachers:detail": Rule("teacher", "GET", "AAAA|ANN"),
     "documents:dossier": Rule("teacher", "POST", "AAFA|ANN"),
     "documents:handbook": Rule("teacher", "POST", "AAFA|ANN", data={"foreword": "望你成才"}),
+    "documents:evidence": Rule("teacher", "POST", "AAFA|ANN", data={"years": "5"}),
     "teachers:edit": Rule("teacher", "FORM", "AAFF|FNN"),
     "teachers:account": Rule("teacher", "POST", "AAFF|FNN"),
     "teachers:career": Rule("teacher", "FORM", "AAFF|FNN"),

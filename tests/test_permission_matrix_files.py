@@ -226,6 +226,14 @@ def _handbook(world, user):
     ]
 
 
+def _evidence(world, user):
+    teachers = Teacher.objects.filter(staff_no__in=["TA", "TC"])
+    return [
+        (reverse("documents:evidence", args=[t.pk]), {"years": "5", "applied_title": "4"})
+        for t in teachers
+    ]
+
+
 def _batch(world, user):
     return [
         (reverse("documents:dossier_batch"), {"school": s.pk, "format": "zip"})
@@ -356,6 +364,7 @@ FILES: dict[str, FileKind] = {
     "data_export": FileKind(_data_export),
     "teacher_dossier": FileKind(_dossier),
     "growth_handbook": FileKind(_handbook),
+    "evidence_pack": FileKind(_evidence),
     "batch_dossiers": FileKind(_batch),
     "yearly_report": FileKind(_yearly("pdf"), lists_teachers=False),
     "yearly_report_xlsx": FileKind(_yearly("xlsx"), lists_teachers=False),

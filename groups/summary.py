@@ -57,9 +57,10 @@ def summarise(plans) -> dict[int, GroupSummary]:
         .annotate(n=Count("pk"))
     ):
         out[group_of[plan_id]].planned += count
+    # A member who lost the place by the one-third rule was still expected at the activities.
     enrolled = dict(
         Enrolment.objects.filter(programme_id__in=list(programme_group))
-        .active()
+        .exclude(status=Enrolment.Status.WITHDRAWN)
         .values_list("programme_id")
         .annotate(n=Count("pk"))
     )

@@ -94,9 +94,11 @@ def _setting(
     templates = list(
         templates_in_force(district_ids=district_ids, school_ids=school_ids, year=year)
     )
-    others = [t.pk for t in teachers if t.pk not in designations]
-    if others and any(t.stage for t in templates):
-        designations.update(stage_terms(teacher_ids=others, year=year))
+    if any(t.stage for t in templates):
+        # Asked for every teacher, held or not, so a page costs the same queries whoever
+        # it shows; a tier designation comes before the growth stage.
+        stages = stage_terms(teacher_ids=[t.pk for t in teachers], year=year)
+        designations.update((pk, term) for pk, term in stages.items() if pk not in designations)
     if not designations:
         return None
     backbone = list(designations)

@@ -69,6 +69,10 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessment", "0005_round_panel_entry_entrant")]
+    # Backwards this deletes panels: the selection rounds' panel column must still be there.
+    dependencies = [
+        ("assessment", "0005_round_panel_entry_entrant"),
+        ("backbone", "0003_round_panel_candidate_entrant"),
+    ]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -131,6 +131,8 @@ def my_duties(request):
         year = int(request.GET.get("year", current))
     except ValueError:
         year = current
+    if not current - 30 <= year <= current + 1:  # a school year no calendar can hold
+        year = current
     statuses = duty_statuses(teachers=[teacher], year=year)[teacher.pk]
     records = records_by_id(statuses)
     duties = [

@@ -17,6 +17,7 @@ from records.models import (
     ResearchProject,
     SelfDevelopmentPlan,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 
@@ -31,6 +32,7 @@ TITLE_FIELDS = {
     Training: "course",
     ReadingNote: "book",
     StudyTrip: "destination",
+    TeachingReflection: "lesson",
 }
 KINDS = {
     OpenClass: "open_class",
@@ -42,6 +44,7 @@ KINDS = {
     ReadingNote: "reading",
     StudyTrip: "study_trip",
     SelfDevelopmentPlan: "plan",
+    TeachingReflection: "reflection",
 }
 
 

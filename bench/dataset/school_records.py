@@ -18,6 +18,7 @@ from records.models import (
     SelfDevelopmentPlan,
     Status,
     StudyTrip,
+    TeachingReflection,
     Training,
 )
 from teachers.models import Teacher
@@ -117,6 +118,17 @@ class RecordSteps:
                 teacher,
                 year,
             )
+        if not backbone:  # young teachers' weekly reflections, a few a year here
+            for _ in range(round(rng.randint(0, 3) * share)):
+                self.add(
+                    TeachingReflection(
+                        date=self.day(year),
+                        lesson=f"{teacher.subject}：{rng.choice(BOOKS)}读后的一节课",
+                        reflection="导入环节用时过长，小组讨论的任务不够具体；下次先示范再分组。",
+                    ),
+                    teacher,
+                    year,
+                )
         if backbone and rng.random() < 0.35 * share:
             self.project(teacher, year)
         if talk and rng.random() < 0.3:

@@ -108,7 +108,9 @@ def test_the_prize_counts_for_duties_mentor_outcomes_and_the_dossier(
         ("competition", "《秋天的雨》", "二等奖")
     ]
     dossier = dossier_data(teacher=second.teacher)
-    assert [p.title for year in dossier.years for p in year.papers] == ["《分数》课件"]
+    # the dossier prints the prize among the competition prizes, not again among the papers
+    assert [p.title for year in dossier.years for p in year.prizes] == ["《分数》课件"]
+    assert [p.title for year in dossier.years for p in year.papers] == []
 
     services.results_unpublish(contest=contest, by=training_office)
     assert mentor_outcomes(mentor=mentor) == []

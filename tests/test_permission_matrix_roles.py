@@ -44,7 +44,7 @@ from tests.test_permission_matrix import (
 
 # Objects belonging to a district rather than a school: school B's are those of A's district,
 # so they are checked at A and C only, for the roles held anywhere in their district.
-DISTRICT_TARGETS = {"school_year", "holiday", "tier", "duty_template"}
+DISTRICT_TARGETS = {"school_year", "holiday", "tier", "duty_template", "district_round"}
 
 # Who holds what where, as the letters' roles of the single-role table (a teacher who is
 # neither the object's owner nor its mentor is the "colleague").

@@ -6,6 +6,7 @@ querysets are narrowed with ``<Model>.objects.visible_to(user)`` built on ``scho
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import CharField, Q, Value
@@ -21,6 +22,7 @@ EVERY_ROW = Q(pk__isnull=False)
 # schools of the user's districts carry the school's id and its district's.
 _GROUP_HEAD = "group_head"
 _DISTRICT_SCHOOL = "district_school"
+_OWN_TEACHER = "own_teacher"
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,19 @@ class Scope:
             .order_by()
             .values_list(Value(_DISTRICT_SCHOOL, output_field=CharField()), "district_id", "pk")
         )
-        # One query for all three, so a page costs the same for every kind of user.
-        for role, org_id, school_id in roles.union(heads, district_school_rows, all=True):
-            if role == _GROUP_HEAD:
+        Teacher = apps.get_model("teachers", "Teacher")
+        own_teacher = (
+            Teacher.objects.filter(user=user)
+            .order_by()
+            .values_list(Value(_OWN_TEACHER, output_field=CharField()), "pk", "school_id")
+        )
+        # One query for all four, so a page costs the same for every kind of user.
+        has_teacher = False
+        rows = roles.union(heads, district_school_rows, own_teacher, all=True)
+        for role, org_id, school_id in rows:
+            if role == _OWN_TEACHER:
+                has_teacher = True
+            elif role == _GROUP_HEAD:
                 led[org_id] = school_id
             elif role == _DISTRICT_SCHOOL:
                 district_schools[school_id] = org_id
@@ -68,6 +80,9 @@ class Scope:
                 districts.add(org_id)
             else:
                 schools.setdefault(school_id, set()).add(role)
+        if not has_teacher:
+            # Staff without a teacher's profile: ``user.teacher`` answers without a query.
+            type(user).teacher.related.set_cached_value(user, None)
         return cls(
             user_id=user.pk,
             is_superuser=user.is_superuser,

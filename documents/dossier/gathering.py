@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessment.duties import duty_statuses
 from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound, DutyReport
+from assessment.selectors import released_grade_filter
 from backbone.models import Designation
 from core.models import school_year_label, school_year_start
 from mentoring.models import Pairing
@@ -32,8 +33,9 @@ RECORD_CHILDREN = (
     "studytrip",
     "teachingreflection",
 )
+# One rule for every printed file: a round's scores and grades leave its pages once the results
+# are posted (公示), as on the teachers' results page (assessment.selectors.results_visible).
 PRINTED_ROUNDS = (
-    AssessmentRound.Status.FINALISED,
     AssessmentRound.Status.POSTED,
     AssessmentRound.Status.LOCKED,
 )
@@ -138,7 +140,10 @@ def dossier_data(*, teacher: Teacher, today: datetime.date | None = None) -> Dos
         .annotate(n=Count("pk"))
     )
     hours = hours_by_year(teacher=teacher)
-    grades = {g.year: g for g in AnnualGrade.objects.filter(teacher=teacher)}
+    grades = {
+        g.year: g
+        for g in AnnualGrade.objects.filter(teacher=teacher).filter(released_grade_filter())
+    }
     entries = list(
         AssessmentEntry.objects.filter(teacher=teacher, round__status__in=PRINTED_ROUNDS)
         .select_related("round")

@@ -38,6 +38,8 @@ STAMP_FIELDS = {
     "grades_changed": (AnnualGrade, "recorded_at", "teacher"),
     "grades": (AnnualGrade, "count", "teacher"),
     "entries_finalised": (AssessmentEntry, "round__finalised_at", "teacher"),
+    # Posting the results (公示) releases the round's scores and grades to the dossier.
+    "entries_posted": (AssessmentEntry, "round__notice_from", "teacher"),
     "entries": (AssessmentEntry, "count", "teacher"),
     "mentor_pairings": (Pairing, "created_at", "mentor"),
     "mentor_pairings_ended": (Pairing, "ended_on", "mentor"),

@@ -379,3 +379,41 @@ def test_a_real_worker_prints_a_dossier_with_progress_and_download(
     # the same request again is served from the stored file, without a second job
     client.post(reverse("documents:dossier", args=[teacher.pk]))
     assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_rounds_grade_and_scores_reach_the_dossier_only_once_the_results_are_posted(school):
+    """The teacher prints their own dossier: a finalised round's grade and score sheet stay
+    on the round's pages until the 公示, as on the teacher's results page."""
+    from assessment.models import AnnualGrade, AssessmentEntry, AssessmentRound, AssessmentTemplate
+    from documents.dossier import dossier_fingerprint, with_data_stamps
+    from teachers.models import Teacher
+
+    teacher = TeacherFactory(school=school, name="孙老师")
+    template = AssessmentTemplate.objects.create(
+        district=school.district, name="年度考核", kind="annual", valid_from=2025
+    )
+    round = AssessmentRound.objects.create(
+        school=school, template=template, title="2025学年考核", year=2025, status="finalised"
+    )
+    AssessmentEntry.objects.create(round=round, teacher=teacher, grade=4)
+    AnnualGrade.objects.create(teacher=teacher, year=2025, grade=4, round=round)
+
+    def printed():
+        data = dossier_data(teacher=teacher, today=datetime.date(2026, 6, 1))
+        section = next((y for y in data.years if y.year == 2025), None)
+        return (section.grade, section.entries) if section else (None, [])
+
+    def fingerprint():
+        stamped = with_data_stamps(Teacher.objects.filter(pk=teacher.pk)).get()
+        return dossier_fingerprint(teachers=[stamped], language="zh-hans")
+
+    assert printed() == (None, [])
+    before = fingerprint()
+    round.status = "posted"
+    round.notice_from = datetime.date(2026, 6, 1)
+    round.notice_until = datetime.date(2026, 6, 7)
+    round.save()
+    grade, entries = printed()
+    assert grade.grade == 4 and [e.teacher_id for e in entries] == [teacher.pk]
+    assert fingerprint() != before  # a reprint after the 公示 is not the stored file

@@ -11,9 +11,11 @@ from .duties import duty_statuses
 
 
 @profile_part(template="assessment/duties/_expectations.html", order=10, place="growth")
-def expectations(request, teacher) -> dict:
+def expectations(request, teacher, page) -> dict:
     year = school_year_start(timezone.localdate())
-    statuses = duty_statuses(teachers=[teacher], year=year)[teacher.pk]
+    # The growth page has counted this year's hours already: the engine reads them, not again.
+    hours = {teacher.pk: page["hours"]} if page.get("hours_year") == year else None
+    statuses = duty_statuses(teachers=[teacher], year=year, hours=hours)[teacher.pk]
     template = statuses[0].template if statuses else None
     return {
         "expected": statuses,

@@ -18,12 +18,12 @@ def _evidence_choices(teacher) -> dict:
 
 
 @profile_part(template="documents/dossier/_print_button.html", order=10, place="actions")
-def print_dossier(request, teacher) -> dict:
+def print_dossier(request, teacher, page) -> dict:
     return _evidence_choices(teacher)
 
 
 @profile_part(template="documents/evidence/_growth_card.html", order=30, place="growth")
-def print_evidence(request, teacher) -> dict:
+def print_evidence(request, teacher, page) -> dict:
     """On My growth, the teacher's own evidence pack (the staff print it from the teacher's
     page)."""
     return _evidence_choices(teacher)

@@ -14,7 +14,7 @@ def _may_see(user, teacher) -> bool:
 
 
 @profile_part(template="recognition/_teacher_allowances.html", order=25)
-def allowances(request, teacher) -> dict:
+def allowances(request, teacher, page) -> dict:
     if not _may_see(request.user, teacher):
         return {"allowance_lines": None}
     return {

@@ -9,6 +9,6 @@ from .selectors.entries import growth_summary
 
 
 @profile_part(template="records/growth/_summary.html", order=10)
-def growth(request, teacher) -> dict:
+def growth(request, teacher, page) -> dict:
     year = school_year_start(timezone.localdate())
     return {"growth": growth_summary(user=request.user, teacher=teacher, year=year)}

@@ -20,7 +20,8 @@ PAGE_PLACES = ("actions", "sections")
 @dataclass(frozen=True)
 class ProfilePart:
     template: str
-    context: Callable[[HttpRequest, Teacher], dict]  # what the template needs beyond the page's
+    # (request, teacher, the page's context) -> what the template needs beyond the page's
+    context: Callable[[HttpRequest, Teacher, dict], dict]
     order: int
     place: str
 
@@ -33,7 +34,7 @@ def profile_part(*, template: str, order: int, place: str = "sections"):
     if place not in PLACES:
         raise ValueError(place)
 
-    def register(context: Callable[[HttpRequest, Teacher], dict]):
+    def register(context: Callable[[HttpRequest, Teacher, dict], dict]):
         part = ProfilePart(template, context, order, place)
         if part not in PARTS:
             PARTS.append(part)
@@ -51,6 +52,6 @@ def render_profile_parts(
     for part in sorted(PARTS, key=lambda p: p.order):
         if part.place not in places:
             continue
-        context = {**page, **part.context(request, teacher)}
+        context = {**page, **part.context(request, teacher, page)}
         rendered[part.place].append(render_to_string(part.template, context, request=request))
     return rendered

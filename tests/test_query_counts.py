@@ -17,9 +17,7 @@ from records.models import Record
 from teachers.models import Teacher
 from tests.factories import TeacherFactory
 
-# Raised from 20 when this session's features landed: My growth (growth-stage duties, the
-# evidence pack) makes 21 queries and the district dashboard 20; to be brought back down.
-MAX_QUERIES = 22
+MAX_QUERIES = 20
 
 # (login, page, path); {teacher} and {round} are the dataset's own.
 KEY_PAGES = [

@@ -123,6 +123,7 @@ def _statuses(
     semester: int | None,
     today: datetime.date,
     until: datetime.date | None = None,
+    hours: dict | None = None,
 ) -> dict[int, list[DutyStatus]]:
     """The statuses of ``teachers`` (all or some of those ``setting`` was read for), from
     their records and hours: two more queries."""
@@ -134,7 +135,8 @@ def _statuses(
     first_year = min([setting.year, *(d.first_year for d in terms)])
     last_year = max([setting.year, *(d.last_year for d in terms)])
     records = _records(backbone, first_year, last_year, until)
-    hours = hours_for_teachers(teachers=backbone, year=setting.year)
+    if hours is None:
+        hours = hours_for_teachers(teachers=backbone, year=setting.year)
     for teacher in teachers:
         for template, window in setting.duties(teacher, semester=semester, today=today):
             counted = _count(
@@ -156,15 +158,16 @@ def duty_statuses(
     semester: int | None = None,
     today: datetime.date | None = None,
     until: datetime.date | None = None,
+    hours: dict | None = None,
 ) -> dict[int, list[DutyStatus]]:
     """teacher id -> the status of each of their duties (those of their growth stage for a
     teacher without a tier designation in ``year``; empty when the stage has none).
     ``teachers``: Teacher objects or a queryset of them. ``until`` counts only the records
     dated on or before it (a past month's check); training hours are the year's as they
-    stand."""
+    stand, or ``hours`` (teacher id -> Hours of ``year``) when the caller has counted them."""
     today = today or timezone.localdate()
     teachers = list(teachers)
     setting = _setting(teachers=teachers, year=year) if teachers else None
     if setting is None:
         return {t.pk: [] for t in teachers}
-    return _statuses(setting, teachers, semester=semester, today=today, until=until)
+    return _statuses(setting, teachers, semester=semester, today=today, until=until, hours=hours)

@@ -172,6 +172,8 @@ def growth(request):
     )
     if teacher is None:
         raise Http404
+    # The menu asks whether the user is a teacher: this is the answer, not one more query.
+    Teacher._meta.get_field("user").remote_field.set_cached_value(request.user, teacher)
     return _growth_page(request, teacher)
 
 
@@ -201,6 +203,7 @@ def _growth_page(request, teacher: Teacher):
         "query": query.urlencode(),
         "counts": selectors.growth_kind_counts(user=user, teacher=teacher, filters=filters),
         "hours": hours_for(teacher=teacher, year=hours_year),
+        "hours_year": hours_year,
         "hours_year_label": school_year_label(hours_year),
         "attention": selectors.growth_attention(user=user, teacher=teacher),
         "new_kinds": _new_kinds() if own and teacher.is_active else [],

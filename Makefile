@@ -110,6 +110,22 @@ load: install
 	$(BIN)/locust -f bench/locustfile.py --headless --host http://127.0.0.1:$(LOAD_PORT) \
 		--users $(LOAD_USERS) --spawn-rate 5 --run-time $(LOAD_TIME) --stop-timeout 5 --only-summary
 
+# Capacity: the same scenario raised step by step (LOAD_STEPS users, LOAD_STEP_SECONDS each)
+# until the pages' p95 passes LOAD_LIMIT_MS, through gunicorn with config/gunicorn.py; prints a
+# row per step (throughput, p50, p95, errors, app and PostgreSQL CPU per request) and the
+# capacity. bench/locust_steps.py says how each step is measured.
+LOAD_STEPS ?= 25,50,100,200,400
+LOAD_STEP_SECONDS ?= 60
+LOAD_LIMIT_MS ?= 300
+load-steps: install
+	$(BIN)/python bench/load_users.py
+	DEBUG=false GUNICORN_BIND=127.0.0.1:$(LOAD_PORT) WEB_CONCURRENCY=$(LOAD_WORKERS) \
+		$(BIN)/gunicorn -c config/gunicorn.py config.wsgi:application & server=$$!; \
+	trap 'kill $$server' EXIT; \
+	LOAD_SERVER_PID=$$server LOAD_STEPS=$(LOAD_STEPS) LOAD_STEP_SECONDS=$(LOAD_STEP_SECONDS) \
+		LOAD_LIMIT_MS=$(LOAD_LIMIT_MS) $(BIN)/locust -f bench/locust_steps.py --headless \
+		--host http://127.0.0.1:$(LOAD_PORT) --only-summary
+
 # Backups: the database and every stored file in one archive under BACKUP_DIR, safe while the
 # app runs (pg_dump's snapshot; SQLite's online backup). `make restore FILE=...` restores into
 # a new, empty database and file store; `manage.py backup --check FILE` verifies an archive.

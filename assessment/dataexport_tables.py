@@ -11,6 +11,7 @@ from core.export_tables import (
     ExportContext,
     Table,
     TableSpec,
+    choice_label,
     committee_names,
     committee_scores_table,
     register_tables,
@@ -80,9 +81,10 @@ def _assessment_entries(ctx: ExportContext) -> Table:
     def unless_hidden(field: str):
         return lambda e: None if e.round_id in hidden else getattr(e, field)
 
+    grade = choice_label(AssessmentEntry, "grade")
     override = {
         "score": unless_hidden("score"),
-        "grade": lambda e: "" if e.round_id in hidden or e.grade is None else e.get_grade_display(),
+        "grade": lambda e: "" if e.round_id in hidden else grade(e),
         "explanation": unless_hidden("explanation"),
     }
     return table(qs, override=override)

@@ -7,9 +7,11 @@ or by hand against a running server on loopback:
     python bench/load_users.py
     locust -f bench/locustfile.py --headless --host http://127.0.0.1:8766 -u 50 -r 10 -t 2m
 
-Three teachers in five save a reading note as a draft and submit it, and read My growth; the
-others are the principal and the training office looking at the dashboard, the backbone
-roster, the teacher list with filters and the verification queue. Each simulated user logs in
+Of every eleven users six are teachers, who save a reading note as a draft and submit it, and
+read My growth; four are the principal and the training office looking at the dashboard, the
+backbone roster, the teacher list with filters, the verification queue, the duties grid and the
+mentoring overview; one is the district office (`district`) reading its teacher list, duties
+grid, mentoring overview and the district overview. Each simulated user logs in
 once, with the CSRF token of the login form, and keeps its session. At the end it prints the
 throughput, the 95th percentile and the number of errors."""
 
@@ -28,12 +30,14 @@ PASSWORD = "gugan2026"
 # bench/load_users.py makes load01 … load20; `teacher` comes from seed_demo.
 TEACHERS = ["teacher", *(f"load{n:02d}" for n in range(1, 21))]
 STAFF = ["principal", "office"]
+DISTRICT = ["district"]
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RECORD_URL = re.compile(r"/records/(\d+)/$")
 
 _lock = threading.Lock()
 _teacher_logins = itertools.cycle(TEACHERS)
 _staff_logins = itertools.cycle(STAFF)
+_district_logins = itertools.cycle(DISTRICT)
 
 
 def next_login(pool) -> str:
@@ -73,7 +77,7 @@ class GuganUser(HttpUser):
 
 
 class Teacher(GuganUser):
-    weight = 3
+    weight = 6
     logins = _teacher_logins
 
     @task(3)
@@ -109,7 +113,7 @@ class Teacher(GuganUser):
 
 
 class Staff(GuganUser):
-    weight = 2
+    weight = 4
     logins = _staff_logins
 
     @task(2)
@@ -136,6 +140,42 @@ class Staff(GuganUser):
     @task(2)
     def verification_queue(self):
         self.client.get("/records/verification/", name="/records/verification/")
+
+    @task(1)
+    def duties_grid(self):
+        self.client.get("/assessment/duties/", name="/assessment/duties/")
+
+    @task(1)
+    def mentoring_overview(self):
+        self.client.get("/mentoring/overview/", name="/mentoring/overview/")
+
+
+class DistrictOffice(GuganUser):
+    """The district training office: every school of the district at once."""
+
+    weight = 1
+    logins = _district_logins
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/", name="/ (district)")
+
+    @task(3)
+    def teacher_list(self):
+        filters = random.choice([{}, {"stage": "young_backbone"}, {"q": "李"}])
+        self.client.get("/teachers/", params=filters, name="/teachers/ (district)")
+
+    @task(2)
+    def duties_grid(self):
+        self.client.get("/assessment/duties/", name="/assessment/duties/ (district)")
+
+    @task(2)
+    def mentoring_overview(self):
+        self.client.get("/mentoring/overview/", name="/mentoring/overview/ (district)")
+
+    @task(1)
+    def district_overview(self):
+        self.client.get("/assessment/district/", name="/assessment/district/")
 
 
 @events.test_start.add_listener

@@ -93,6 +93,13 @@ def _label(labels: dict, value):
     return "" if value is None else labels.get(value, value)
 
 
+def choice_label(model, name: str) -> Callable[[Any], str]:
+    """A getter of the label of ``model``'s choice field ``name``, translated once per export:
+    ``get_<name>_display()`` hashes every choice of the field on each call, a quarter of a
+    records table's time."""
+    return _field_getter(model._meta.get_field(name))
+
+
 def _field_getter(field) -> Callable[[Any], Any]:
     if field.choices:
         # Labels translated once per export, not once per row.

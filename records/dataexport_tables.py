@@ -15,6 +15,7 @@ from core.export_tables import (
     ExportFiles,
     Table,
     TableSpec,
+    choice_label,
     register_files,
     register_tables,
     safe_path_part,
@@ -69,7 +70,7 @@ def _kind_table(model, *, prefetch=(), last=()) -> Callable[[ExportContext], Tab
         first = [
             Column(_("Record ID"), attrgetter("pk")),
             Column(_("Teacher"), lambda r: teacher_label(r.teacher)),
-            Column(_("Status"), lambda r: r.get_status_display()),
+            Column(_("Status"), choice_label(Record, "status")),
         ]
         return table(
             qs, first=first, last=list(last), local=True, joins=["teacher"], prefetch=prefetch

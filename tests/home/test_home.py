@@ -233,6 +233,31 @@ def test_the_district_office_sees_the_schools_that_are_behind(
     assert schools.lines[0].url == f"{grid}?school={school.pk}&year={CURRENT}"
 
 
+@pytest.mark.django_db
+def test_the_district_offices_home_counts_its_schools_once_every_few_minutes(
+    login, school, district_office
+):
+    """Counting every backbone teacher's duties of a district takes half a second: the home
+    page keeps the schools behind as counted for a few minutes, like the district overview."""
+    from django.core.cache import cache
+
+    first = TeacherFactory(school=school)
+    DesignationFactory(teacher=first, first_year=CURRENT - 1, last_year=CURRENT)
+    client = login(district_office)
+
+    def note():
+        schools = todo(home(client), Role.DISTRICT_OFFICE, "buildings")
+        assert schools.count == 1
+        return schools.lines[0].note
+
+    assert "1 of 1 backbone teachers behind" in note()
+    later = TeacherFactory(school=school)
+    DesignationFactory(teacher=later, first_year=CURRENT - 1, last_year=CURRENT)
+    assert "1 of 1 backbone teachers behind" in note()  # as counted a moment ago
+    cache.clear()  # the few minutes are over
+    assert "2 of 2 backbone teachers behind" in note()
+
+
 # -- several roles ----------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_a_user_with_several_roles_sees_one_section_per_role(login, school, teacher_user):

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the round fixtures are imported from the backbone tests)
 """A mentor's reward is proposed by every service that designates a teacher, in the same
 transaction: a school's selection round, a district round, the designation import, a
 designation recorded by hand. Proposing again (a second confirmation, a re-run) adds nothing."""

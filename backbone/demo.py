@@ -7,6 +7,7 @@ from core.models import School
 from teachers.models import Teacher, Title
 
 from .models import Designation, ReserveEntry, Target, Tier
+from .services.designations import designations_made
 
 # Per school: (tier code, how many, first year offset from the current school year).
 ROSTER_PLAN = {
@@ -64,6 +65,8 @@ def seed_backbone(demo: Demo) -> None:
                 designated_by=BUREAUS["district"],
                 source=Designation.Source.EXTERNAL,
             )
+        # As every path that designates: the apps above hear of it (mentors' rewards).
+        designations_made(designations=Designation.objects.filter(teacher__school=school))
         for teacher in pool[:3]:
             ReserveEntry.objects.create(
                 teacher=teacher,

@@ -28,6 +28,9 @@ def navigation(request):
     scope = user.scope
     staff = scope.is_superuser or scope.is_school_staff or scope.is_district_office
     manager = scope.is_superuser or bool(scope.managed_school_ids)
+    # Everyone with a role at a school (teachers too: the 公示 is for them) has the notices in
+    # the top bar; the district office finds them under Backbone.
+    notices_on_top = bool(scope.school_roles) or scope.is_superuser
     items = [NavItem(_("Home"), reverse("home"), "house")]
     if staff:
         roster = [NavItem(_("Teacher roster"), reverse("teachers:list"), "people")]
@@ -42,21 +45,22 @@ def navigation(request):
         if manager or scope.is_district_office:
             roster.append(NavItem(_("Data export"), reverse("data_export"), "file-earmark-zip"))
         items.append(NavItem(_("Teachers"), icon="people", children=roster))
-        items.append(
-            NavItem(
-                _("Backbone"),
-                icon="award",
-                children=[
-                    NavItem(_("Backbone roster"), reverse("backbone:roster"), "award"),
-                    NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"),
-                    NavItem(_("Reserve pool"), reverse("backbone:reserve"), "hourglass-split"),
-                    NavItem(_("Eligibility"), reverse("backbone:eligibility"), "check2-square"),
-                    NavItem(_("Eligibility rules"), reverse("backbone:rules"), "sliders"),
-                    NavItem(_("Annual grades"), reverse("backbone:grades"), "journal-check"),
-                    NavItem(_("Targets"), reverse("backbone:targets"), "bullseye"),
-                ],
-            )
-        )
+        backbone = [
+            NavItem(_("Backbone roster"), reverse("backbone:roster"), "award"),
+            NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"),
+        ]
+        if not notices_on_top:
+            # The district office runs district rounds and has no school role: their public
+            # notices sit beside the rounds, where it looks for them.
+            backbone.append(NavItem(_("Public notices"), reverse("backbone:notices"), "megaphone"))
+        backbone += [
+            NavItem(_("Reserve pool"), reverse("backbone:reserve"), "hourglass-split"),
+            NavItem(_("Eligibility"), reverse("backbone:eligibility"), "check2-square"),
+            NavItem(_("Eligibility rules"), reverse("backbone:rules"), "sliders"),
+            NavItem(_("Annual grades"), reverse("backbone:grades"), "journal-check"),
+            NavItem(_("Targets"), reverse("backbone:targets"), "bullseye"),
+        ]
+        items.append(NavItem(_("Backbone"), icon="award", children=backbone))
     if manager or scope.is_district_office:
         items.append(
             NavItem(
@@ -161,7 +165,7 @@ def navigation(request):
         items.append(NavItem(_("My profile"), reverse("teachers:me"), "person-badge"))
         if not staff:
             items.append(NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"))
-    if scope.school_roles or scope.is_superuser:
+    if notices_on_top:
         # "Notices", not "Public notices": the English menu must fit 1280 px (公示栏 in Chinese).
         items.append(NavItem(_("Notices"), reverse("backbone:notices"), "megaphone"))
     items.append(NavItem(_("My files"), reverse("jobs"), "file-earmark-arrow-down"))

@@ -34,6 +34,8 @@ class HonourListForm(Form):
             "initial", {"title": honour_list.title, "commended_on": honour_list.commended_on}
         )
         super().__init__(*args, **kwargs)
+        # The template lays the fields out by hand: the date takes the look of the title.
+        self.fields["commended_on"].widget.attrs["class"] = "form-control"
         self.candidates = candidates
         for c in candidates:
             self.fields[f"included-{c.pk}"] = forms.BooleanField(

@@ -86,10 +86,12 @@ def _designate_an_apprentice(demo: Demo, school: School, principal) -> None:
 
 def _rewards(demo: Demo, school: School, principal) -> None:
     _designate_an_apprentice(demo, school, principal)
-    for designation in Designation.objects.filter(
-        teacher__school__in=demo.schools.values(), teacher_id__in=demo.teacher_ids
-    ):
-        mentor_rewards_propose(designation=designation)
+    # The designations seeded before the pairings existed: proposing again adds nothing.
+    mentor_rewards_propose(
+        designations=Designation.objects.filter(
+            teacher__school__in=demo.schools.values(), teacher_id__in=demo.teacher_ids
+        )
+    )
     if Reward.objects.filter(school=school).exclude(kind=Reward.Kind.MENTOR).exists():
         return
     young = (

@@ -75,10 +75,28 @@ class Rate(models.Model):
         verbose_name_plural = _("rates")
         ordering = ["kind", "tier__level", "-valid_from"]
         constraints = [
+            # One rate per month and place. School and tier may be empty (the district's
+            # default, the rookie award), and empty values never collide in a plain unique
+            # index: one partial index per combination of empty fields, which SQLite and
+            # PostgreSQL both build (SQLite has no NULLS NOT DISTINCT).
             models.UniqueConstraint(
                 fields=["district", "school", "kind", "tier", "valid_from"],
-                nulls_distinct=False,
                 name="rate_once_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "kind", "tier", "valid_from"],
+                condition=Q(school__isnull=True),
+                name="rate_district_default_once_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "school", "kind", "valid_from"],
+                condition=Q(tier__isnull=True),
+                name="rate_untiered_once_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "kind", "valid_from"],
+                condition=Q(school__isnull=True, tier__isnull=True),
+                name="rate_untiered_default_once_per_month",
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__day=1), name="rate_valid_from_first_of_month"

@@ -1,6 +1,7 @@
 """Every write of allowances and rewards."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -108,6 +109,15 @@ def _default_amount(*, kind: str, school: School, tier_id=None, day) -> Decimal:
     return rate.amount if rate else Decimal(0)
 
 
+def _mentor_amount(books: dict, *, school: School, tier_id, day) -> Decimal:
+    if school.pk not in books:
+        books[school.pk] = rate_book(school=school)
+    rate = books[school.pk].rate(
+        kind=Rate.Kind.MENTOR, tier_id=tier_id, school_id=school.pk, day=month_start(day)
+    )
+    return rate.amount if rate else Decimal(0)
+
+
 @transaction.atomic
 def reward_record(
     *,
@@ -151,19 +161,25 @@ def reward_record(
 
 
 @transaction.atomic
-def mentor_rewards_propose(*, designation: Designation) -> list[Reward]:
-    """Propose a reward to each mentor whose apprentice this designation is (mentoring
-    outcomes: a pairing that really took place, started before the designation). Proposing
-    again adds nothing."""
-    if designation.status == Designation.Status.REVOKED:
+def mentor_rewards_propose(*, designations: Iterable[Designation]) -> list[Reward]:
+    """Propose a reward to each mentor whose apprentice one of these designations is
+    (mentoring outcomes: a pairing that really took place, started before the designation).
+    Every service that creates designations calls this through backbone's designation hook,
+    in its transaction, with all it made. Proposing again adds nothing: one reward per mentor
+    and designation."""
+    wanted = {d.pk: d for d in designations if d.status != Designation.Status.REVOKED}
+    if not wanted:
         return []
-    mentor_ids = Pairing.objects.filter(apprentice=designation.teacher).values("mentor_id")
-    mentors = Teacher.objects.filter(pk__in=mentor_ids).select_related("school")
+    apprentice_ids = {d.teacher_id for d in wanted.values()}
+    mentor_ids = Pairing.objects.filter(apprentice_id__in=apprentice_ids).values("mentor_id")
+    mentors = list(Teacher.objects.filter(pk__in=mentor_ids).select_related("school"))
     outcomes = outcomes_for_mentors(mentors=mentors)
+    books = {}  # one rate book per school of the batch
     proposed = []
     for mentor in mentors:
         for outcome in outcomes[mentor.pk]:
-            if outcome.designation_id != designation.pk:
+            designation = wanted.get(outcome.designation_id)
+            if designation is None:
                 continue
             school = mentor.school
             reward, _created = Reward.objects.get_or_create(
@@ -175,11 +191,8 @@ def mentor_rewards_propose(*, designation: Designation) -> list[Reward]:
                     "pairing_id": outcome.pairing_id,
                     "status": Reward.Status.PROPOSED,
                     "awarded_on": outcome.achieved_on,
-                    "amount": _default_amount(
-                        kind=Rate.Kind.MENTOR,
-                        school=school,
-                        tier_id=designation.tier_id,
-                        day=month_start(outcome.achieved_on),
+                    "amount": _mentor_amount(
+                        books, school=school, tier_id=designation.tier_id, day=outcome.achieved_on
                     ),
                 },
             )

@@ -4,6 +4,7 @@ History is never deleted: closing a designation sets its status, the date, who a
 it stays on the teacher's record."""
 
 import datetime
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,30 @@ from django.utils.translation import gettext as _
 from teachers.models import Teacher
 
 from ..models import Designation, SelectionRound, Tier, school_year_start, term_end_date
+
+# What the apps above the backbone do when designations are made (recognition proposes the
+# mentors' rewards). Backbone imports none of them: each registers its function here from its
+# AppConfig.ready(), and every service that creates designations calls designations_made()
+# itself, in its own transaction, with all it made. Unlike a post_save receiver this also
+# runs for bulk writes, once per batch.
+DESIGNATION_HOOKS: list[Callable[..., object]] = []
+
+
+def designation_hook(func: Callable[..., object]) -> Callable[..., object]:
+    """Register ``func(*, designations)`` to run whenever designations are made."""
+    if func not in DESIGNATION_HOOKS:
+        DESIGNATION_HOOKS.append(func)
+    return func
+
+
+def designations_made(*, designations: Iterable[Designation]) -> None:
+    """Tell the registered apps about designations just created. Each hook is idempotent:
+    calling this twice for the same designations adds nothing."""
+    designations = [d for d in designations if d.pk is not None]
+    if not designations:
+        return
+    for hook in DESIGNATION_HOOKS:
+        hook(designations=designations)
 
 
 def default_last_year(*, tier: Tier, first_year: int) -> int:
@@ -135,7 +160,9 @@ def designation_record(
     if last_year < school_year_start(today):
         designation.status = Designation.Status.EXPIRED
         designation.closed_on = term_end_date(last_year)
-    return _save_new(designation)
+    designation = _save_new(designation)
+    designations_made(designations=[designation])
+    return designation
 
 
 def _lock_active(designation: Designation, today: datetime.date) -> Designation:

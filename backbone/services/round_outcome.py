@@ -25,6 +25,7 @@ from ..models import (
     term_end_date,
 )
 from ..selectors import rounds as selectors
+from .designations import designations_made
 from .round_common import Status, _ensure_writable, _lock, _names, _require_manager
 from .round_scoring import _rank
 
@@ -276,6 +277,7 @@ def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
     round.status = Status.CONFIRMED
     round.confirmed_at, round.confirmed_by = timezone.now(), by
     round.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    designations_made(designations=created)
     return created
 
 

@@ -7,6 +7,8 @@ from dataclasses import replace
 from django.db import transaction
 from django.utils import timezone
 
+from backbone.models import Designation
+from backbone.services.designations import designations_made
 from core.demo import SchoolPlan
 from core.models import School, TeachingGroup, school_year_start
 from records.models import OpenClass, Record, ResearchProject, Status
@@ -144,4 +146,7 @@ class SchoolSeeder(DesignationSteps, RecordSteps, MentoringSteps):
             self.reserve_and_targets()
             self.grades()
             self.pairings()
+            # The designations were bulk-written before the pairings: the apps above hear of
+            # them now, as they would have from the services (mentors' rewards proposed).
+            designations_made(designations=Designation.objects.filter(teacher__school=self.school))
             self.records()

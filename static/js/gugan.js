@@ -53,7 +53,8 @@
 
   function focusScrollingTables() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth) {
+      // Sideways, or downwards in a box of fixed height (.scroll-18): keyboard users scroll it.
+      if (box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight) {
         box.setAttribute("tabindex", "0");
       } else if (box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");

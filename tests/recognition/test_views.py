@@ -221,3 +221,18 @@ def test_the_data_export_carries_the_allowances_of_its_school_only(
     assert "王芳" in text_of(archive, "allowance_payments")
     assert "20.00" in text_of(archive, "allowance_rates")
     assert "rewards" in {n.split("/")[-1].removesuffix(".csv") for n in archive.namelist()}
+
+
+def test_once_the_month_is_paid_the_page_offers_to_pay_the_arrears(
+    en_login, principal, school, sheet_world
+):
+    client = en_login(principal)
+    data = {**_month_query(school), "paid_on": datetime.date.today().isoformat()}
+    client.post(reverse("recognition:sheet_pay"), data)
+    body = client.get(SHEET, {"school": school.pk}).content.decode()
+    assert "Mark the arrears of" in body and "Mark 0.00 yuan paid" not in body
+    assert 'name="with_arrears" value="on"' in body
+    client.post(reverse("recognition:sheet_pay"), {**data, "with_arrears": "on"})
+    assert AllowancePayment.objects.filter(month__lt=current_month()).exists()
+    body = client.get(SHEET, {"school": school.pk}).content.decode()
+    assert "Mark the arrears of" not in body

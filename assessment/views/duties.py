@@ -36,7 +36,7 @@ from ..services.duties import duty_template_change, school_year_open
 def _require_staff(user) -> None:
     """Duties of others are for school staff and the district office; anyone else gets 404."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

@@ -164,7 +164,7 @@ def _owner(request):
         if school is None:
             raise Http404
         return school.district, school
-    if scope.is_district_office or scope.is_superuser:
+    if scope.reads_districts or scope.is_superuser:
         district = District.objects.filter(schools__in=schools).distinct().first()
         if district is None:
             raise Http404

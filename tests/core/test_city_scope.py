@@ -107,3 +107,22 @@ def test_a_city_role_names_its_city_and_nothing_else(cities):
     RoleAssignment.objects.create(user=user, role=Role.CITY_OFFICE, city=cities["one"])
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=user, role=Role.CITY_OFFICE, city=cities["one"])
+
+
+def test_a_city_office_reads_the_pages_of_its_districts_and_changes_nothing(
+    cities, city_office, login
+):
+    from django.urls import reverse
+
+    SchoolYearFactory(district=cities["d1"], start_year=2025)
+    client = login(city_office)
+    roster = client.get(reverse("teachers:list"))
+    assert roster.status_code == 200
+    assert "a校老师" in roster.text and "c校老师" not in roster.text
+    years = client.get(reverse("school_years"))
+    assert years.status_code == 200 and years.context["can_edit"] is False
+    holiday = {"name": "国庆", "start_date": "2025-10-01", "end_date": "2025-10-07"}
+    assert client.post(reverse("school_years"), holiday).status_code == 403
+    assert client.get(reverse("school_year_new")).status_code == 403
+    assert client.get(reverse("assessment:duty_templates")).status_code == 200
+    assert client.get(reverse("schools")).status_code == 200

@@ -126,3 +126,17 @@ def test_a_city_office_reads_the_pages_of_its_districts_and_changes_nothing(
     assert client.get(reverse("school_year_new")).status_code == 403
     assert client.get(reverse("assessment:duty_templates")).status_code == 200
     assert client.get(reverse("schools")).status_code == 200
+    assert client.get(reverse("backbone:roster")).status_code == 200
+    assert client.get(reverse("documents:district")).status_code == 200
+
+
+def test_a_city_offices_scope_narrowed_to_a_district_sees_no_further(cities, city_office):
+    """A file shared with a district (core.job_files) is read through the scope narrowed to
+    it: of the city, only that district's schools stay in sight."""
+    narrowed = city_office.scope.narrowed_to(
+        school_ids=[cities["a"].pk, cities["c"].pk], district_ids=[cities["d1"].pk]
+    )
+    assert narrowed.city_district_ids == {cities["d1"].pk}
+    assert narrowed.can_view_school(cities["a"].pk)
+    assert not narrowed.can_view_school(cities["b"].pk)
+    assert not narrowed.can_view_school(cities["c"].pk)

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    City,
     District,
     Holiday,
     Job,
@@ -18,7 +19,7 @@ from .models import (
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
     extra = 1
-    autocomplete_fields = ["school", "district"]
+    autocomplete_fields = ["school", "district", "city"]
 
 
 @admin.register(User)
@@ -31,9 +32,16 @@ class UserAdmin(BaseUserAdmin):
     ]
 
 
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "city"]
+    list_filter = ["city"]
     search_fields = ["code", "name"]
 
 

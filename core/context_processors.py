@@ -32,6 +32,24 @@ def navigation(request):
     # the top bar; the district office finds them under Backbone.
     notices_on_top = bool(scope.school_roles) or scope.is_superuser
     items = [NavItem(_("Home"), reverse("home"), "house")]
+    if scope.is_city_office and not staff:
+        # Read only: the districts of the city compared, and each district as its office reads it.
+        items.append(
+            NavItem(
+                _("City"),
+                icon="bank",
+                children=[
+                    NavItem(_("City overview"), reverse("documents:city"), "grid-3x3-gap"),
+                    NavItem(_("District overview"), reverse("documents:district"), "grid"),
+                    NavItem(_("Schools"), reverse("schools"), "buildings"),
+                    NavItem(_("Teacher roster"), reverse("teachers:list"), "people"),
+                    NavItem(_("Backbone roster"), reverse("backbone:roster"), "award"),
+                    NavItem(_("School years"), reverse("school_years"), "calendar3"),
+                ],
+            )
+        )
+    elif scope.is_city_office:
+        items.append(NavItem(_("City overview"), reverse("documents:city"), "bank"))
     if staff:
         roster = [NavItem(_("Teacher roster"), reverse("teachers:list"), "people")]
         if manager:

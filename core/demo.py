@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from .models import (
+    City,
     District,
     Role,
     RoleAssignment,
@@ -54,6 +55,7 @@ class Demo:
 
     today: datetime.date
     log: Callable[[str], None] = lambda message: None
+    city: City | None = None
     district: District | None = None
     schools: dict[str, School] = field(default_factory=dict)  # by School.Kind
     school_years: list[SchoolYear] = field(default_factory=list)  # current first
@@ -185,7 +187,13 @@ SCHOOL_PLANS = (
 
 @demo_step
 def seed_district(demo: Demo) -> None:
-    demo.district, _ = District.objects.get_or_create(code="GL", defaults={"name": "鼓楼区教育局"})
+    demo.city, _ = City.objects.get_or_create(code="FZ", defaults={"name": "福州市教育局"})
+    demo.district, _ = District.objects.get_or_create(
+        code="GL", defaults={"name": "鼓楼区教育局", "city": demo.city}
+    )
+    if demo.district.city_id is None:  # a demo database seeded before there were cities
+        demo.district.city = demo.city
+        demo.district.save(update_fields=["city"])
 
 
 @demo_step
@@ -239,11 +247,12 @@ def ensure_school_year(district: District, start_year: int) -> SchoolYear:
 class LoginPlan:
     username: str
     role: str
-    school_kind: str | None  # None: the district office
+    school_kind: str | None  # None: the district (or city) office
     display_name: str
 
 
 STAFF_LOGINS = (
+    LoginPlan("city", Role.CITY_OFFICE, None, "福州市教育局师训处"),
     LoginPlan("district", Role.DISTRICT_OFFICE, None, "鼓楼区师训办"),
     LoginPlan("principal", Role.PRINCIPAL, School.Kind.PRIMARY, "王校长"),
     LoginPlan("office", Role.TRAINING_OFFICE, School.Kind.PRIMARY, "李主任（教科室）"),
@@ -263,8 +272,17 @@ def ensure_user(username: str, *, display_name: str, **extra) -> User:
     return user
 
 
-def ensure_role(user: User, role: str, *, school: School | None, district: District | None):
-    if role == Role.DISTRICT_OFFICE:
+def ensure_role(
+    user: User,
+    role: str,
+    *,
+    school: School | None,
+    district: District | None,
+    city: City | None = None,
+):
+    if role == Role.CITY_OFFICE:
+        RoleAssignment.objects.get_or_create(user=user, role=role, city=city)
+    elif role == Role.DISTRICT_OFFICE:
         RoleAssignment.objects.get_or_create(user=user, role=role, district=district)
     else:
         RoleAssignment.objects.get_or_create(user=user, role=role, school=school)
@@ -275,7 +293,7 @@ def seed_staff_logins(demo: Demo) -> None:
     for plan in STAFF_LOGINS:
         school = demo.schools[plan.school_kind] if plan.school_kind else None
         user = ensure_user(plan.username, display_name=plan.display_name)
-        ensure_role(user, plan.role, school=school, district=demo.district)
+        ensure_role(user, plan.role, school=school, district=demo.district, city=demo.city)
         demo.add_login(user, plan.role, school)
 
 

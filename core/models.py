@@ -12,11 +12,35 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
+class City(models.Model):
+    """A municipal education bureau (市教育局): its districts, and the municipal backbone
+    teachers (市级骨干) it designates."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
 class District(models.Model):
     """An education bureau (区/县教育局) and its training office."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        verbose_name=_("city"),
+    )
     # Growth stages by completed years of teaching; see teachers.stages.
     stage_stable_from = models.PositiveSmallIntegerField(_("stable stage from (years)"), default=2)
     stage_innovation_from = models.PositiveSmallIntegerField(
@@ -226,6 +250,7 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
+    CITY_OFFICE = "city_office", _("City office")
     DISTRICT_OFFICE = "district_office", _("District office")
     PRINCIPAL = "principal", _("Principal")
     TRAINING_OFFICE = "training_office", _("Training office")
@@ -237,7 +262,8 @@ SCHOOL_ROLES = (Role.PRINCIPAL, Role.TRAINING_OFFICE, Role.COMMITTEE, Role.TEACH
 
 
 class RoleAssignment(models.Model):
-    """A user may hold several roles: each row is one role at one school (or district)."""
+    """A user may hold several roles: each row is one role at one school (or district, or
+    city)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +278,9 @@ class RoleAssignment(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("school")
     )
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("city")
+    )
 
     class Meta:
         verbose_name = _("role")
@@ -259,10 +288,21 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role=Role.DISTRICT_OFFICE, district__isnull=False, school__isnull=True)
+                    Q(
+                        role=Role.CITY_OFFICE,
+                        city__isnull=False,
+                        district__isnull=True,
+                        school__isnull=True,
+                    )
+                    | Q(
+                        role=Role.DISTRICT_OFFICE,
+                        district__isnull=False,
+                        school__isnull=True,
+                        city__isnull=True,
+                    )
                     | (
-                        Q(school__isnull=False, district__isnull=True)
-                        & ~Q(role=Role.DISTRICT_OFFICE)
+                        Q(school__isnull=False, district__isnull=True, city__isnull=True)
+                        & ~Q(role__in=[Role.DISTRICT_OFFICE, Role.CITY_OFFICE])
                     )
                 ),
                 name="role_has_its_organisation",
@@ -277,10 +317,16 @@ class RoleAssignment(models.Model):
                 condition=Q(district__isnull=False),
                 name="role_unique_per_district",
             ),
+            models.UniqueConstraint(
+                fields=["user", "role", "city"],
+                condition=Q(city__isnull=False),
+                name="role_unique_per_city",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.school or self.district}"
+        place = self.school or self.district or self.city
+        return f"{self.user} · {self.get_role_display()} · {place}"
 
 
 def job_upload_to(job: "Job", filename: str) -> str:

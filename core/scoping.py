@@ -10,9 +10,10 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import CharField, Q, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Role, School, TeachingGroup
+from .models import District, Role, School, TeachingGroup
 
 MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE})
 STAFF_ROLES = frozenset({Role.PRINCIPAL, Role.TRAINING_OFFICE, Role.COMMITTEE})
@@ -23,6 +24,9 @@ EVERY_ROW = Q(pk__isnull=False)
 _GROUP_HEAD = "group_head"
 _DISTRICT_SCHOOL = "district_school"
 _OWN_TEACHER = "own_teacher"
+# A city office (市教育局) reads, never writes: the districts of its cities and their schools.
+_CITY_DISTRICT = "city_district"
+_CITY_SCHOOL = "city_school"
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,23 @@ class Scope:
     # Filters name these schools by id, so PostgreSQL takes the school index instead of
     # joining every teacher to their school to compare districts.
     district_schools: dict[int, int] = field(default_factory=dict)
+    # The cities whose office (市教育局) this user is, their districts, and school id ->
+    # district id for those districts' schools. Read only: no ``write=True`` filter, no
+    # ``can_manage_*`` and no ``organised_write_filter`` looks at these.
+    city_ids: frozenset[int] = frozenset()
+    city_district_ids: frozenset[int] = frozenset()
+    city_schools: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def for_user(cls, user) -> "Scope":
         if not user.is_authenticated:
             return cls(user_id=None)
         districts, schools, led, district_schools = set(), {}, {}, {}
+        cities, city_districts, city_schools = set(), set(), {}
         # Unordered: SQLite allows no ORDER BY inside a compound statement.
-        roles = user.role_assignments.order_by().values_list("role", "district_id", "school_id")
+        roles = user.role_assignments.order_by().values_list(
+            "role", Coalesce("district_id", "city_id"), "school_id"
+        )
         heads = (
             TeachingGroup.objects.filter(heads=user)
             .order_by()
@@ -60,15 +73,33 @@ class Scope:
             .order_by()
             .values_list(Value(_DISTRICT_SCHOOL, output_field=CharField()), "district_id", "pk")
         )
+        cities_held = user.role_assignments.filter(role=Role.CITY_OFFICE).values("city_id")
+        city_district_rows = (
+            District.objects.filter(city_id__in=cities_held)
+            .order_by()
+            .values_list(Value(_CITY_DISTRICT, output_field=CharField()), "city_id", "pk")
+        )
+        city_school_rows = (
+            School.objects.filter(district__city_id__in=cities_held)
+            .order_by()
+            .values_list(Value(_CITY_SCHOOL, output_field=CharField()), "district_id", "pk")
+        )
         Teacher = apps.get_model("teachers", "Teacher")
         own_teacher = (
             Teacher.objects.filter(user=user)
             .order_by()
             .values_list(Value(_OWN_TEACHER, output_field=CharField()), "pk", "school_id")
         )
-        # One query for all four, so a page costs the same for every kind of user.
+        # One query for all of them, so a page costs the same for every kind of user.
         has_teacher = False
-        rows = roles.union(heads, district_school_rows, own_teacher, all=True)
+        rows = roles.union(
+            heads,
+            district_school_rows,
+            city_district_rows,
+            city_school_rows,
+            own_teacher,
+            all=True,
+        )
         for role, org_id, school_id in rows:
             if role == _OWN_TEACHER:
                 has_teacher = True
@@ -78,6 +109,12 @@ class Scope:
                 district_schools[school_id] = org_id
             elif role == Role.DISTRICT_OFFICE:
                 districts.add(org_id)
+            elif role == _CITY_DISTRICT:
+                city_districts.add(school_id)
+            elif role == _CITY_SCHOOL:
+                city_schools[school_id] = org_id
+            elif role == Role.CITY_OFFICE:
+                cities.add(org_id)
             else:
                 schools.setdefault(school_id, set()).add(role)
         if not has_teacher:
@@ -90,6 +127,9 @@ class Scope:
             school_roles={k: frozenset(v) for k, v in schools.items()},
             led_groups=led,
             district_schools=district_schools,
+            city_ids=frozenset(cities),
+            city_district_ids=frozenset(city_districts),
+            city_schools=city_schools,
         )
 
     def narrowed_to(self, *, school_ids, district_ids=()) -> "Scope":
@@ -99,6 +139,7 @@ class Scope:
         school_ids = frozenset(school_ids)
         if self.within is not None:
             school_ids &= self.within
+        city_district_ids = self.city_district_ids & frozenset(district_ids)
         district_ids = self.district_ids & frozenset(district_ids)
         return Scope(
             user_id=self.user_id,
@@ -108,6 +149,9 @@ class Scope:
             school_roles={k: v for k, v in self.school_roles.items() if k in school_ids},
             within=school_ids,
             led_groups={g: s for g, s in self.led_groups.items() if s in school_ids},
+            city_ids=self.city_ids if city_district_ids else frozenset(),
+            city_district_ids=city_district_ids,
+            city_schools={s: d for s, d in self.city_schools.items() if d in city_district_ids},
         )
 
     # -- named predicates -------------------------------------------------------------------
@@ -115,6 +159,28 @@ class Scope:
     def district_school_ids(self) -> frozenset[int]:
         """The schools of the districts whose office this user is."""
         return frozenset(self.district_schools)
+
+    @property
+    def is_city_office(self) -> bool:
+        return bool(self.city_ids)
+
+    @property
+    def reads_districts(self) -> bool:
+        """Reads a district's pages as its office does: the district office, or the city office
+        of the district's city (read only)."""
+        return bool(self.district_ids or self.city_ids)
+
+    @property
+    def readable_district_ids(self) -> frozenset[int]:
+        """The districts whose own objects (school years, tiers, duty templates, rounds) this
+        user reads: their district offices', and their cities' districts. Never for writing:
+        that is ``district_ids``."""
+        return self.district_ids | self.city_district_ids
+
+    @property
+    def readable_district_school_ids(self) -> frozenset[int]:
+        """The schools read as an office: the user's districts' and their cities'."""
+        return frozenset(self.district_schools) | frozenset(self.city_schools)
 
     def roles_at(self, school_id: int) -> frozenset[str]:
         return self.school_roles.get(school_id, frozenset())
@@ -164,6 +230,7 @@ class Scope:
             self.is_superuser
             or school_id in self.staff_school_ids
             or school_id in self.district_schools
+            or school_id in self.city_schools
         )
 
     # -- queryset filters ---------------------------------------------------------------------
@@ -176,7 +243,9 @@ class Scope:
             return limit or EVERY_ROW
         if write:
             return Q(**{f"{prefix}_id__in": self.managed_school_ids})
-        return limit & Q(**{f"{prefix}_id__in": self.staff_school_ids | self.district_school_ids})
+        return limit & Q(
+            **{f"{prefix}_id__in": self.staff_school_ids | self.readable_district_school_ids}
+        )
 
     def organised_filter(self, schools=None) -> Q:
         """Rows organised by a school (``school`` set) or by a district office (``school``
@@ -190,8 +259,8 @@ class Scope:
             schools &= self.within
         districts = School.objects.filter(pk__in=schools).values("district_id")
         return (
-            Q(school_id__in=schools | self.district_school_ids)
-            | Q(school__isnull=True, district_id__in=self.district_ids)
+            Q(school_id__in=schools | self.readable_district_school_ids)
+            | Q(school__isnull=True, district_id__in=self.readable_district_ids)
             | Q(school__isnull=True, district_id__in=districts)
         )
 
@@ -218,7 +287,9 @@ class Scope:
             return qs
         if write:
             return qs.filter(pk__in=self.managed_school_ids)
-        return qs.filter(Q(pk__in=self.staff_school_ids) | Q(district_id__in=self.district_ids))
+        return qs.filter(
+            Q(pk__in=self.staff_school_ids) | Q(district_id__in=self.readable_district_ids)
+        )
 
 
 class ScopedQuerySet(models.QuerySet):

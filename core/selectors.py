@@ -26,9 +26,9 @@ def job_list(*, user) -> QuerySet[Job]:
     else:
         if scope.managed_school_ids:
             visible |= Q(school_id__in=scope.managed_school_ids)
-        if scope.district_ids:
-            visible |= Q(school_id__in=scope.district_school_ids)
-            visible |= Q(district_id__in=scope.district_ids)
+        if scope.reads_districts:
+            visible |= Q(school_id__in=scope.readable_district_school_ids)
+            visible |= Q(district_id__in=scope.readable_district_ids)
     return (
         Job.objects.filter(visible)
         .select_related("requested_by", "school", "district")
@@ -65,9 +65,9 @@ def current_school_year(today=None) -> int:
 
 
 def district_ids_of(*, user) -> set[int]:
-    """Every district the user works in: their own, or their schools'."""
+    """Every district the user works in: their own, their city's (read), or their schools'."""
     scope = user.scope
-    return set(scope.district_ids) | set(
+    return set(scope.readable_district_ids) | set(
         School.objects.filter(pk__in=scope.school_roles).values_list("district_id", flat=True)
     )
 

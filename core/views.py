@@ -31,7 +31,7 @@ def group_search(request):
 
 def school_list(request):
     scope = request.user.scope
-    if not (scope.is_superuser or scope.is_district_office or scope.is_school_staff):
+    if not (scope.is_superuser or scope.reads_districts or scope.is_school_staff):
         raise Http404
     return render(
         request, "core/school_list.html", {"schools": selectors.school_list(user=request.user)}

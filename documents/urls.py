@@ -3,7 +3,7 @@ systems script against them); config/urls.py includes this module at the root.""
 
 from django.urls import include, path
 
-from .views import district, dossier, evidence, handbook, round_notice, sheets, yearly
+from .views import city, district, dossier, evidence, handbook, round_notice, sheets, yearly
 
 app_name = "documents"
 urlpatterns = [
@@ -12,5 +12,8 @@ urlpatterns = [
     path("teachers/<id:pk>/handbook/", handbook.handbook_request, name="handbook"),
     path("teachers/<id:pk>/evidence/", evidence.evidence_request, name="evidence"),
     *round_notice.urlpatterns,
-    path("assessment/", include(sheets.urlpatterns + yearly.urlpatterns + district.urlpatterns)),
+    path(
+        "assessment/",
+        include(sheets.urlpatterns + yearly.urlpatterns + district.urlpatterns + city.urlpatterns),
+    ),
 ]

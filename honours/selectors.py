@@ -36,13 +36,13 @@ def reader_schools(*, user: User) -> QuerySet[School]:
     if scope.is_superuser:
         return qs.order_by("district__code", "code")
     return qs.filter(
-        Q(pk__in=scope.managed_school_ids) | Q(district_id__in=scope.district_ids)
+        Q(pk__in=scope.managed_school_ids) | Q(district_id__in=scope.readable_district_ids)
     ).order_by("district__code", "code")
 
 
 def require_reader(user: User) -> None:
     scope = user.scope
-    if not (scope.is_superuser or scope.managed_school_ids or scope.is_district_office):
+    if not (scope.is_superuser or scope.managed_school_ids or scope.reads_districts):
         raise Http404
 
 

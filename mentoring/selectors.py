@@ -145,7 +145,7 @@ def pairing_list(*, user: User, status: str = "") -> QuerySet[Pairing]:
 
 def sees_school_pairings(user: User) -> bool:
     scope = user.scope
-    return scope.is_superuser or scope.is_school_staff or scope.is_district_office
+    return scope.is_superuser or scope.is_school_staff or scope.reads_districts
 
 
 # -- mentor load ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def _require_staff(user) -> None:
     """The overview is for school staff (principal, training office, committee) and the
     district office; anyone else, teachers included, gets a 404."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

@@ -93,7 +93,7 @@ def title_remove(request, pk: int):
 
 def posts_overview(request):
     scope = request.user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
     overview = selectors.young_teachers_posts(user=request.user)
     return render(

@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 
 def _require_staff(user):
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from core.models import (
+    City,
     District,
     Role,
     RoleAssignment,
@@ -14,6 +15,15 @@ from core.models import (
     User,
 )
 from teachers.models import Education, Gender, Teacher, Title
+
+
+class CityFactory(DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"C{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}市教育局")
 
 
 class DistrictFactory(DjangoModelFactory):
@@ -100,9 +110,11 @@ class TeacherFactory(DjangoModelFactory):
     subject = "语文"
 
 
-def user_with_role(role: str, *, school=None, district=None, **kwargs) -> User:
+def user_with_role(role: str, *, school=None, district=None, city=None, **kwargs) -> User:
     user = UserFactory(**kwargs)
-    if role == Role.DISTRICT_OFFICE:
+    if role == Role.CITY_OFFICE:
+        RoleAssignment.objects.create(user=user, role=role, city=city)
+    elif role == Role.DISTRICT_OFFICE:
         RoleAssignment.objects.create(user=user, role=role, district=district or school.district)
     else:
         RoleAssignment.objects.create(user=user, role=role, school=school)

@@ -464,6 +464,7 @@ PLAIN: dict[str, str] = {
     "honours:pay_export": "POST",
     "documents:yearly": "GET",
     "documents:district": "GET",
+    "documents:city": "GET",
     "documents:district_export": "POST",
     "mentoring:list": "GET",
     "mentoring:new": "GET",

@@ -10,7 +10,7 @@ from .models import Attendance, Enrolment, Programme, Session
 
 def sees_programmes(user) -> bool:
     scope = user.scope
-    return scope.is_superuser or scope.is_school_staff or scope.is_district_office
+    return scope.is_superuser or scope.is_school_staff or scope.reads_districts
 
 
 def organises_any(user) -> bool:

@@ -36,7 +36,7 @@ from ..services.duties import duty_template_change, school_year_open
 def _require_staff(user) -> None:
     """Duties of others are for school staff and the district office; anyone else gets 404."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 
@@ -164,7 +164,7 @@ def _owner(request):
         if school is None:
             raise Http404
         return school.district, school
-    if scope.is_district_office or scope.is_superuser:
+    if scope.reads_districts or scope.is_superuser:
         district = District.objects.filter(schools__in=schools).distinct().first()
         if district is None:
             raise Http404

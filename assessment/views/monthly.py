@@ -30,12 +30,14 @@ def _schools(user):
     qs = scope.schools()
     if scope.is_superuser:
         return qs
-    return qs.filter(Q(pk__in=scope.managed_school_ids) | Q(district_id__in=scope.district_ids))
+    return qs.filter(
+        Q(pk__in=scope.managed_school_ids) | Q(district_id__in=scope.readable_district_ids)
+    )
 
 
 def _require_reader(user) -> None:
     scope = user.scope
-    if not (scope.is_superuser or scope.managed_school_ids or scope.is_district_office):
+    if not (scope.is_superuser or scope.managed_school_ids or scope.reads_districts):
         raise Http404
 
 

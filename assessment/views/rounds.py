@@ -29,7 +29,7 @@ def _error(request, exc: ValidationError) -> None:
 
 def _require_staff(user) -> None:
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

@@ -43,7 +43,7 @@ IMPORT_SESSION_KEY = "designation_import"
 def _require_staff(user) -> None:
     """The roster is for school staff and the district office; anyone else gets a 404."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

@@ -32,9 +32,9 @@ class SharedItemQuerySet(ScopedQuerySet):
             schools &= scope.within
         districts = set(
             School.objects.filter(pk__in=schools).values_list("district_id", flat=True)
-        ) | set(scope.district_ids)
+        ) | set(scope.readable_district_ids)
         return self.filter(record__status=Status.VERIFIED).filter(
-            Q(record__teacher__school_id__in=set(schools) | scope.district_school_ids)
+            Q(record__teacher__school_id__in=set(schools) | scope.readable_district_school_ids)
             | Q(reach=SharedItem.Reach.DISTRICT, record__teacher__school__district_id__in=districts)
         )
 

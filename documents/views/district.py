@@ -19,13 +19,14 @@ from ..yearly import YearlyReport, yearly_report
 
 
 def get_district_for_user(user, pk=None) -> District:
-    """The district office's district (or the one asked for); 404 for everyone else."""
+    """The district office's district (or the one asked for), also read by the city office of
+    the district's city; 404 for everyone else."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_district_office):
+    if not (scope.is_superuser or scope.reads_districts):
         raise Http404
     districts = District.objects.order_by("code")
     if not scope.is_superuser:
-        districts = districts.filter(pk__in=scope.district_ids)
+        districts = districts.filter(pk__in=scope.readable_district_ids)
     if pk:
         try:
             districts = districts.filter(pk=int(pk))
@@ -85,11 +86,11 @@ def district_overview(request):
 
 
 def _other_districts(user, district):
-    if not user.is_superuser and len(user.scope.district_ids) < 2:
+    if not user.is_superuser and len(user.scope.readable_district_ids) < 2:
         return []
     qs = District.objects.exclude(pk=district.pk).order_by("code")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=user.scope.district_ids)
+        qs = qs.filter(pk__in=user.scope.readable_district_ids)
     return list(qs)
 
 

@@ -20,7 +20,7 @@ FORMATS = {"pdf": "yearly_report", "xlsx": "yearly_report_xlsx"}
 
 def _require_reader(user) -> None:
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

@@ -8,6 +8,7 @@ rounds for score sheets due)."""
 
 from core.models import Role
 
+from .city import city_section
 from .district import district_section
 from .school import committee_section, office_section, principal_section
 from .scoring import score_sheets_due
@@ -34,4 +35,6 @@ def home_sections(*, user) -> list[Section]:
         sections.append(principal_section(user=user))
     if scope.is_district_office:
         sections.append(district_section(user=user))
+    if scope.is_city_office:
+        sections.append(city_section(user=user))
     return [s for s in sections if s is not None]

@@ -27,7 +27,7 @@ from ..services.exemptions import (
 
 def _may_see(user) -> bool:
     scope = user.scope
-    return scope.is_superuser or scope.is_school_staff or scope.is_district_office
+    return scope.is_superuser or scope.is_school_staff or scope.reads_districts
 
 
 def _grantable_teachers(user):

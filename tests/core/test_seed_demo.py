@@ -28,6 +28,7 @@ def authenticate(**credentials):
 
 
 LOGINS = {
+    "city": (Role.CITY_OFFICE, None),
     "district": (Role.DISTRICT_OFFICE, None),
     "principal": (Role.PRINCIPAL, "GLXX01"),
     "office": (Role.TRAINING_OFFICE, "GLXX01"),
@@ -99,6 +100,9 @@ def test_each_demo_login_has_its_role_and_the_demo_password():
         assert assignment.role == role
         if school_code:
             assert assignment.school.code == school_code
+        elif role == Role.CITY_OFFICE:
+            assert assignment.city.code == "FZ"
+            assert assignment.city.districts.filter(code="GL").exists()
         else:
             assert assignment.district.code == "GL"
         assert username in output

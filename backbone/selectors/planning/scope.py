@@ -12,7 +12,7 @@ from ...models import Tier
 def require_planning_reader(user) -> None:
     """The planning pages are for school staff and the district office; others get a 404."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_school_staff or scope.is_district_office):
+    if not (scope.is_superuser or scope.is_school_staff or scope.reads_districts):
         raise Http404
 
 

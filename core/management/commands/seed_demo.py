@@ -33,6 +33,8 @@ class Command(BaseCommand):
         for login in demo.logins:
             if login.school:
                 where = login.school.name
+            elif login.role == Role.CITY_OFFICE:
+                where = demo.city.name
             else:
                 where = demo.district.name if login.role == Role.DISTRICT_OFFICE else "—"
             role = str(roles.get(login.role, login.role))

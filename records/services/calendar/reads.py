@@ -37,7 +37,7 @@ def open_classes_visible_to(user: User) -> QuerySet[OpenClass]:
         return qs.filter(own | Q(status__in=PUBLISHED))
     schools = member_school_ids(user)
     districts_of_schools = School.objects.filter(pk__in=schools).values("district_id")
-    where = Q(teacher__school_id__in=set(schools) | scope.district_school_ids) | Q(
+    where = Q(teacher__school_id__in=set(schools) | scope.readable_district_school_ids) | Q(
         level__gte=Level.DISTRICT, teacher__school__district_id__in=districts_of_schools
     )
     return qs.filter(own | (where & Q(status__in=PUBLISHED)))

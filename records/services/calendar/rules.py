@@ -33,7 +33,7 @@ def member_school_ids(user: User) -> set[int]:
 
 def may_use_calendar(user: User) -> bool:
     scope = user.scope
-    return scope.is_superuser or scope.is_district_office or bool(member_school_ids(user))
+    return scope.is_superuser or scope.reads_districts or bool(member_school_ids(user))
 
 
 def is_teacher_of_class(user: User, open_class: OpenClass) -> bool:
@@ -47,7 +47,7 @@ def can_read_evaluations(user: User, open_class: OpenClass) -> bool:
         is_teacher_of_class(user, open_class)
         or scope.is_superuser
         or school.pk in scope.staff_school_ids
-        or school.district_id in scope.district_ids
+        or school.district_id in scope.readable_district_ids
     )
 
 

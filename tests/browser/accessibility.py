@@ -25,7 +25,7 @@ RUN_OPTIONS = {
 
 def axe_violations(session) -> list[dict]:
     """What axe-core finds wrong on the session's open page: one entry per rule, with the
-    first few elements it found."""
+    first few elements it found, each with what axe says is wrong with it."""
     page = session.page
     if not getattr(session, "_axe_routed", False):
         if not AXE.exists():
@@ -42,7 +42,7 @@ def axe_violations(session) -> list[dict]:
             const result = await axe.run(document, options);
             return result.violations.map(v => ({
                 rule: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.failureSummary),
             }));
         }""",
         RUN_OPTIONS,

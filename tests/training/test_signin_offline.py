@@ -47,7 +47,9 @@ def outbox_post(client, data, key=None):
 
 
 @pytest.fixture
-def teacher_client(client, teacher_user, trainee):
+def teacher_client(client, teacher_user, trainee, clock):
+    # Logged in at the test's clock: at night (UTC+8 after midnight) the session's afternoon
+    # is hours ahead of the real time, past a session cookie made before the clock was set.
     teacher_user.language = "en"
     teacher_user.save()
     client.force_login(teacher_user)

@@ -309,9 +309,7 @@ def notice_list(*, user: User) -> QuerySet[SelectionRound]:
             | Q(city__isnull=False, city_id__in=cities)
             | Q(city__isnull=False, city_id__in=scope.city_ids)
         )
-    return qs.select_related("school", "district", "city", "tier").order_by(
-        "-announce_from", "-pk"
-    )
+    return qs.select_related("school", "district", "city", "tier").order_by("-announce_from", "-pk")
 
 
 def get_notice_for_user(*, user: User, pk: int) -> SelectionRound:
@@ -544,15 +542,12 @@ def district_quota_rows(*, round: SelectionRound) -> list[tuple[District, int, i
 def city_tiers(*, cities) -> QuerySet[Tier]:
     """The municipal tier of the cities' districts (a form offers one per code): the tier a city
     round names; each teacher is designated with their own district's of that code."""
-    return (
-        Tier.objects.filter(
-            district__city__in=cities,
-            kind=Tier.Kind.TIER,
-            designated_by_school=False,
-            level=MUNICIPAL_LEVEL,
-        )
-        .order_by("code", "district__code", "pk")
-    )
+    return Tier.objects.filter(
+        district__city__in=cities,
+        kind=Tier.Kind.TIER,
+        designated_by_school=False,
+        level=MUNICIPAL_LEVEL,
+    ).order_by("code", "district__code", "pk")
 
 
 def is_city_committee_eligible(user: User, city) -> bool:

@@ -403,9 +403,11 @@ def recommendation_nominate(*, round: SelectionRound, entry: ReserveEntry, by: U
     else:
         _require_manager(by, round)
     round = _lock(round)
-    if round.school_id is not None or entry.tier_id != (
-        selectors.tier_for_school(round, entry.teacher.school) or round.tier
-    ).pk:
+    if (
+        round.school_id is not None
+        or entry.tier_id
+        != (selectors.tier_for_school(round, entry.teacher.school) or round.tier).pk
+    ):
         raise ValidationError(_("This recommendation is for another tier."))
     if entry.recommended_at is None or entry.removed_on is not None:
         raise ValidationError(
@@ -432,9 +434,7 @@ def _school_nominate(
     if round.is_city:
         nominator = teacher.school.district
         quota = round.quota_for_district(nominator.pk)
-        taken = round.candidates.filter(
-            withdrawn=False, teacher__school__district_id=nominator.pk
-        )
+        taken = round.candidates.filter(withdrawn=False, teacher__school__district_id=nominator.pk)
     else:
         nominator = teacher.school
         quota = round.quota_for(teacher.school_id)
@@ -468,7 +468,9 @@ def _candidate_add(
             _("%(name)s is not on the staff of %(school)s.")
             % {"name": teacher.name, "school": round.organiser_label}
         )
-    held = _held_at_or_above(teacher, selectors.tier_for_school(round, teacher.school) or round.tier)
+    held = _held_at_or_above(
+        teacher, selectors.tier_for_school(round, teacher.school) or round.tier
+    )
     if held is not None:
         raise ValidationError(_already_holds_message(teacher, held))
     candidate = Candidate.objects.filter(round=round, teacher=teacher).first()

@@ -155,7 +155,9 @@ def test_a_round_with_two_organisers_is_refused_by_the_database(city_round, scho
 def test_districts_nominate_within_their_quota_and_another_citys_district_cannot(
     city_round, pools, district_office, office_b, other_office, other_school
 ):
-    services.candidate_district_nominate(round=city_round, teacher=pools["王芳"], by=district_office)
+    services.candidate_district_nominate(
+        round=city_round, teacher=pools["王芳"], by=district_office
+    )
     services.candidate_district_nominate(round=city_round, teacher=pools["陈静"], by=office_b)
     with pytest.raises(ValidationError) as exc:
         services.candidate_district_nominate(
@@ -192,7 +194,9 @@ def test_a_district_listed_with_its_own_quota_nominates_that_many(
     )
     assert {c.teacher.name for c in added} == {"王芳", "刘洋"}
     assert list(refused) == [pools["陈静"]]
-    rows = {d.name: (quota, taken) for d, quota, taken in selectors.district_quota_rows(round=round)}
+    rows = {
+        d.name: (quota, taken) for d, quota, taken in selectors.district_quota_rows(round=round)
+    }
     assert rows[school.district.name] == (2, 2) and rows["台江区教育局"] == (1, 0)
 
 
@@ -207,7 +211,9 @@ def test_a_district_office_withdraws_its_own_nominee_only(
     services.candidate_withdraw(candidate=mine, by=district_office)
     assert reload(mine).withdrawn
     # The place is free again.
-    services.candidate_district_nominate(round=city_round, teacher=pools["刘洋"], by=district_office)
+    services.candidate_district_nominate(
+        round=city_round, teacher=pools["刘洋"], by=district_office
+    )
 
 
 def test_a_district_nominates_a_teacher_its_school_recommended(
@@ -226,7 +232,9 @@ def test_a_district_nominates_a_teacher_its_school_recommended(
 def test_a_district_sees_only_its_own_nominees_until_the_announcement(
     city_round, pools, district_office, office_b, city_office
 ):
-    services.candidate_district_nominate(round=city_round, teacher=pools["王芳"], by=district_office)
+    services.candidate_district_nominate(
+        round=city_round, teacher=pools["王芳"], by=district_office
+    )
     services.candidate_district_nominate(round=city_round, teacher=pools["陈静"], by=office_b)
     seen = {
         who: set(
@@ -243,7 +251,9 @@ def test_a_city_round_runs_to_designations_with_each_teachers_own_district_tier(
     city_round, pools, district_office, office_b, city_office, committee_member, school_b,
     outsider, school,
 ):  # fmt: skip
-    services.candidate_district_nominate(round=city_round, teacher=pools["王芳"], by=district_office)
+    services.candidate_district_nominate(
+        round=city_round, teacher=pools["王芳"], by=district_office
+    )
     services.candidate_district_nominate(round=city_round, teacher=pools["陈静"], by=office_b)
     with pytest.raises(PermissionDenied):
         services.round_close_applications(round=city_round, by=district_office)
@@ -288,7 +298,9 @@ def test_a_city_round_runs_to_designations_with_each_teachers_own_district_tier(
 def test_confirmation_is_refused_when_a_teachers_district_has_no_such_tier(
     city_round, pools, district_office, office_b, city_office, committee_member, district_b
 ):
-    services.candidate_district_nominate(round=city_round, teacher=pools["王芳"], by=district_office)
+    services.candidate_district_nominate(
+        round=city_round, teacher=pools["王芳"], by=district_office
+    )
     services.candidate_district_nominate(round=city_round, teacher=pools["陈静"], by=office_b)
     services.round_close_applications(round=city_round, by=city_office)
     round = reload(city_round)
@@ -306,4 +318,3 @@ def test_confirmation_is_refused_when_a_teachers_district_has_no_such_tier(
         services.round_confirm(round=round, by=city_office)
     assert teacher.name in exc.value.messages[0] and "no tier" in exc.value.messages[0]
     assert reload(round).status == SelectionRound.Status.ANNOUNCED
-

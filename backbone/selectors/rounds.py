@@ -640,13 +640,28 @@ def candidate_teacher_ids(*, rounds) -> set[tuple[int, int]]:
 
 
 def open_district_rounds(*, user: User) -> QuerySet[SelectionRound]:
-    """District rounds the user manages that take nominations now."""
+    """District rounds the user manages, and rounds of the city of the user's districts, that
+    take nominations now."""
+    scope = user.scope
+    cities = District.objects.filter(pk__in=scope.district_ids, city__isnull=False)
     return (
-        SelectionRound.objects.editable_by(user)
-        .filter(school__isnull=True, status=SelectionRound.Status.OPEN)
+        SelectionRound.objects.filter(
+            Q(pk__in=SelectionRound.objects.editable_by(user).values("pk"))
+            | Q(city__isnull=False, city_id__in=cities.values("city_id")),
+            school__isnull=True,
+            status=SelectionRound.Status.OPEN,
+        )
         .select_related("tier")
         .order_by("-created_at")
     )
+
+
+def takes_tier(round: SelectionRound, tier: Tier) -> bool:
+    """Whether a recommendation for ``tier`` can be taken into the round: its own tier, or in
+    a city round any district's tier of the round's code."""
+    if round.is_city:
+        return tier.code == round.tier.code and tier.kind == round.tier.kind
+    return round.tier_id == tier.pk
 
 
 from .round_scores import (  # noqa: E402, F401  (the score pages' reads, by their old names)

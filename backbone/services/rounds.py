@@ -313,7 +313,12 @@ def city_round_open(
 
 @transaction.atomic
 def candidates_district_nominate(
-    *, round: SelectionRound, district: District, teachers: Iterable[Teacher], by: User
+    *,
+    round: SelectionRound,
+    district: District,
+    teachers: Iterable[Teacher],
+    by: User,
+    statement: str = "",
 ) -> tuple[list[Candidate], dict[Teacher, str]]:
     """A district office nominates teachers of its schools' reserve pools to its city's round,
     within the district's quota; each on their own, so that one refused names its reason and
@@ -333,7 +338,9 @@ def candidates_district_nominate(
                         _("%(name)s is not on the staff of %(school)s.")
                         % {"name": teacher.name, "school": district.name}
                     )
-                added.append(_school_nominate(round=round, teacher=teacher, by=by, statement=""))
+                added.append(
+                    _school_nominate(round=round, teacher=teacher, by=by, statement=statement)
+                )
         except ValidationError as exc:
             refused[teacher] = " ".join(exc.messages)
     return added, refused

@@ -318,3 +318,126 @@ def test_confirmation_is_refused_when_a_teachers_district_has_no_such_tier(
         services.round_confirm(round=round, by=city_office)
     assert teacher.name in exc.value.messages[0] and "no tier" in exc.value.messages[0]
     assert reload(round).status == SelectionRound.Status.ANNOUNCED
+
+
+# -- pages ---------------------------------------------------------------------------------------
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _text(response) -> str:
+    from tests.html import visible_text
+
+    return visible_text(response.content.decode())
+
+
+def test_the_city_office_opens_a_round_from_the_rounds_page(
+    login, city, city_office, committee_member, school, district_b
+):
+    from django.urls import reverse
+
+    from tests.backbone.test_rounds_views import round_form_data
+
+    client = login(city_office)
+    listing = _text(client.get(reverse("backbone:rounds"), **EN))
+    assert "Open a round" in listing
+    home = client.get(reverse("home"), **EN).content.decode()
+    assert reverse("backbone:rounds") in home and reverse("backbone:notices") in home
+    page = client.get(reverse("backbone:round_new"), **EN)
+    body = _text(page)
+    assert "Open a municipal selection round" in body and "台江区教育局" in body
+    data = round_form_data(committee=[city_office, committee_member])
+    data.update(
+        title="市级骨干教师评选",
+        city=city.pk,
+        tier=page.context["form"].fields["tier"].queryset.get().pk,
+        district_quota="1",
+        **{f"quota_district_{district_b.pk}": "3"},
+    )
+    response = client.post(reverse("backbone:round_new"), data, **EN)
+    assert response.status_code == 302, _text(response)
+    round = SelectionRound.objects.get()
+    assert round.is_city and round.city == city
+    assert round.quota_for_district(school.district_id) == 1
+    assert round.quota_for_district(district_b.pk) == 3
+    detail = _text(client.get(reverse("backbone:round", args=[round.pk]), **EN))
+    assert "Nominations by district" in detail and "台江区教育局" in detail
+
+
+def test_a_district_office_nominates_on_the_page_within_its_quota(
+    login, city_round, pools, district_office, office_b, other_office
+):
+    from django.urls import reverse
+
+    url = reverse("backbone:round_nominate", args=[city_round.pk])
+    client = login(district_office)
+    page = client.get(url, **EN)
+    assert page.status_code == 200
+    body = _text(page)
+    assert "王芳" in body and "陈静" not in body
+    response = client.post(
+        url, {"teachers": [pools["王芳"].pk, pools["刘洋"].pk]}, follow=True, **EN
+    )
+    assert "may nominate 1 candidate" in _text(response)
+    assert city_round.candidates.count() == 1
+    # The other district sees neither the nominee nor the first district's schools.
+    detail = _text(login(office_b).get(reverse("backbone:round", args=[city_round.pk]), **EN))
+    assert "王芳" not in detail and "刘洋" not in detail
+    # Another city's district does not find the round.
+    assert login(other_office).get(url, **EN).status_code == 404
+    assert (
+        login(other_office).get(reverse("backbone:round", args=[city_round.pk])).status_code == 404
+    )
+
+
+def test_the_nomination_page_costs_the_same_as_nominees_grow(
+    login, city_round, school, principal, district_office, count_queries
+):
+    from django.urls import reverse
+
+    url = reverse("backbone:round_nominate", args=[city_round.pk])
+    municipal_tier = tier(school.district, "municipal")
+    SelectionRound.objects.filter(pk=city_round.pk).update(district_quota=50)
+
+    def grow(n):
+        for _i in range(n):
+            nominee, spare = TeacherFactory(school=school), TeacherFactory(school=school)
+            for teacher in (nominee, spare):
+                reserve_add(teacher=teacher, tier=municipal_tier, reason="突出", by=principal)
+            services.candidate_district_nominate(
+                round=city_round, teacher=nominee, by=district_office
+            )
+
+    client = login(district_office)
+    grow(1)
+    small = count_queries(client, url)
+    grow(6)
+    assert count_queries(client, url) <= small
+
+
+def test_the_city_notice_is_read_in_every_school_of_the_city_and_not_in_another_city(
+    login, city_round, pools, district_office, office_b, city_office, committee_member, school_b,
+    outsider,
+):  # fmt: skip
+    from django.urls import reverse
+
+    services.candidate_district_nominate(
+        round=city_round, teacher=pools["王芳"], by=district_office
+    )
+    services.candidate_district_nominate(round=city_round, teacher=pools["陈静"], by=office_b)
+    services.round_close_applications(round=city_round, by=city_office)
+    round = reload(city_round)
+    c = {x.teacher.name: x for x in round.candidates.select_related("teacher")}
+    score(round, committee_member, {c["王芳"]: [9, 90], c["陈静"]: [8, 80]})
+    services.round_propose(round=round, by=city_office)
+    services.round_announce(
+        round=round, by=city_office, announce_from=today_(), announce_until=days(5)
+    )
+    teacher_b = user_with_role(Role.TEACHER, school=school_b, username="teacher_b")
+    notice = reverse("backbone:notice", args=[round.pk])
+    body = _text(login(teacher_b).get(notice, **EN))
+    assert "王芳" in body and "陈静" in body and "福州市教育局" in body
+    assert login(outsider).get(notice).status_code == 404
+    end_announcement(round)
+    response = login(city_office).post(reverse("backbone:round_confirm", args=[round.pk]))
+    assert response.status_code == 302
+    assert Designation.objects.filter(round=round).count() == 2

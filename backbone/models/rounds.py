@@ -138,7 +138,8 @@ class SelectionRound(Organised, PanelOwner):
             ),
             # One organiser: a school (its district filled in), a district, or a city.
             models.CheckConstraint(
-                condition=Q(city__isnull=True, district__isnull=False)
+                condition=Q(city__isnull=True)
+                & (Q(school__isnull=False) | Q(district__isnull=False))
                 | Q(city__isnull=False, school__isnull=True, district__isnull=True),
                 name="round_has_an_organiser",
             ),

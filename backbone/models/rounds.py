@@ -302,6 +302,10 @@ class Candidate(Scored):
 class ObjectionQuerySet(ScopedQuerySet):
     school_path = "round__school"
 
+    def visible_to(self, user):
+        # A district's or a city's round has no school: the objections go with the round.
+        return self.filter(round__in=SelectionRound.objects.visible_to(user).values("pk"))
+
 
 class Objection(models.Model):
     """A written objection lodged during the public announcement (公示)."""

@@ -437,7 +437,13 @@ def test_the_city_notice_is_read_in_every_school_of_the_city_and_not_in_another_
     body = _text(login(teacher_b).get(notice, **EN))
     assert "王芳" in body and "陈静" in body and "福州市教育局" in body
     assert login(outsider).get(notice).status_code == 404
+    services.objection_lodge(round=round, author=teacher_b, text="请核实材料。")
+    handle = reverse("backbone:objection_handle", args=[round.objections.get().pk])
+    assert login(office_b).get(handle).status_code == 403  # read only for a district office
+    client = login(city_office)
+    response = client.post(handle, {"outcome": "dismissed", "response": "已核实。"})
+    assert response.status_code == 302
     end_announcement(round)
-    response = login(city_office).post(reverse("backbone:round_confirm", args=[round.pk]))
+    response = client.post(reverse("backbone:round_confirm", args=[round.pk]))
     assert response.status_code == 302
     assert Designation.objects.filter(round=round).count() == 2

@@ -45,6 +45,8 @@ def navigation(request):
                     NavItem(_("Teacher roster"), reverse("teachers:list"), "people"),
                     NavItem(_("Backbone roster"), reverse("backbone:roster"), "award"),
                     NavItem(_("School years"), reverse("school_years"), "calendar3"),
+                    NavItem(_("Selection rounds"), reverse("backbone:rounds"), "trophy"),
+                    NavItem(_("Public notices"), reverse("backbone:notices"), "megaphone"),
                 ],
             )
         )

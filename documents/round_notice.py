@@ -42,9 +42,9 @@ class RoundNotice:
             {
                 "rank": c.rank if self.sight.ranks else None,
                 "name": c.teacher.name,
-                # a district round names each teacher's school, a school's round the group
+                # a district's or a city's round names each teacher's school, a school's the group
                 "group": c.teacher.school.name
-                if self.round.is_district
+                if self.round.school_id is None
                 else (c.teacher.group.name if c.teacher.group else ""),
                 "subject": c.teacher.subject,
             }
@@ -92,7 +92,7 @@ def selection_notice_pdf(ctx: JobContext) -> None:
     user = ctx.viewer
     round = (
         SelectionRound.objects.visible_to(user)
-        .select_related("school__district", "district", "tier", "panel")
+        .select_related("school__district", "district", "city", "tier", "panel")
         .filter(pk=ctx.params.get("round"))
         .first()
     )

@@ -32,6 +32,14 @@ class Panel(models.Model):
         related_name="+",
         verbose_name=_("district"),
     )
+    city = models.ForeignKey(
+        "core.City",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="PanelMember",
@@ -53,7 +61,9 @@ class Panel(models.Model):
         verbose_name_plural = _("scoring panels")
         constraints = [
             models.CheckConstraint(
-                condition=Q(school__isnull=False) | Q(district__isnull=False),
+                condition=Q(school__isnull=False)
+                | Q(district__isnull=False)
+                | Q(city__isnull=False),
                 name="panel_has_an_owner_scope",
             )
         ]

@@ -21,7 +21,7 @@ A printed notice for everyone holds what the public pages show: ``posted_sight``
 
 from dataclasses import dataclass
 
-from core.models import User
+from core.models import District, User
 
 from .models import Panel, PanelMember, Sheet
 from .selectors import membership_of
@@ -51,6 +51,8 @@ def is_manager(user: User, panel: Panel) -> bool:
     scope = user.scope
     if panel.school_id is not None:
         return scope.can_manage_school(panel.school_id)
+    if panel.city_id is not None:
+        return scope.is_superuser or panel.city_id in scope.city_ids
     return scope.is_superuser or panel.district_id in scope.district_ids
 
 
@@ -60,6 +62,13 @@ def is_viewer(user: User, panel: Panel) -> bool:
         if scope.is_superuser or panel.school_id in scope.staff_school_ids:
             return True
         return panel.school.district_id in scope.district_ids
+    if panel.city_id is not None:
+        # A city's panel, once revealed: the city office and its districts' offices.
+        return (
+            scope.is_superuser
+            or panel.city_id in scope.city_ids
+            or District.objects.filter(pk__in=scope.district_ids, city_id=panel.city_id).exists()
+        )
     return scope.is_superuser or panel.district_id in scope.district_ids
 
 

@@ -17,7 +17,7 @@ from core.models import school_year_label
 from core.wording import clauses, in_brackets
 from scoring.forms import SheetForm
 
-from ..models import Candidate, Objection, school_year_start
+from ..models import Candidate, Objection, Tier, school_year_start
 from ..selectors import rounds as selectors
 from ..services import rounds as services
 
@@ -115,11 +115,76 @@ class RoundForm(Form):
         return data
 
 
-class DistrictRoundForm(RoundForm):
+class _OfficeRoundForm(RoundForm):
+    """A round an office opens over the organisations below it: a district over its schools,
+    a city over its districts. Each nominates up to the quota field's number, or a number of
+    its own (fields ``quota_<unit>_<pk>``). Subclasses name the fields and what to offer."""
+
+    school = None
+    organiser_field = ""  # "district" or "city"
+    quota_field = ""  # "school_quota" or "district_quota"
+    unit = ""  # "school" or "district"
+    own_quota_heading = ""
+
+    def __init__(self, *args, organisers, **kwargs):
+        Form.__init__(self, *args, **kwargs)
+        today = timezone.localdate()
+        organiser = organisers[0]
+        field = self.fields[self.organiser_field]
+        field.queryset, field.initial, field.widget = organisers, organiser.pk, forms.HiddenInput()
+        tiers = self.tiers(organiser)
+        self.fields["tier"].queryset = tiers
+        committee = self.fields["committee"]
+        committee.queryset, committee.help_text = self.committee(organiser)
+        self.fields["year"].initial = school_year_start(today)
+        self.fields["apply_from"].initial = today
+        self.fields["apply_until"].initial = today + datetime.timedelta(days=14)
+        first_tier = tiers.first()
+        if first_tier is not None:
+            self.fields["tier"].initial = first_tier.pk
+            self.fields["term_years"].initial = first_tier.default_term_years
+        self.units = self.units_of(organiser)
+        for unit in self.units:
+            self.fields[f"quota_{self.unit}_{unit.pk}"] = forms.IntegerField(
+                label=unit.name, min_value=0, max_value=50, required=False
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            self.organiser_field,
+            Row(Column("title", css_class="col-md-6"), Column("tier"), Column("year")),
+            Row(
+                Column("quota"),
+                Column(self.quota_field),
+                Column("term_years"),
+                Column("apply_from"),
+                Column("apply_until"),
+            ),
+            HTML(format_html('<p class="fw-semibold small mb-1">{}</p>', self.own_quota_heading)),
+            Row(
+                *(
+                    Column(f"quota_{self.unit}_{u.pk}", css_class="col-6 col-md-3")
+                    for u in self.units
+                )
+            ),
+            "committee",
+        )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        quotas = {}
+        for unit in self.units:
+            number = data.pop(f"quota_{self.unit}_{unit.pk}", None)
+            if number is not None:
+                quotas[unit] = number
+        return {**data, f"{self.unit}_quotas": quotas}
+
+
+class DistrictRoundForm(_OfficeRoundForm):
     """The district office's round: a tier it designates, a quota of nominations per school
     (with a number of its own for some schools) and a committee from across the district."""
 
-    school = None
     district = forms.ModelChoiceField(label=_("District"), queryset=None)
     school_quota = forms.IntegerField(
         label=_("Nominations per school"),
@@ -128,67 +193,63 @@ class DistrictRoundForm(RoundForm):
         initial=1,
         help_text=_("How many candidates each school may nominate from its reserve pool."),
     )
+    organiser_field, quota_field, unit = "district", "school_quota", "school"
+    own_quota_heading = _("A school's own number of nominations (leave empty for the number above)")
 
     def __init__(self, *args, districts, **kwargs):
-        Form.__init__(self, *args, **kwargs)
-        today = timezone.localdate()
-        district = districts[0]
-        self.fields["district"].queryset = districts
-        self.fields["district"].initial = district.pk
-        self.fields["district"].widget = forms.HiddenInput()
-        tiers = selectors.district_tiers(districts=[district])
-        self.fields["tier"].queryset = tiers
-        committee = self.fields["committee"]
-        committee.queryset = selectors.district_committee_choices(district=district)
-        committee.help_text = _(
+        super().__init__(*args, organisers=districts, **kwargs)
+
+    def tiers(self, district):
+        return selectors.district_tiers(districts=[district])
+
+    def committee(self, district):
+        return selectors.district_committee_choices(district=district), _(
             "The district office, or committee members, principals and training offices of the"
             " district's schools."
         )
-        self.fields["year"].initial = school_year_start(today)
-        self.fields["apply_from"].initial = today
-        self.fields["apply_until"].initial = today + datetime.timedelta(days=14)
-        first_tier = tiers.first()
-        if first_tier is not None:
-            self.fields["tier"].initial = first_tier.pk
-            self.fields["term_years"].initial = first_tier.default_term_years
-        self.schools = list(district.schools.order_by("code"))
-        for school in self.schools:
-            self.fields[f"quota_school_{school.pk}"] = forms.IntegerField(
-                label=school.name, min_value=0, max_value=50, required=False
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "district",
-            Row(Column("title", css_class="col-md-6"), Column("tier"), Column("year")),
-            Row(
-                Column("quota"),
-                Column("school_quota"),
-                Column("term_years"),
-                Column("apply_from"),
-                Column("apply_until"),
-            ),
-            HTML(
-                format_html(
-                    '<p class="fw-semibold small mb-1">{}</p>',
-                    _("A school's own number of nominations (leave empty for the number above)"),
-                )
-            ),
-            Row(
-                *(Column(f"quota_school_{s.pk}", css_class="col-6 col-md-3") for s in self.schools)
-            ),
-            "committee",
+
+    def units_of(self, district):
+        return list(district.schools.order_by("code"))
+
+
+class CityRoundForm(_OfficeRoundForm):
+    """The city office's municipal round (市级骨干教师评选): the municipal tier, a quota of
+    nominations per district (with a number of its own for some districts) and a committee
+    from across the city."""
+
+    city = forms.ModelChoiceField(label=_("City"), queryset=None)
+    district_quota = forms.IntegerField(
+        label=_("Nominations per district"),
+        min_value=0,
+        max_value=50,
+        initial=1,
+        help_text=_(
+            "How many candidates each district office may nominate from its schools' reserve pools."
+        ),
+    )
+    organiser_field, quota_field, unit = "city", "district_quota", "district"
+    own_quota_heading = _(
+        "A district's own number of nominations (leave empty for the number above)"
+    )
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, organisers=cities, **kwargs)
+
+    def tiers(self, city):
+        # One per code: each teacher is designated with their own district's tier of it.
+        first = {}
+        for tier in selectors.city_tiers(cities=[city]):
+            first.setdefault(tier.code, tier.pk)
+        return Tier.objects.filter(pk__in=first.values()).order_by("level", "code")
+
+    def committee(self, city):
+        return selectors.city_committee_choices(city=city), _(
+            "The city office, the offices of its districts, or committee members, principals and"
+            " training offices of the city's schools."
         )
 
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        school_quotas = {}
-        for school in self.schools:
-            number = data.pop(f"quota_school_{school.pk}", None)
-            if number is not None:
-                school_quotas[school] = number
-        return {**data, "school_quotas": school_quotas}
+    def units_of(self, city):
+        return list(city.districts.order_by("code"))
 
 
 class RecommendationForm(Form):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
-from core.models import District, School, school_year_label
+from core.models import City, District, School, school_year_label
 from core.organised import Organised
 from core.scoping import ScopedQuerySet
 from scoring.models import PanelOwner, Scored
@@ -16,21 +16,43 @@ from teachers.models import Teacher
 from .designations import Tier
 
 
+def _city_round_readers(scope) -> Q:
+    """A city's round (市级评选): read by its city office, by the offices of the city's
+    districts (each nominating from its own schools) and by the staff of the city's schools
+    (the committee is chosen among them; the 公示 is for them all)."""
+    schools = set(scope.staff_school_ids)
+    if scope.within is not None:
+        schools &= scope.within
+    cities = District.objects.filter(
+        Q(pk__in=scope.district_ids) | Q(schools__in=schools), city__isnull=False
+    ).values("city_id")
+    return Q(city__isnull=False) & (Q(city_id__in=scope.city_ids) | Q(city_id__in=cities))
+
+
 class RoundQuerySet(ScopedQuerySet):
-    """A school's round or a district office's own (``school`` empty): read and changed by
-    whom ``Scope.organised_filter`` and ``organised_write_filter`` say."""
+    """A school's round, a district office's own (``school`` empty) or a city office's own
+    (``city`` set): read and changed by whom ``Scope.organised_filter`` and
+    ``organised_write_filter`` say, and for a city's round its office."""
 
     def visible_to(self, user):
-        return self.filter(user.scope.organised_filter())
+        scope = user.scope
+        if scope.is_superuser:
+            return self.filter(scope.organised_filter())
+        return self.filter(scope.organised_filter() | _city_round_readers(scope))
 
     def editable_by(self, user):
-        return self.filter(user.scope.organised_write_filter())
+        scope = user.scope
+        own_city = Q(city__isnull=False, city_id__in=scope.city_ids)
+        return self.filter(scope.organised_write_filter() | own_city)
 
 
 class SelectionRound(Organised, PanelOwner):
     """The committee, the criteria and the score sheets are its panel's (``panel``). A school
     runs rounds for the tiers it designates; a district office (``school`` empty) for the
-    tiers it designates, its schools nominating within a quota each (``RoundQuota``)."""
+    tiers it designates, its schools nominating within a quota each (``RoundQuota``); a city
+    office (``city`` set, ``school`` and ``district`` empty) for the municipal tier, each of
+    its districts' offices nominating within a quota per district. A city round's ``tier`` is
+    one district's tier of that code: each teacher is designated with their own district's."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Accepting applications")
@@ -55,8 +77,18 @@ class SelectionRound(Organised, PanelOwner):
         related_name="rounds",
         verbose_name=_("district"),
     )
+    city = models.ForeignKey(
+        City,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("city"),
+    )
     # A district round: how many each school may nominate unless a RoundQuota says otherwise.
     school_quota = models.PositiveSmallIntegerField(_("nominations per school"), default=0)
+    # A city round: how many each district may nominate unless a RoundQuota says otherwise.
+    district_quota = models.PositiveSmallIntegerField(_("nominations per district"), default=0)
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, verbose_name=_("tier"))
     title = models.CharField(_("title"), max_length=100)
     year = models.PositiveSmallIntegerField(_("school year (start year)"))
@@ -104,8 +136,11 @@ class SelectionRound(Organised, PanelOwner):
                 condition=Q(apply_until__gte=models.F("apply_from")),
                 name="round_application_window_ordered",
             ),
+            # One organiser: a school (its district filled in), a district, or a city.
             models.CheckConstraint(
-                condition=Q(school__isnull=False) | Q(district__isnull=False),
+                condition=Q(city__isnull=True)
+                & (Q(school__isnull=False) | Q(district__isnull=False))
+                | Q(city__isnull=False, school__isnull=True, district__isnull=True),
                 name="round_has_an_organiser",
             ),
         ]
@@ -126,8 +161,25 @@ class SelectionRound(Organised, PanelOwner):
         return school_year_label(self.year)
 
     def new_panel(self) -> dict:
-        scope = {"school": self.school} if self.school_id else {"district": self.district}
+        if self.city_id:
+            scope = {"city": self.city}
+        elif self.school_id:
+            scope = {"school": self.school}
+        else:
+            scope = {"district": self.district}
         return {"items": [], "members": [], **scope}
+
+    @property
+    def is_city(self) -> bool:
+        return self.city_id is not None
+
+    @property
+    def is_district(self) -> bool:
+        return self.school_id is None and self.city_id is None
+
+    @property
+    def organiser_label(self) -> str:
+        return str(self.city) if self.city_id else super().organiser_label
 
     @property
     def language(self) -> str:
@@ -139,9 +191,15 @@ class SelectionRound(Organised, PanelOwner):
         held = self.school_quotas.filter(school_id=school_id).values_list("number", flat=True)
         return next(iter(held), self.school_quota)
 
+    def quota_for_district(self, district_id: int) -> int:
+        """How many candidates the district may nominate to a city round."""
+        held = self.school_quotas.filter(district_id=district_id).values_list("number", flat=True)
+        return next(iter(held), self.district_quota)
+
 
 class RoundQuota(models.Model):
-    """A school's nomination quota in a district round, when not the round's default."""
+    """A school's nomination quota in a district round, or a district's in a city round, when
+    not the round's default."""
 
     round = models.ForeignKey(
         SelectionRound,
@@ -150,7 +208,20 @@ class RoundQuota(models.Model):
         verbose_name=_("round"),
     )
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
     )
     number = models.PositiveSmallIntegerField(_("nominations"))
 
@@ -158,11 +229,19 @@ class RoundQuota(models.Model):
         verbose_name = _("nomination quota")
         verbose_name_plural = _("nomination quotas")
         constraints = [
-            models.UniqueConstraint(fields=["round", "school"], name="round_quota_once_per_school")
+            models.UniqueConstraint(fields=["round", "school"], name="round_quota_once_per_school"),
+            models.UniqueConstraint(
+                fields=["round", "district"], name="round_quota_once_per_district"
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=True, district__isnull=False)
+                | Q(school__isnull=False, district__isnull=True),
+                name="round_quota_for_a_school_or_a_district",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.round} · {self.school}: {self.number}"
+        return f"{self.round} · {self.school or self.district}: {self.number}"
 
 
 class CandidateQuerySet(ScopedQuerySet):
@@ -222,6 +301,10 @@ class Candidate(Scored):
 
 class ObjectionQuerySet(ScopedQuerySet):
     school_path = "round__school"
+
+    def visible_to(self, user):
+        # A district's or a city's round has no school: the objections go with the round.
+        return self.filter(round__in=SelectionRound.objects.visible_to(user).values("pk"))
 
 
 class Objection(models.Model):

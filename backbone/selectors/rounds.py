@@ -22,16 +22,26 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from core.collation import pinyin
-from core.models import Role, RoleAssignment, School, User
+from core.models import District, Role, RoleAssignment, School, User
 from core.scoping import get_for_user
 from scoring import selectors as scoring
 from scoring import visibility
 from scoring.models import Panel
 from teachers.models import Teacher
 
-from ..models import Candidate, Designation, Objection, ReserveEntry, SelectionRound, Tier
+from ..models import (
+    DEFAULT_TIERS,
+    Candidate,
+    Designation,
+    Objection,
+    ReserveEntry,
+    SelectionRound,
+    Tier,
+)
 from ..services.eligibility import evaluate_many
 
+# The lowest level a city round designates: the municipal tier (市级骨干).
+MUNICIPAL_LEVEL = next(t[4] for t in DEFAULT_TIERS if t[0] == "municipal")
 # Roles at the school from which committee members are chosen.
 COMMITTEE_ROLES = (Role.COMMITTEE, Role.PRINCIPAL, Role.TRAINING_OFFICE)
 
@@ -43,7 +53,10 @@ def can_manage_school(user: User, school_id: int) -> bool:
 
 def can_manage_round(user: User, round: SelectionRound) -> bool:
     """The principal or training office of the round's school, the district office for a
-    district's own round (or a superuser)."""
+    district's own round, the city office for a city's own (or a superuser)."""
+    if round.city_id is not None:
+        scope = user.scope
+        return scope.is_superuser or round.city_id in scope.city_ids
     if round.school_id is None:
         scope = user.scope
         return scope.is_superuser or round.district_id in scope.district_ids
@@ -54,19 +67,32 @@ def can_nominate_to(user: User, round: SelectionRound, school: School) -> bool:
     """A district round takes nominations from the managers of the district's schools, each
     for their own school."""
     return (
-        round.school_id is None
+        round.is_district
         and school.district_id == round.district_id
         and can_manage_school(user, school.pk)
     )
 
 
-def can_withdraw_nominee(user: User, candidate: Candidate) -> bool:
-    """A school takes its own nominee back out of a district round while it takes
-    nominations, to free its place for another."""
-    round = candidate.round
-    return round.status == SelectionRound.Status.OPEN and can_nominate_to(
-        user, round, candidate.teacher.school
+def can_district_nominate_to(user: User, round: SelectionRound, district) -> bool:
+    """A city round takes nominations from the offices of the city's districts, each for its
+    own district's schools."""
+    scope = user.scope
+    return (
+        round.is_city
+        and district.city_id == round.city_id
+        and (scope.is_superuser or district.pk in scope.district_ids)
     )
+
+
+def can_withdraw_nominee(user: User, candidate: Candidate) -> bool:
+    """A school takes its own nominee back out of a district round (a district office its
+    own out of a city round) while it takes nominations, to free its place for another."""
+    round = candidate.round
+    if round.status != SelectionRound.Status.OPEN:
+        return False
+    if round.is_city:
+        return can_district_nominate_to(user, round, candidate.teacher.school.district)
+    return can_nominate_to(user, round, candidate.teacher.school)
 
 
 def is_round_staff(user: User, round: SelectionRound) -> bool:
@@ -75,6 +101,15 @@ def is_round_staff(user: User, round: SelectionRound) -> bool:
     if round.school_id is not None:
         return is_school_staff(user, round.school_id)
     scope = user.scope
+    if round.is_city:
+        return (
+            scope.is_superuser
+            or round.city_id in scope.city_ids
+            or School.objects.filter(
+                Q(pk__in=list(scope.school_roles)) | Q(district_id__in=scope.district_ids),
+                district__city_id=round.city_id,
+            ).exists()
+        )
     if scope.is_superuser or round.district_id in scope.district_ids:
         return True
     return School.objects.filter(
@@ -89,8 +124,19 @@ def can_print_notice(user: User, round: SelectionRound) -> bool:
         return False
     if round.announce_from is None:
         return False
+    return can_manage_round(user, round) or _is_office_above(user, round)
+
+
+def _is_office_above(user: User, round: SelectionRound) -> bool:
+    """The district office of a school's or a district's round; of a city round, the office
+    of one of the city's districts."""
     scope = user.scope
-    return can_manage_round(user, round) or round.district_id in scope.district_ids
+    if round.is_city:
+        return any(
+            d.city_id == round.city_id
+            for d in District.objects.filter(pk__in=scope.district_ids).only("city_id")
+        )
+    return round.district_id in scope.district_ids
 
 
 def can_view_round(user: User, round: SelectionRound) -> bool:
@@ -163,15 +209,14 @@ def hidden_score_rounds(*, user: User | None, rounds: QuerySet[SelectionRound]) 
 def can_see_objections(user: User, round: SelectionRound) -> bool:
     """All objections: the managers who handle them and the district office. An author
     always sees their own."""
-    scope = user.scope
-    return can_manage_round(user, round) or round.district_id in scope.district_ids
+    return can_manage_round(user, round) or _is_office_above(user, round)
 
 
 # -- lookups -------------------------------------------------------------------------------------
 def round_list(*, user: User) -> QuerySet[SelectionRound]:
     return (
         SelectionRound.objects.visible_to(user)
-        .select_related("school", "district", "tier")
+        .select_related("school", "district", "city", "tier")
         .annotate(
             candidate_count=Count(
                 "candidates", filter=Q(candidates__withdrawn=False), distinct=True
@@ -216,7 +261,7 @@ def get_round_for_user(*, user: User, pk: int, write: bool = False) -> Selection
     """404 for users who may not see the round, 403 for those who may not manage it."""
     return get_for_user(
         SelectionRound.objects.select_related(
-            "school__district", "district", "tier", "opened_by", "panel"
+            "school__district", "district", "city", "tier", "opened_by", "panel"
         ),
         user,
         write=write,
@@ -252,13 +297,19 @@ def notice_list(*, user: User) -> QuerySet[SelectionRound]:
     if not scope.is_superuser:
         schools = list(scope.school_roles)
         districts = School.objects.filter(pk__in=schools).values("district_id")
+        # A city round's 公示: every school of the city, its districts' offices and its own.
+        cities = District.objects.filter(
+            Q(schools__in=schools) | Q(pk__in=scope.district_ids), city__isnull=False
+        ).values("city_id")
         qs = qs.filter(
             Q(school_id__in=schools)
             | scope.school_filter()
             | Q(school__isnull=True, district_id__in=districts)
             | Q(school__isnull=True, district_id__in=scope.district_ids)
+            | Q(city__isnull=False, city_id__in=cities)
+            | Q(city__isnull=False, city_id__in=scope.city_ids)
         )
-    return qs.select_related("school", "district", "tier").order_by("-announce_from", "-pk")
+    return qs.select_related("school", "district", "city", "tier").order_by("-announce_from", "-pk")
 
 
 def get_notice_for_user(*, user: User, pk: int) -> SelectionRound:
@@ -306,6 +357,7 @@ def round_candidates(*, user: User, round: SelectionRound) -> QuerySet[Candidate
     qs = round.candidates.select_related("teacher__school")
     before_notice = round.status in (SelectionRound.Status.OPEN, SelectionRound.Status.SCORING)
     sees_all = can_manage_round(user, round) or is_committee_member(user, round)
+    # A city round the same way: a district office sees its own schools' nominees.
     if round.school_id is None and before_notice and not sees_all:
         qs = qs.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
     return qs
@@ -367,6 +419,7 @@ def nomination_choices(*, round: SelectionRound, school: School | None = None):
     of them are in the reserve pool for the round's tier, and each one's eligibility. A
     district round takes ``school``'s reserve pool only."""
     school = school or round.school
+    tier = tier_for_school(round, school) or round.tier
     taken = round.candidates.filter(withdrawn=False).values("teacher_id")
     holding = (
         Designation.objects.current()
@@ -383,21 +436,40 @@ def nomination_choices(*, round: SelectionRound, school: School | None = None):
     )
     reserve_ids = set(
         ReserveEntry.objects.current()
-        .filter(tier=round.tier, teacher__school=school)
+        .filter(tier=tier, teacher__school=school)
         .values_list("teacher_id", flat=True)
     )
     if round.school_id is None:
         teachers = teachers.filter(pk__in=reserve_ids)
     with translation.override(school.language):
-        eligibility = evaluate_many(teachers=teachers, tier=round.tier)
+        eligibility = evaluate_many(teachers=teachers, tier=tier)
     return teachers, reserve_ids, eligibility
 
 
 # -- district rounds -----------------------------------------------------------------------------
+def tier_for_school(round: SelectionRound, school: School) -> Tier | None:
+    """The tier a teacher of ``school`` is nominated and designated with: the round's, or in
+    a city round their own district's tier of the round's tier code (None: it has none)."""
+    if not round.is_city:
+        return round.tier
+    if school.district_id == round.tier.district_id:
+        return round.tier
+    return Tier.objects.filter(
+        district_id=school.district_id, code=round.tier.code, kind=Tier.Kind.TIER
+    ).first()
+
+
 def nominating_schools(*, user: User, round: SelectionRound) -> QuerySet[School]:
-    """The schools of a district round's district whose nominations ``user`` makes."""
+    """The schools of a district round's district whose nominations ``user`` makes; of a city
+    round, the schools of the user's own districts of the city."""
     if round.school_id is not None or round.status != SelectionRound.Status.OPEN:
         return School.objects.none()
+    if round.is_city:
+        scope = user.scope
+        schools = School.objects.filter(district__city_id=round.city_id)
+        if not scope.is_superuser:
+            schools = schools.filter(district_id__in=scope.district_ids)
+        return schools.select_related("district").order_by("district__code", "code")
     return user.scope.schools(write=True).filter(district_id=round.district_id).order_by("code")
 
 
@@ -431,6 +503,81 @@ def school_quota_rows(*, round: SelectionRound) -> list[tuple[School, int, int]]
     )
     schools = School.objects.filter(district_id=round.district_id).order_by("code")
     return [(s, own.get(s.pk, round.school_quota), taken.get(s.pk, 0)) for s in schools]
+
+
+def district_nominations(*, round: SelectionRound, district: District) -> dict:
+    """A district's place in a city round: its nominees, its quota and what is left."""
+    nominees = list(
+        round.candidates.filter(teacher__school__district=district, withdrawn=False)
+        .select_related("teacher__school")
+        .order_by("teacher__name", "pk")
+    )
+    quota = round.quota_for_district(district.pk)
+    return {
+        "district": district,
+        "nominees": nominees,
+        "quota": quota,
+        "left": max(quota - len(nominees), 0),
+    }
+
+
+def district_quota_rows(*, round: SelectionRound) -> list[tuple[District, int, int]]:
+    """Each district of a city round's city: (district, quota, nominated so far); a few
+    queries whatever the number of districts."""
+    if not round.is_city:
+        return []
+    own = dict(
+        round.school_quotas.filter(district__isnull=False).values_list("district_id", "number")
+    )
+    taken = dict(
+        round.candidates.filter(withdrawn=False)
+        .values_list("teacher__school__district_id")
+        .annotate(n=Count("pk"))
+        .values_list("teacher__school__district_id", "n")
+    )
+    districts = District.objects.filter(city_id=round.city_id).order_by("code")
+    return [(d, own.get(d.pk, round.district_quota), taken.get(d.pk, 0)) for d in districts]
+
+
+def city_tiers(*, cities) -> QuerySet[Tier]:
+    """The municipal tier of the cities' districts (a form offers one per code): the tier a city
+    round names; each teacher is designated with their own district's of that code."""
+    return Tier.objects.filter(
+        district__city__in=cities,
+        kind=Tier.Kind.TIER,
+        designated_by_school=False,
+        level=MUNICIPAL_LEVEL,
+    ).order_by("code", "district__code", "pk")
+
+
+def is_city_committee_eligible(user: User, city) -> bool:
+    """A city round's committee: the city office, the office of one of its districts, or a
+    committee member, principal or training office of one of its schools."""
+    return RoleAssignment.objects.filter(
+        Q(role=Role.CITY_OFFICE, city=city)
+        | Q(role=Role.DISTRICT_OFFICE, district__city=city)
+        | Q(school__district__city=city, role__in=COMMITTEE_ROLES),
+        user=user,
+    ).exists()
+
+
+def city_committee_choices(*, city) -> QuerySet[User]:
+    """Who may sit on a city round's committee (``is_city_committee_eligible``)."""
+    return (
+        User.objects.filter(
+            Q(role_assignments__role=Role.CITY_OFFICE, role_assignments__city=city)
+            | Q(
+                role_assignments__role=Role.DISTRICT_OFFICE,
+                role_assignments__district__city=city,
+            )
+            | Q(
+                role_assignments__school__district__city=city,
+                role_assignments__role__in=COMMITTEE_ROLES,
+            )
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
 
 
 def district_tiers(*, districts) -> QuerySet[Tier]:
@@ -493,13 +640,28 @@ def candidate_teacher_ids(*, rounds) -> set[tuple[int, int]]:
 
 
 def open_district_rounds(*, user: User) -> QuerySet[SelectionRound]:
-    """District rounds the user manages that take nominations now."""
+    """District rounds the user manages, and rounds of the city of the user's districts, that
+    take nominations now."""
+    scope = user.scope
+    cities = District.objects.filter(pk__in=scope.district_ids, city__isnull=False)
     return (
-        SelectionRound.objects.editable_by(user)
-        .filter(school__isnull=True, status=SelectionRound.Status.OPEN)
+        SelectionRound.objects.filter(
+            Q(pk__in=SelectionRound.objects.editable_by(user).values("pk"))
+            | Q(city__isnull=False, city_id__in=cities.values("city_id")),
+            school__isnull=True,
+            status=SelectionRound.Status.OPEN,
+        )
         .select_related("tier")
         .order_by("-created_at")
     )
+
+
+def takes_tier(round: SelectionRound, tier: Tier) -> bool:
+    """Whether a recommendation for ``tier`` can be taken into the round: its own tier, or in
+    a city round any district's tier of the round's code."""
+    if round.is_city:
+        return tier.code == round.tier.code and tier.kind == round.tier.kind
+    return round.tier_id == tier.pk
 
 
 from .round_scores import (  # noqa: E402, F401  (the score pages' reads, by their old names)

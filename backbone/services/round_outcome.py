@@ -180,6 +180,31 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, response: 
 
 
 # -- confirmation --------------------------------------------------------------------------------
+def _tiers_of(round: SelectionRound, chosen: list[Candidate]) -> dict[int, Tier]:
+    """Each candidate's tier: the round's, or in a city round their own district's tier of
+    the round's code; refused when a teacher's district has none."""
+    if not round.is_city:
+        return {c.pk: round.tier for c in chosen}
+    by_district = {
+        t.district_id: t
+        for t in Tier.objects.filter(
+            district__in={c.teacher.school.district_id for c in chosen},
+            code=round.tier.code,
+            kind=Tier.Kind.TIER,
+        )
+    }
+    missing = [c for c in chosen if c.teacher.school.district_id not in by_district]
+    if missing:
+        raise ValidationError(
+            _(
+                "The district of %(names)s has no tier “%(tier)s”; add it to the district's "
+                "tiers before confirming."
+            )
+            % {"names": _names(missing), "tier": round.tier.label}
+        )
+    return {c.pk: by_district[c.teacher.school.district_id] for c in chosen}
+
+
 @transaction.atomic
 def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
     """After the announcement, designate every proposed eligible candidate, in one
@@ -211,9 +236,10 @@ def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
     tier = round.tier
     chosen = list(
         round.candidates.filter(proposed=True, withdrawn=False, is_eligible=True)
-        .select_related("teacher")
+        .select_related("teacher__school__district")
         .order_by(F("rank").asc(nulls_last=True), "teacher__name", "pk")
     )
+    tiers = _tiers_of(round, chosen)
     # The database allows one active tier designation per teacher: close the one they hold.
     holding = {
         d.teacher_id: d
@@ -253,7 +279,7 @@ def round_confirm(*, round: SelectionRound, by: User) -> list[Designation]:
             old.save(update_fields=["status", "closed_on", "closed_reason", "closed_by"])
         designation = Designation(
             teacher=candidate.teacher,
-            tier=tier,
+            tier=tiers[candidate.pk],
             first_year=round.year,
             last_year=round.year + round.term_years - 1,
             designated_by=round.organiser_label,

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.models import District, School, User
+from core.models import City, District, School, User
 from core.wording import list_separator
 from scoring.services.panels import entrant_update, entrants_add, panel_open
 from teachers.models import Teacher
@@ -48,14 +48,16 @@ DEFAULT_ANNOUNCEMENT_DAYS = 5
 
 def _evaluate(candidate: Candidate, round: SelectionRound) -> None:
     """Store the eligibility check on the candidate. The summary is written in the school's
-    language, whoever triggered the check."""
+    language, whoever triggered the check. In a city round the teacher is checked against
+    their own district's tier of the round's code."""
+    tier = selectors.tier_for_school(round, candidate.teacher.school) or round.tier
     with translation.override(round.language):
-        held = _held_at_or_above(candidate.teacher, round.tier)
+        held = _held_at_or_above(candidate.teacher, tier)
         if held is not None:
             candidate.is_eligible = False
             candidate.eligibility_summary = _already_holds_message(candidate.teacher, held)[:300]
             return
-        result = evaluate(teacher=candidate.teacher, tier=round.tier)
+        result = evaluate(teacher=candidate.teacher, tier=tier)
         candidate.is_eligible = result.met
         candidate.eligibility_summary = result.summary[:300]
 
@@ -234,6 +236,129 @@ def district_round_open(
 
 
 @transaction.atomic
+def city_round_open(
+    *,
+    city: City,
+    tier: Tier,
+    title: str,
+    year: int,
+    quota: int,
+    district_quota: int,
+    apply_from: datetime.date,
+    apply_until: datetime.date,
+    criteria: list[Mapping],
+    committee: Iterable[User],
+    by: User,
+    district_quotas: Mapping[District, int] | None = None,
+    term_years: int | None = None,
+) -> SelectionRound:
+    """The city office opens a municipal round (市级骨干教师评选) for the municipal tier of
+    one of its districts: the code names the tier, each teacher is designated with their own
+    district's. Each district office nominates up to ``district_quota`` (or its own number in
+    ``district_quotas``). The committee is chosen among the city office, its districts' offices
+    and the committee, principals and training offices of its schools."""
+    scope = by.scope
+    if not (scope.is_superuser or city.pk in scope.city_ids):
+        raise PermissionDenied(_("Only the city office can open a city round."))
+    errors: dict[str, list[str]] = {}
+    if not selectors.city_tiers(cities=[city]).filter(code=tier.code).exists() or (
+        tier.district.city_id != city.pk
+    ):
+        errors["tier"] = [_("A city runs selection rounds only for the municipal tier.")]
+    if quota < 1:
+        errors["quota"] = [_("The quota must be at least 1.")]
+    if district_quota < 1 and not any((district_quotas or {}).values()):
+        errors["district_quota"] = [_("Let each district nominate at least one candidate.")]
+    if apply_until < apply_from:
+        errors["apply_until"] = [_("Applications must close on or after the day they open.")]
+    try:
+        criteria_validate(criteria)
+    except ValidationError as exc:
+        errors["criteria"] = exc.messages
+    committee = list(committee)
+    if not committee:
+        errors["committee"] = [_("Choose at least one committee member.")]
+    else:
+        outsiders = [u for u in committee if not selectors.is_city_committee_eligible(u, city)]
+        if outsiders:
+            errors["committee"] = [
+                _("%(names)s hold no committee, principal or training office role in %(school)s.")
+                % {"names": list_separator().join(str(u) for u in outsiders), "school": city.name}
+            ]
+    if any(d.city_id != city.pk for d in (district_quotas or {})):
+        errors["district_quotas"] = [_("Quotas are for the city's own districts.")]
+    if errors:
+        raise ValidationError(errors)
+    round = SelectionRound(
+        city=city,
+        tier=tier,
+        title=title.strip(),
+        year=year,
+        term_years=term_years or tier.default_term_years,
+        quota=quota,
+        district_quota=district_quota,
+        apply_from=apply_from,
+        apply_until=apply_until,
+        opened_by=by,
+        panel=panel_open(items=criteria, members=committee, city=city),
+    )
+    round.full_clean()
+    round.save()
+    RoundQuota.objects.bulk_create(
+        RoundQuota(round=round, district=district, number=number)
+        for district, number in (district_quotas or {}).items()
+    )
+    return round
+
+
+@transaction.atomic
+def candidates_district_nominate(
+    *,
+    round: SelectionRound,
+    district: District,
+    teachers: Iterable[Teacher],
+    by: User,
+    statement: str = "",
+) -> tuple[list[Candidate], dict[Teacher, str]]:
+    """A district office nominates teachers of its schools' reserve pools to its city's round,
+    within the district's quota; each on their own, so that one refused names its reason and
+    does not stop the others. The round row is locked, so two nominations at once cannot both
+    take the district's last place."""
+    if not selectors.can_district_nominate_to(by, round, district):
+        raise PermissionDenied(_("Only the offices of the city's districts can do this."))
+    round = _lock(round)
+    if round.status != Status.OPEN:
+        raise ValidationError(_("Candidates can be added only while the round takes applications."))
+    added, refused = [], {}
+    for teacher in teachers:
+        try:
+            with transaction.atomic():
+                if teacher.school.district_id != district.pk:
+                    raise ValidationError(
+                        _("%(name)s is not on the staff of %(school)s.")
+                        % {"name": teacher.name, "school": district.name}
+                    )
+                added.append(
+                    _school_nominate(round=round, teacher=teacher, by=by, statement=statement)
+                )
+        except ValidationError as exc:
+            refused[teacher] = " ".join(exc.messages)
+    return added, refused
+
+
+@transaction.atomic
+def candidate_district_nominate(
+    *, round: SelectionRound, teacher: Teacher, by: User, statement: str = ""
+) -> Candidate:
+    """One teacher of a district's schools nominated to the city round by the district office,
+    from the reserve pool and within the district's quota."""
+    district = teacher.school.district
+    if not selectors.can_district_nominate_to(by, round, district):
+        raise PermissionDenied(_("Only the offices of the city's districts can do this."))
+    return _school_nominate(round=_lock(round), teacher=teacher, by=by, statement=statement)
+
+
+@transaction.atomic
 def candidate_school_nominate(
     *, round: SelectionRound, teacher: Teacher, by: User, statement: str = ""
 ) -> Candidate:
@@ -277,10 +402,19 @@ def candidates_school_nominate(
 @transaction.atomic
 def recommendation_nominate(*, round: SelectionRound, entry: ReserveEntry, by: User) -> Candidate:
     """The district office takes a teacher its school recommended (推荐上报) into a district
-    round of the same tier, within the school's quota as if the school had nominated."""
-    _require_manager(by, round)
+    round of the same tier, within the school's quota as if the school had nominated; or into
+    its city's round of that tier code, within the district's quota."""
+    if round.is_city:
+        if not selectors.can_district_nominate_to(by, round, entry.teacher.school.district):
+            raise PermissionDenied(_("Only the offices of the city's districts can do this."))
+    else:
+        _require_manager(by, round)
     round = _lock(round)
-    if round.school_id is not None or entry.tier_id != round.tier_id:
+    if (
+        round.school_id is not None
+        or entry.tier_id
+        != (selectors.tier_for_school(round, entry.teacher.school) or round.tier).pk
+    ):
         raise ValidationError(_("This recommendation is for another tier."))
     if entry.recommended_at is None or entry.removed_on is not None:
         raise ValidationError(
@@ -295,16 +429,23 @@ def _school_nominate(
     *, round: SelectionRound, teacher: Teacher, by: User, statement: str
 ) -> Candidate:
     """A nomination to a district round from a school's reserve pool, within the school's
-    quota; ``round`` is locked by the caller."""
+    quota (to a city round: within the district's quota); ``round`` is locked by the caller."""
     if round.status != Status.OPEN:
         raise ValidationError(_("Candidates can be added only while the round takes applications."))
-    if not ReserveEntry.objects.current().filter(teacher=teacher, tier=round.tier).exists():
+    tier = selectors.tier_for_school(round, teacher.school) or round.tier
+    if not ReserveEntry.objects.current().filter(teacher=teacher, tier=tier).exists():
         raise ValidationError(
             _("%(name)s is not in the reserve pool for %(tier)s.")
-            % {"name": teacher.name, "tier": round.tier.label}
+            % {"name": teacher.name, "tier": tier.label}
         )
-    quota = round.quota_for(teacher.school_id)
-    taken = round.candidates.filter(withdrawn=False, teacher__school_id=teacher.school_id)
+    if round.is_city:
+        nominator = teacher.school.district
+        quota = round.quota_for_district(nominator.pk)
+        taken = round.candidates.filter(withdrawn=False, teacher__school__district_id=nominator.pk)
+    else:
+        nominator = teacher.school
+        quota = round.quota_for(teacher.school_id)
+        taken = round.candidates.filter(withdrawn=False, teacher__school_id=teacher.school_id)
     if taken.exclude(teacher=teacher).count() >= quota:
         raise ValidationError(
             ngettext(
@@ -312,7 +453,7 @@ def _school_nominate(
                 "%(school)s may nominate %(n)d candidates to this round.",
                 quota,
             )
-            % {"school": teacher.school.name, "n": quota}
+            % {"school": nominator.name, "n": quota}
         )
     return _candidate_add(
         round=round, teacher=teacher, source=Candidate.Source.RESERVE, statement=statement, by=by
@@ -323,7 +464,9 @@ def _school_nominate(
 def _candidate_add(
     *, round: SelectionRound, teacher: Teacher, source: str, statement: str, by: User
 ) -> Candidate:
-    if round.school_id is None:
+    if round.is_city:
+        outside = teacher.school.district.city_id != round.city_id
+    elif round.school_id is None:
         outside = teacher.school.district_id != round.district_id
     else:
         outside = teacher.school_id != round.school_id
@@ -332,7 +475,9 @@ def _candidate_add(
             _("%(name)s is not on the staff of %(school)s.")
             % {"name": teacher.name, "school": round.organiser_label}
         )
-    held = _held_at_or_above(teacher, round.tier)
+    held = _held_at_or_above(
+        teacher, selectors.tier_for_school(round, teacher.school) or round.tier
+    )
     if held is not None:
         raise ValidationError(_already_holds_message(teacher, held))
     candidate = Candidate.objects.filter(round=round, teacher=teacher).first()

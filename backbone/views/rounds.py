@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import post_action
 from core.dates import working_days
-from core.models import District
+from core.models import City, District
 from core.wording import list_separator
 from scoring.pages import sheet_post
 
@@ -32,7 +32,12 @@ def _error(request, exc: ValidationError) -> None:
 # -- rounds --------------------------------------------------------------------------------------
 def round_list(request):
     user, scope = request.user, request.user.scope
-    sees_rounds = scope.is_superuser or scope.is_school_staff or scope.is_district_office
+    sees_rounds = (
+        scope.is_superuser
+        or scope.is_school_staff
+        or scope.is_district_office
+        or scope.is_city_office
+    )
     open_to_apply = selectors.rounds_open_to_apply(user=user)
     if not sees_rounds and getattr(user, "teacher", None) is None:
         raise Http404
@@ -43,7 +48,9 @@ def round_list(request):
     context = {
         "rounds": selectors.round_list(user=user) if sees_rounds else None,
         "open_to_apply": open_to_apply,
-        "can_open": scope.schools(write=True).exists() or scope.is_district_office,
+        "can_open": scope.schools(write=True).exists()
+        or scope.is_district_office
+        or scope.is_city_office,
         "can_recommend": scope.is_school_staff or scope.is_district_office,
     }
     return render(request, "backbone/rounds/list.html", context)
@@ -54,6 +61,8 @@ def round_new(request):
     schools = scope.schools(write=True)
     if scope.is_district_office and not schools.exists():
         return _district_round_new(request)
+    if scope.is_city_office and not schools.exists():
+        return _city_round_new(request)
     if not schools.exists():
         if scope.is_school_staff or scope.is_district_office:
             raise PermissionDenied
@@ -90,6 +99,37 @@ def _district_round_new(request):
     return render(request, "backbone/rounds/form.html", context)
 
 
+def _city_round_new(request):
+    """The city office opens a municipal round (市级骨干教师评选): the same page, its own form."""
+    cities = City.objects.filter(pk__in=request.user.scope.city_ids).order_by("pk")
+    form = forms.CityRoundForm(request.POST or None, cities=cities)
+    formset = forms.criterion_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            round = services.city_round_open(
+                **form.service_kwargs(), criteria=formset.rows, by=request.user
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc, formset=formset)
+        else:
+            messages.success(request, _("The selection round is open."))
+            return redirect("backbone:round", pk=round.pk)
+    context = {"form": form, "formset": formset, "city_round": True}
+    return render(request, "backbone/rounds/form.html", context)
+
+
+def _nominating_districts(user, round) -> list[District]:
+    """The districts of a city round's city whose office ``user`` is, while it takes
+    nominations."""
+    if not round.is_city or round.status != SelectionRound.Status.OPEN:
+        return []
+    scope = user.scope
+    districts = District.objects.filter(city_id=round.city_id).order_by("code")
+    if not scope.is_superuser:
+        districts = districts.filter(pk__in=scope.district_ids)
+    return list(districts)
+
+
 def round_detail(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
     context = selectors.round_detail(round=round, user=request.user)
@@ -115,6 +155,20 @@ def round_detail(request, pk: int):
             for school in selectors.nominating_schools(user=request.user, round=round)
         ]
         context["nominating_ids"] = {place["school"].pk for place in context["nominations"]}
+    # A city round: each district's quota for the city office, the user's own district's place.
+    if round.is_city:
+        context["quota_rows"] = (
+            selectors.district_quota_rows(round=round) if context["can_manage"] else []
+        )
+        context["district_nominations"] = [
+            selectors.district_nominations(round=round, district=district)
+            for district in _nominating_districts(request.user, round)
+        ]
+        context["nominating_ids"] = set(
+            selectors.nominating_schools(user=request.user, round=round).values_list(
+                "pk", flat=True
+            )
+        )
     return render(request, "backbone/rounds/detail.html", context)
 
 
@@ -163,6 +217,8 @@ def round_nominate(request, pk: int):
     round = selectors.get_round_for_user(user=request.user, pk=pk)
     if round.is_district:
         return _district_nominate(request, round)
+    if round.is_city:
+        return _city_nominate(request, round)
     round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
     form = forms.NominationForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
@@ -200,6 +256,45 @@ def _district_nominate(request, round):
             _nomination_messages(request, added, refused)
             return redirect("backbone:round", pk=round.pk)
     context = {"round": round, "form": form, "place": place, "schools": schools}
+    return render(request, "backbone/rounds/nominate.html", context)
+
+
+def _city_nominate(request, round):
+    """A district office of the city nominates teachers of its schools' reserve pools to a
+    city round, within the district's quota, one school's pool at a time."""
+    districts = _nominating_districts(request.user, round)
+    if not districts:
+        if selectors.can_manage_round(request.user, round):
+            return redirect("backbone:round", pk=round.pk)
+        raise PermissionDenied
+    district = next(
+        (d for d in districts if str(d.pk) == request.GET.get("district")), districts[0]
+    )
+    schools = list(district.schools.order_by("code"))
+    school = next((s for s in schools if str(s.pk) == request.GET.get("school")), None)
+    school = school or (schools[0] if schools else None)
+    place = selectors.district_nominations(round=round, district=district)
+    form = (
+        forms.NominationForm(request.POST or None, round=round, school=school) if school else None
+    )
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            added, refused = services.candidates_district_nominate(
+                round=round, district=district, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            _nomination_messages(request, added, refused)
+            return redirect("backbone:round", pk=round.pk)
+    context = {
+        "round": round,
+        "form": form,
+        "district_place": place,
+        "districts": districts,
+        "schools": schools,
+        "school": school,
+    }
     return render(request, "backbone/rounds/nominate.html", context)
 
 
@@ -430,7 +525,7 @@ def recommendations(request):
     listed = list(selectors.recommendation_list(user=request.user))
     taken = selectors.candidate_teacher_ids(rounds=rounds)
     for entry in listed:
-        entry.rounds = [r for r in rounds if r.tier_id == entry.tier_id]
+        entry.rounds = [r for r in rounds if selectors.takes_tier(r, entry.tier)]
         entry.taken_into = [r for r in entry.rounds if (r.pk, entry.teacher_id) in taken]
     context = {
         "form": form if can_recommend else None,
@@ -442,7 +537,9 @@ def recommendations(request):
 
 @require_POST
 def round_take_recommendation(request, pk: int):
-    round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
+    round = selectors.get_round_for_user(user=request.user, pk=pk)
+    if not round.is_city:  # a city round: its districts' offices nominate (the service asks)
+        round = selectors.get_round_for_user(user=request.user, pk=pk, write=True)
     entry = (
         selectors.recommendation_list(user=request.user)
         .filter(pk=request.POST.get("entry") if str(request.POST.get("entry")).isdigit() else 0)

@@ -23,11 +23,15 @@ def panel_open(
     members: Iterable[User],
     school: School | None = None,
     district: District | None = None,
+    city=None,
     managers_see_while_secret: bool = True,
 ) -> Panel:
     """A panel with its items ({name, weight, max_score, key}) and members, in order."""
     panel = Panel.objects.create(
-        school=school, district=district, managers_see_while_secret=managers_see_while_secret
+        school=school,
+        district=district,
+        city=city,
+        managers_see_while_secret=managers_see_while_secret,
     )
     Item.objects.bulk_create(
         Item(

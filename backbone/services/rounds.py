@@ -157,6 +157,31 @@ def round_open(
     return round
 
 
+def _organised_round_errors(
+    *, quota, apply_from, apply_until, criteria, committee, outsiders, organiser: str
+) -> dict[str, list[str]]:
+    """What a district's or a city's round cannot open with, whoever organises it: the quota,
+    the application window, the criteria and the committee (``outsiders``: members the
+    organiser may not name)."""
+    errors: dict[str, list[str]] = {}
+    if quota < 1:
+        errors["quota"] = [_("The quota must be at least 1.")]
+    if apply_until < apply_from:
+        errors["apply_until"] = [_("Applications must close on or after the day they open.")]
+    try:
+        criteria_validate(criteria)
+    except ValidationError as exc:
+        errors["criteria"] = exc.messages
+    if not committee:
+        errors["committee"] = [_("Choose at least one committee member.")]
+    elif outsiders:
+        errors["committee"] = [
+            _("%(names)s hold no committee, principal or training office role in %(school)s.")
+            % {"names": list_separator().join(str(u) for u in outsiders), "school": organiser}
+        ]
+    return errors
+
+
 @transaction.atomic
 def district_round_open(
     *,
@@ -183,31 +208,22 @@ def district_round_open(
     errors: dict[str, list[str]] = {}
     if tier.district_id != district.pk or tier.is_honorary or tier.designated_by_school:
         errors["tier"] = [_("A district runs selection rounds only for tiers it designates.")]
-    if quota < 1:
-        errors["quota"] = [_("The quota must be at least 1.")]
     if school_quota < 1 and not any((school_quotas or {}).values()):
         errors["school_quota"] = [_("Let each school nominate at least one candidate.")]
-    if apply_until < apply_from:
-        errors["apply_until"] = [_("Applications must close on or after the day they open.")]
-    try:
-        criteria_validate(criteria)
-    except ValidationError as exc:
-        errors["criteria"] = exc.messages
     committee = list(committee)
-    if not committee:
-        errors["committee"] = [_("Choose at least one committee member.")]
-    else:
-        outsiders = [
-            u for u in committee if not selectors.is_district_committee_eligible(u, district)
-        ]
-        if outsiders:
-            errors["committee"] = [
-                _("%(names)s hold no committee, principal or training office role in %(school)s.")
-                % {
-                    "names": list_separator().join(str(u) for u in outsiders),
-                    "school": district.name,
-                }
-            ]
+    errors.update(
+        _organised_round_errors(
+            quota=quota,
+            apply_from=apply_from,
+            apply_until=apply_until,
+            criteria=criteria,
+            committee=committee,
+            outsiders=[
+                u for u in committee if not selectors.is_district_committee_eligible(u, district)
+            ],
+            organiser=district.name,
+        )
+    )
     foreign = [s for s in (school_quotas or {}) if s.district_id != district.pk]
     if foreign:
         errors["school_quotas"] = [_("Quotas are for the district's own schools.")]
@@ -265,26 +281,20 @@ def city_round_open(
         tier.district.city_id != city.pk
     ):
         errors["tier"] = [_("A city runs selection rounds only for the municipal tier.")]
-    if quota < 1:
-        errors["quota"] = [_("The quota must be at least 1.")]
     if district_quota < 1 and not any((district_quotas or {}).values()):
         errors["district_quota"] = [_("Let each district nominate at least one candidate.")]
-    if apply_until < apply_from:
-        errors["apply_until"] = [_("Applications must close on or after the day they open.")]
-    try:
-        criteria_validate(criteria)
-    except ValidationError as exc:
-        errors["criteria"] = exc.messages
     committee = list(committee)
-    if not committee:
-        errors["committee"] = [_("Choose at least one committee member.")]
-    else:
-        outsiders = [u for u in committee if not selectors.is_city_committee_eligible(u, city)]
-        if outsiders:
-            errors["committee"] = [
-                _("%(names)s hold no committee, principal or training office role in %(school)s.")
-                % {"names": list_separator().join(str(u) for u in outsiders), "school": city.name}
-            ]
+    errors.update(
+        _organised_round_errors(
+            quota=quota,
+            apply_from=apply_from,
+            apply_until=apply_until,
+            criteria=criteria,
+            committee=committee,
+            outsiders=[u for u in committee if not selectors.is_city_committee_eligible(u, city)],
+            organiser=city.name,
+        )
+    )
     if any(d.city_id != city.pk for d in (district_quotas or {})):
         errors["district_quotas"] = [_("Quotas are for the city's own districts.")]
     if errors:

@@ -212,6 +212,45 @@ def test_a_refused_item_shows_the_servers_message_and_can_be_fixed_or_discarded(
     assert badge(page).is_hidden()
 
 
+def test_an_open_class_evaluated_offline_arrives_once(open_session, people):
+    from records.models import OpenClassEvaluation, Status
+    from tests.factories import OpenClassFactory
+
+    starts_at = timezone.now() - datetime.timedelta(hours=1)
+    day = timezone.localtime(starts_at).date()
+    open_class = OpenClassFactory(
+        teacher=people["colleagues"][0],
+        starts_at=starts_at,
+        date=day,
+        year=school_year_start(day),
+        status=Status.SUBMITTED,
+        topic="《落花生》",
+    )
+    url = f"/records/calendar/classes/{open_class.pk}/evaluate/"
+    phone = phone_session(open_session, "offline-evaluate")
+    page = phone.goto(url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    with network_trouble(phone, OFFLINE):
+        page.reload()  # the kept page, with no network
+        for criterion, rating in (("design", 5), ("delivery", 4), ("engagement", 4), ("effect", 3)):
+            page.check(f"input[name={criterion}][value='{rating}']")
+        page.fill("[name=comments]", "层次清楚，小组讨论充分。")
+        page.locator("form[data-outbox] button[type=submit]").click()
+        page.wait_for_selector("#outbox-badge[data-waiting='1']")
+        assert badge(page).inner_text() == "1 条待同步"
+        assert not OpenClassEvaluation.objects.exists()
+        phone.shot("evaluation-queued")
+
+    back_online(page)
+    page.wait_for_selector("#outbox-badge[hidden]", state="attached")
+    evaluation = OpenClassEvaluation.objects.get()
+    assert evaluation.open_class == open_class and evaluation.observer == people["teacher"]
+    assert (evaluation.design, evaluation.effect) == (5, 3)
+    assert evaluation.comments == "层次清楚，小组讨论充分。"
+
+
 @pytest.fixture
 def training_session(people):
     from tests.training.conftest import make_programme, make_session

@@ -50,17 +50,15 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 # -- the grid -------------------------------------------------------------------------------
 GRID_PAGE_SIZE = 50
-# A district's grid orders hundreds of teachers by counting all their duties; like the
-# district overview, it keeps that order and its totals a few minutes (the rows of the page
-# are always counted anew). A school's grid is counted at every visit.
+# The grid orders every teacher in scope, riskiest first, by counting all their duties. Like
+# the district overview it keeps that order and its totals a few minutes, says when it counted
+# and offers to count again; the rows of the page are always counted anew from the records.
 GRID_ORDER_SECONDS = 300
 
 
-def _order_key(user, filters: dict) -> str | None:
-    """The cache key of the user's grid order, or None for a school's grid."""
+def _order_key(user, filters: dict) -> str:
+    """The cache key of the user's grid order: what they see, the filters and the day."""
     scope = user.scope
-    if not (scope.is_superuser or scope.is_district_office):
-        return None
     seen = "all" if scope.is_superuser else _ids(scope.district_ids)
     chosen = [getattr(filters[name], "pk", filters[name]) for name in sorted(filters)]
     parts = [seen, _ids(scope.staff_school_ids), *map(str, chosen), str(timezone.localdate())]
@@ -76,7 +74,7 @@ def duties_grid(request):
     form = DutyGridFilterForm(request.GET or None, user=request.user)
     filters = form.filters
     key = _order_key(request.user, filters)
-    kept = None if key is None or "refresh" in request.GET else cache.get(key)
+    kept = None if "refresh" in request.GET else cache.get(key)
     order, counted_at = kept or (None, None)
     # Shown a page at a time, riskiest first: only the page's rows are computed from records.
     grid = duty_grid(
@@ -86,7 +84,7 @@ def duties_grid(request):
         order=order,
         **filters,
     )
-    if key is not None and kept is None:
+    if kept is None:
         counted_at = timezone.now()
         cache.set(key, (grid.order, counted_at), GRID_ORDER_SECONDS)
     query = request.GET.copy()

@@ -62,6 +62,9 @@ def gugan_env(port: int, workers: int) -> dict:
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(workers),
         GUNICORN_MAX_REQUESTS="0",  # keep the workers whose CPU is read
+        # ... and their database backends: a connection renewed mid-run (after CONN_MAX_AGE)
+        # takes the CPU it used with it.
+        CONN_MAX_AGE="3600",
     )
     env.setdefault("CACHE_URL", env.get("REDIS_URL", "").replace("redis://", "rediscache://"))
     if not env["CACHE_URL"]:

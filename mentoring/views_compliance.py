@@ -1,7 +1,6 @@
 """The training office's compliance overview of mentoring pairings and its xlsx export.
 Views are thin: scope, call mentoring.compliance, render."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import path
@@ -10,8 +9,8 @@ from django.views.decorators.http import require_POST
 from core.job_files import list_export
 
 from . import compliance, exports
-from .compliance import Light, overview_rows
-from .compliance.overview import OverviewFilter
+from .compliance import Light
+from .compliance.overview import OverviewFilter, overview_page
 from .models import Pairing
 
 PAGE_SIZE = 50
@@ -27,15 +26,22 @@ def _require_staff(user) -> None:
 
 def overview(request):
     _require_staff(request.user)
-    result = overview_rows(user=request.user, data=request.GET)
-    page = Paginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    result = overview_page(
+        user=request.user,
+        data=request.GET,
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        refresh="refresh" in request.GET,
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("refresh", None)
     light_query = query.copy()
     light_query.pop("light", None)
     context = {
         "filter": result.filter,
-        "page": page,
+        "page": result.page,
+        "counted_at": result.counted_at,
         "query": query.urlencode(),
         "light_query": light_query.urlencode(),
         "lights": [(light, result.counts[light]) for light in Light],

@@ -18,7 +18,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
 ]
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 TEMPLATES = [
     {

@@ -213,6 +213,51 @@ def test_district_office_sees_every_school_of_its_district_only(login, school, p
     assert mentors(login(office).get(URL, {"school": sibling.pk})) == ["钱红"]
 
 
+def test_a_district_office_keeps_its_order_until_counted_again(login, school, pairings):
+    """A district's overview orders hundreds of pairings: it keeps the order and the counts per
+    light a few minutes, says when it counted and offers to count again. The rows of the page
+    are counted anew every time."""
+    office = user_with_role("district_office", district=school.district)
+    client = login(office)
+    first = client.get(URL)
+    assert mentors(first) == ["陈静", "刘洋", "王芳"]
+    assert "统计于" in first.text and "refresh=1" in first.text
+    assert dict(first.context["lights"]) == {"red": 1, "amber": 1, "green": 1, "none": 0}
+
+    observe_weeks(pairings["red"], range(11))  # 陈静 catches up
+    make_pairing(school, "钱红", "何伟")  # and a new pairing starts
+    kept = client.get(URL)
+    assert mentors(kept) == ["陈静", "刘洋", "王芳"]  # the order counted before
+    row = next(r for r in kept.context["page"] if r.pairing.mentor.name == "陈静")
+    assert row.compliance.light == Light.GREEN  # the row: counted anew
+    assert dict(kept.context["lights"])["red"] == 1
+
+    again = client.get(URL, {"refresh": 1})
+    assert set(mentors(again)) == {"陈静", "刘洋", "王芳", "钱红"}
+    assert dict(again.context["lights"])["green"] == 2
+    assert set(mentors(client.get(URL, {"light": "green"}))) == {"陈静", "王芳"}
+    # A school's overview is counted at every visit.
+    assert "refresh=1" not in login(user_with_role("training_office", school=school)).get(URL).text
+
+
+def test_a_district_office_page_makes_a_constant_number_of_queries(login, school, count_queries):
+    open_calendar(school.district)
+    office = user_with_role("district_office", district=school.district)
+    client = login(office)
+
+    def add(n):
+        for _ in range(n):
+            pairing = make_pairing(school, "甲", "乙")
+            observe_weeks(pairing, [1, 3], status=Status.SUBMITTED)
+
+    add(5)
+    counted, kept = count_queries(client, URL, {"refresh": 1}), count_queries(client, URL)
+    add(25)
+    assert count_queries(client, URL, {"refresh": 1}) == counted
+    assert count_queries(client, URL) == kept
+    assert kept <= counted
+
+
 def test_the_mentor_of_a_pairing_still_gets_no_overview(login, school, pairings):
     user = user_with_role("teacher", school=school)
     mentor = pairings["green"].mentor

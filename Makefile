@@ -113,13 +113,15 @@ load: install
 # Capacity: the same scenario raised step by step (LOAD_STEPS users, LOAD_STEP_SECONDS each)
 # until the pages' p95 passes LOAD_LIMIT_MS, through gunicorn with config/gunicorn.py; prints a
 # row per step (throughput, p50, p95, errors, app and PostgreSQL CPU per request) and the
-# capacity. bench/locust_steps.py says how each step is measured.
+# capacity. bench/locust_steps.py says how each step is measured. The workers are not recycled
+# and keep their database connections, so that the CPU they and their backends use is counted.
 LOAD_STEPS ?= 25,50,100,200,400
 LOAD_STEP_SECONDS ?= 60
 LOAD_LIMIT_MS ?= 300
 load-steps: install
 	$(BIN)/python bench/load_users.py
 	DEBUG=false GUNICORN_BIND=127.0.0.1:$(LOAD_PORT) WEB_CONCURRENCY=$(LOAD_WORKERS) \
+		GUNICORN_MAX_REQUESTS=0 CONN_MAX_AGE=3600 \
 		$(BIN)/gunicorn -c config/gunicorn.py config.wsgi:application & server=$$!; \
 	trap 'kill $$server' EXIT; \
 	LOAD_SERVER_PID=$$server LOAD_STEPS=$(LOAD_STEPS) LOAD_STEP_SECONDS=$(LOAD_STEP_SECONDS) \

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -518,6 +519,28 @@ def test_district_office_home_adds_up_its_schools(en, district_office, school, d
     body = response.content.decode()
     assert "Schools of the district" in body and "城关第二小学" in body  # the school table stays
     assert "赵敏" not in body
+
+
+def test_district_office_dashboard_keeps_its_counts_a_few_minutes(
+    login, district_office, principal, school, dashboard_data
+):
+    """A district's designations are counted once every few minutes, with the time shown; a
+    school's staff see theirs counted at every visit."""
+    client = login(district_office)
+    first = client.get(reverse("home"))
+    assert first.context["dashboard"]["total"] == 3
+    assert 'id="dash-counted-at"' in first.text and "统计于" in first.text
+    DesignationFactory(
+        teacher=TeacherFactory(school=school, name="新任骨干"),
+        first_year=CURRENT,
+        last_year=CURRENT + 1,
+    )
+    assert client.get(reverse("home")).context["dashboard"]["total"] == 3
+    cache.clear()  # five minutes later
+    assert client.get(reverse("home")).context["dashboard"]["total"] == 4
+    school_home = login(principal).get(reverse("home"))
+    assert school_home.context["dashboard"]["total"] == 4
+    assert 'id="dash-counted-at"' not in school_home.text
 
 
 def test_teachers_home_has_no_dashboard(login, teacher_user, dashboard_data):

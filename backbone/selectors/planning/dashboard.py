@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -30,29 +31,8 @@ def school_dashboard(*, user, today: datetime.date | None = None) -> dict:
     for tier in tiers:
         by_code.setdefault(tier.code, tier)
 
-    current_designations = Designation.objects.visible_to(user).current(today)
-    counts, ending = defaultdict(int), defaultdict(int)
-    for row in (
-        current_designations.order_by()
-        .values("tier_id")
-        .annotate(n=Count("pk"), ending=Count("pk", filter=Q(last_year=current)))
-    ):
-        counts[code_of[row["tier_id"]]] += row["n"]
-        ending[code_of[row["tier_id"]]] += row["ending"]
-    reserve = defaultdict(int)
-    for row in (
-        ReserveEntry.objects.visible_to(user)
-        .current()
-        .order_by()
-        .values("tier_id")
-        .annotate(n=Count("pk"))
-    ):
-        reserve[code_of.get(row["tier_id"])] += row["n"]
-
-    ending_terms = list(
-        current_designations.filter(last_year=current)
-        .select_related("teacher__school", "tier")
-        .order_by("tier__kind", "tier__level", "teacher__name")[:ENDING_TERMS_SHOWN]
+    (counts, ending, reserve, ending_terms), counted_at = _tier_counts(
+        user, today=today, current=current, code_of=code_of
     )
     open_rounds = list(
         SelectionRound.objects.visible_to(user)
@@ -110,7 +90,56 @@ def school_dashboard(*, user, today: datetime.date | None = None) -> dict:
         "open_rounds": open_rounds,
         "reserve_total": sum(reserve.values()),
         "has_targets": bool(progress),
+        "counted_at": counted_at,
         "many_schools": scope.is_superuser
         or scope.is_district_office
         or len(scope.staff_school_ids) > 1,
     }
+
+
+# An office that sees a district or several counts thousands of designations on its home page:
+# it sees the counts of the last few minutes, as its overview and its to-do do. A school's
+# staff see theirs counted at every visit.
+COUNT_SECONDS = 300
+
+
+def _tier_counts(user, *, today, current: int, code_of: dict) -> tuple:
+    """((designations, terms ending, reserve entries) per tier code and the first terms ending,
+    when they were counted if they are kept)."""
+    scope = user.scope
+    key = None
+    if scope.is_superuser or scope.is_district_office:
+        seen = "all" if scope.is_superuser else ",".join(map(str, sorted(scope.district_ids)))
+        staff = ",".join(map(str, sorted(scope.staff_school_ids)))
+        key = f"dashboard-counts:{user.pk}:{seen}:{staff}:{today}"
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    current_designations = Designation.objects.visible_to(user).current(today)
+    counts, ending = defaultdict(int), defaultdict(int)
+    for row in (
+        current_designations.order_by()
+        .values("tier_id")
+        .annotate(n=Count("pk"), ending=Count("pk", filter=Q(last_year=current)))
+    ):
+        counts[code_of[row["tier_id"]]] += row["n"]
+        ending[code_of[row["tier_id"]]] += row["ending"]
+    reserve = defaultdict(int)
+    for row in (
+        ReserveEntry.objects.visible_to(user)
+        .current()
+        .order_by()
+        .values("tier_id")
+        .annotate(n=Count("pk"))
+    ):
+        reserve[code_of.get(row["tier_id"])] += row["n"]
+    ending_terms = list(
+        current_designations.filter(last_year=current)
+        .select_related("teacher__school", "tier")
+        .order_by("tier__kind", "tier__level", "teacher__name")[:ENDING_TERMS_SHOWN]
+    )
+    counted = ((counts, ending, reserve, ending_terms), None)
+    if key is not None:
+        counted = (counted[0], timezone.now())
+        cache.set(key, counted, COUNT_SECONDS)
+    return counted

@@ -178,6 +178,18 @@ class Scope:
             city_schools={s: d for s, d in self.city_schools.items() if d in city_district_ids},
         )
 
+    @property
+    def cache_key(self) -> str:
+        """What this user sees, as part of a cache key: counts kept for one user are never
+        read by another, nor after the user's roles change."""
+
+        def ids(values) -> str:
+            return ",".join(map(str, sorted(values)))
+
+        seen = "all" if self.is_superuser else f"{ids(self.district_ids)}/{ids(self.city_ids)}"
+        within = "" if self.within is None else ids(self.within)
+        return f"{self.user_id}:{seen}:{ids(self.staff_school_ids)}:{within}"
+
     # -- named predicates -------------------------------------------------------------------
     @property
     def district_school_ids(self) -> frozenset[int]:

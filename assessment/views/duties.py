@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from backbone.models import Tier
 from core.forms import form_in_words
 from core.jobs import job_create
+from core.kept import COUNT_SECONDS
 from core.models import District, School, school_year_label, school_year_start
 from teachers.models import Teacher
 from teachers.stages import GrowthStage
@@ -50,23 +51,16 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 # -- the grid -------------------------------------------------------------------------------
 GRID_PAGE_SIZE = 50
+
+
 # The grid orders every teacher in scope, riskiest first, by counting all their duties. Like
 # the district overview it keeps that order and its totals a few minutes, says when it counted
-# and offers to count again; the rows of the page are always counted anew from the records.
-GRID_ORDER_SECONDS = 300
-
-
+# and offers to count again (core.kept); the rows of the page are always counted anew.
 def _order_key(user, filters: dict) -> str:
     """The cache key of the user's grid order: what they see, the filters and the day."""
-    scope = user.scope
-    seen = "all" if scope.is_superuser else _ids(scope.district_ids)
     chosen = [getattr(filters[name], "pk", filters[name]) for name in sorted(filters)]
-    parts = [seen, _ids(scope.staff_school_ids), *map(str, chosen), str(timezone.localdate())]
+    parts = [user.scope.cache_key, *map(str, chosen), str(timezone.localdate())]
     return "duty-grid-order:" + ":".join(parts)
-
-
-def _ids(ids) -> str:
-    return ",".join(map(str, sorted(ids)))
 
 
 def duties_grid(request):
@@ -86,7 +80,7 @@ def duties_grid(request):
     )
     if kept is None:
         counted_at = timezone.now()
-        cache.set(key, (grid.order, counted_at), GRID_ORDER_SECONDS)
+        cache.set(key, (grid.order, counted_at), COUNT_SECONDS)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("refresh", None)

@@ -1,7 +1,6 @@
 """The city overview: the city office's districts (区县) side by side, each drilling down into
 that district's overview. Read only: a city office changes nothing of its districts."""
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -9,10 +8,10 @@ from django.utils import timezone, translation
 
 from assessment.models import Grade
 from backbone.selectors.planning import default_grade_year
+from core.kept import kept
 from core.models import City, school_year_label, school_year_start
 
 from ..city import city_charts, city_report, city_rows
-from .district import OVERVIEW_CACHE_SECONDS
 
 
 def get_city_for_user(user, pk=None) -> City:
@@ -38,17 +37,16 @@ def cached_city_report(*, city: City, refresh: bool = False):
     """(report, when it was counted), kept per city, day and language like the district's."""
     today = timezone.localdate()
     key = f"city-overview:{city.pk}:{today}:{translation.get_language()}"
-    cached = None if refresh else cache.get(key)
-    if cached is None:
-        report = city_report(
+
+    def count():
+        return city_report(
             city=city,
             year=school_year_start(today),
             grade_year=default_grade_year(today),
             today=today,
         )
-        cached = (report, timezone.now())
-        cache.set(key, cached, OVERVIEW_CACHE_SECONDS)
-    return cached
+
+    return kept(key, count, refresh=refresh)
 
 
 def city_overview(request):

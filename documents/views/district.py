@@ -2,7 +2,6 @@
 teachers per tier, duty completion, assessment grades, training hours, targets against actual),
 each drilling down into that school's pages; exported to xlsx by a job."""
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from assessment.models import Grade
 from backbone.selectors.planning import default_grade_year
 from core.jobs import job_create
+from core.kept import kept
 from core.models import District, school_year_label, school_year_start
 
 from ..overview import overview_charts, overview_rows
@@ -50,20 +50,13 @@ def overview_report(*, district: District, today=None) -> YearlyReport:
 
 
 # Counting a whole district (thousands of teachers, their duties, hours and pairings) takes
-# about half a second: the page shows the numbers counted in the last few minutes.
-OVERVIEW_CACHE_SECONDS = 300
-
-
+# about half a second: the page shows the numbers counted in the last few minutes (core.kept).
 def cached_overview_report(*, district: District, refresh: bool = False):
     """(report, when it was counted): kept per district, day and language (the report holds
-    translated names) for OVERVIEW_CACHE_SECONDS; ``refresh`` counts again."""
+    translated names) a few minutes; ``refresh`` counts again."""
     today = timezone.localdate()
     key = f"district-overview:{district.pk}:{today}:{translation.get_language()}"
-    cached = None if refresh else cache.get(key)
-    if cached is None:
-        cached = (overview_report(district=district, today=today), timezone.now())
-        cache.set(key, cached, OVERVIEW_CACHE_SECONDS)
-    return cached
+    return kept(key, lambda: overview_report(district=district, today=today), refresh=refresh)
 
 
 def district_overview(request):

@@ -5,13 +5,13 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from assessment.duties import DutyState, backbone_teachers, duty_counts
+from core.kept import kept
 from core.models import Role, school_year_start
 from teachers.models import Teacher
 
@@ -23,9 +23,6 @@ BEHIND = {DutyState.MISSED, DutyState.AT_RISK}
 # Counting the duties of a district's backbone teachers takes a quarter to half a second for
 # 2,000 teachers: the home page shows the schools behind as counted in the last few minutes,
 # as the district overview (documents.views.district) does with its numbers.
-COUNT_SECONDS = 300
-
-
 @dataclass(frozen=True)
 class SchoolBehind:
     pk: int
@@ -36,12 +33,14 @@ class SchoolBehind:
 
 def schools_behind(*, school_ids, year: int, today) -> list[SchoolBehind]:
     """The schools of ``school_ids`` with backbone teachers behind on their duties in
-    ``year``, worst first; counted once per COUNT_SECONDS for the same schools and day."""
+    ``year``, worst first; counted once every few minutes for the same schools and day
+    (core.kept)."""
     ids = ",".join(str(pk) for pk in sorted(school_ids))
     key = f"district-home-behind:{hashlib.sha256(ids.encode()).hexdigest()}:{year}:{today}"
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
+    return kept(key, lambda: _count_behind(school_ids=school_ids, year=year, today=today))[0]
+
+
+def _count_behind(*, school_ids, year: int, today) -> list[SchoolBehind]:
     teachers = list(
         backbone_teachers(year=year, teachers=Teacher.objects.filter(school_id__in=school_ids))
     )
@@ -56,9 +55,7 @@ def schools_behind(*, school_ids, year: int, today) -> list[SchoolBehind]:
         (s for s in schools.values() if behind[s.pk]),
         key=lambda s: (-behind[s.pk] / backbone[s.pk], s.code),
     )
-    counted_now = [SchoolBehind(s.pk, s.name, behind[s.pk], backbone[s.pk]) for s in late]
-    cache.set(key, counted_now, COUNT_SECONDS)
-    return counted_now
+    return [SchoolBehind(s.pk, s.name, behind[s.pk], backbone[s.pk]) for s in late]
 
 
 def district_section(*, user) -> Section:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import django_filters
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Q
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet
 from core.forms import use_group_search
+from core.kept import kept
 from core.models import School, TeachingGroup
 
 from ..models import Pairing
@@ -148,8 +148,8 @@ def overview_rows(*, user, data: Mapping, today: datetime.date | None = None) ->
 # An office that sees a district or a city orders thousands of pairings by counting every one
 # of their weeks. Like the duties grid and the district overview, its page keeps that order and
 # the counts per light a few minutes, says when it counted and offers to count again; the rows
-# of the page are always counted anew. A school's overview is counted at every visit.
-ORDER_SECONDS = 300
+# of the page are always counted anew (core.kept). A school's overview is counted at every
+# visit.
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _order_key(user, data: Mapping, today) -> str:
         if name not in ("light", "page", "refresh")
     )
     digest = hashlib.sha256(repr(chosen).encode()).hexdigest()[:32]
-    return f"mentoring-order:{user.pk}:{today}:{digest}"
+    return f"mentoring-order:{user.scope.cache_key}:{today}:{digest}"
 
 
 def overview_page(
@@ -192,13 +192,12 @@ def overview_page(
             counted_at=None,
         )
     filterset = _filterset(user=user, data=data)
-    key = _order_key(user, data, today)
-    kept = None if refresh else cache.get(key)
-    if kept is None:
+
+    def count():
         rows, counts = _counted(filterset, today)
-        kept = ([(row.pairing.pk, row.compliance.light) for row in rows], counts, timezone.now())
-        cache.set(key, kept, ORDER_SECONDS)
-    order, counts, counted_at = kept
+        return [(row.pairing.pk, row.compliance.light) for row in rows], counts
+
+    (order, counts), counted_at = kept(_order_key(user, data, today), count, refresh=refresh)
     light = _chosen_light(filterset)
     shown = Paginator([pk for pk, lit in order if not light or lit == light], per_page)
     current = shown.get_page(page)

@@ -3,10 +3,10 @@
 import datetime
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.kept import kept
 from core.models import school_year_label, school_year_start
 
 from ...models import Designation, ReserveEntry, SelectionRound, Target, Tier
@@ -97,24 +97,22 @@ def school_dashboard(*, user, today: datetime.date | None = None) -> dict:
     }
 
 
-# An office that sees a district or several counts thousands of designations on its home page:
-# it sees the counts of the last few minutes, as its overview and its to-do do. A school's
-# staff see theirs counted at every visit.
-COUNT_SECONDS = 300
-
-
 def _tier_counts(user, *, today, current: int, code_of: dict) -> tuple:
     """((designations, terms ending, reserve entries) per tier code and the first terms ending,
-    when they were counted if they are kept)."""
+    when they were counted if they are kept). An office that sees a district or several counts
+    thousands of designations: it sees the counts of the last few minutes, as its overview and
+    its to-do do. A school's staff see theirs counted at every visit."""
+
+    def count():
+        return _count_tiers(user, today=today, current=current, code_of=code_of)
+
     scope = user.scope
-    key = None
-    if scope.is_superuser or scope.is_district_office:
-        seen = "all" if scope.is_superuser else ",".join(map(str, sorted(scope.district_ids)))
-        staff = ",".join(map(str, sorted(scope.staff_school_ids)))
-        key = f"dashboard-counts:{user.pk}:{seen}:{staff}:{today}"
-        kept = cache.get(key)
-        if kept is not None:
-            return kept
+    if not (scope.is_superuser or scope.is_district_office):
+        return count(), None
+    return kept(f"dashboard-counts:{scope.cache_key}:{today}", count)
+
+
+def _count_tiers(user, *, today, current: int, code_of: dict) -> tuple:
     current_designations = Designation.objects.visible_to(user).current(today)
     counts, ending = defaultdict(int), defaultdict(int)
     for row in (
@@ -138,8 +136,4 @@ def _tier_counts(user, *, today, current: int, code_of: dict) -> tuple:
         .select_related("teacher__school", "tier")
         .order_by("tier__kind", "tier__level", "teacher__name")[:ENDING_TERMS_SHOWN]
     )
-    counted = ((counts, ending, reserve, ending_terms), None)
-    if key is not None:
-        counted = (counted[0], timezone.now())
-        cache.set(key, counted, COUNT_SECONDS)
-    return counted
+    return counts, ending, reserve, ending_terms

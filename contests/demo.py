@@ -22,13 +22,22 @@ from .services.library import item_select, may_reach_district, shared_kind
 TOPICS = ["《秋天的雨》", "《圆的认识》", "《植物妈妈有办法》", "《分数的初步认识》", "《观潮》"]
 
 
+def _weekday_near(day: datetime.date, first: datetime.date) -> datetime.date:
+    """A class competition is taught on a school day: the Friday before a weekend day, or
+    the Monday after when that Friday is before ``first``."""
+    if day.weekday() < 5:
+        return day
+    friday = day - datetime.timedelta(days=day.weekday() - 4)
+    return friday if friday >= first else day + datetime.timedelta(days=7 - day.weekday())
+
+
 def _contest(demo: Demo, school: School, office: User, judges: list[User]) -> None:
     year = demo.current_year.start_year
     title = f"{year}学年青年教师课堂教学比赛"
     if Contest.objects.filter(school=school, title=title).exists():
         return
     first = datetime.date(year, 9, 1)
-    held_on = max(first, demo.today - datetime.timedelta(days=7))
+    held_on = _weekday_near(max(first, demo.today - datetime.timedelta(days=7)), first)
     contest = services.contest_create(
         school=school, district=school.district, title=title,
         categories=[Category.CLASS, Category.DESIGN], rules="35周岁以下青年教师参加，每人一节课。",

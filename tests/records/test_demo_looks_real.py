@@ -1,12 +1,14 @@
 """The demo looks like a real school's year: open classes on school days in teaching hours,
 送课下乡 at rural schools, winter and summer trainings in those holidays."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from contests.demo import _weekday_near
 from core.models import Semester
 from records.models import OpenClass, Status, Training
 
@@ -55,3 +57,18 @@ def test_winter_and_summer_trainings_fall_in_those_holidays(seeded):
             else:
                 assert day.month in (1, 2), f"{training.course} on {day}"
         assert training.date <= timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("day", "held_on"),
+    [
+        ("2026-11-28", "2026-11-27"),  # a Saturday: the Friday before
+        ("2026-11-29", "2026-11-27"),  # a Sunday: the Friday before
+        ("2026-11-26", "2026-11-26"),  # a Thursday stays
+        ("2026-09-06", "2026-09-07"),  # a Sunday whose Friday is before the school year: Monday
+    ],
+)
+def test_the_demo_class_competition_is_held_on_a_weekday_whatever_the_date(day, held_on):
+    first = datetime.date(2026, 9, 5)
+    got = _weekday_near(datetime.date.fromisoformat(day), first)
+    assert got.isoformat() == held_on and got.weekday() < 5

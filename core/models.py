@@ -238,8 +238,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # The fields a user's name is made of (label_of), for lists read as values.
+    LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self):
-        return self.display_name or self.get_full_name() or self.username
+        return self.label_of(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def label_of(display_name, first_name, last_name, username) -> str:
+        full_name = f"{first_name or ''} {last_name or ''}".strip()
+        return display_name or full_name or username
 
     @cached_property
     def scope(self):

@@ -7,8 +7,9 @@ README.txt and manifest.json listing the tables, their row counts and the export
 app describes its own tables in its ``dataexport_tables.py`` (core.export_tables holds the
 pieces and the registry).
 
-It is a background job (dataexport.jobs). Rows are streamed from the database
-(``iterator()``) into a write-only workbook and straight into the ZIP, so the memory used does
+It is a background job (dataexport.jobs). Rows are streamed from the database (as values,
+not model objects, where a table's columns allow: core.export_tables) into the workbook's
+sheets (core.writers: a temporary file each) and straight into the ZIP, so the memory used does
 not grow with the number of teachers. There is no fingerprint: telling whether *any* of these
 tables changed costs about as much as the export, so each request makes a fresh file.
 
@@ -18,19 +19,16 @@ narrowed to that school or district, no drafts and no notes of private guidance 
 no committee scores, totals or ranks of a round whose rules keep them from any of them.
 """
 
+import datetime
 import io
 import json
-import re
 import shutil
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from core.export_tables import (
     ExportContext,
@@ -44,27 +42,28 @@ from core.export_tables import (
 from core.job_files import FileAudience
 from core.jobs import JobContext
 from core.models import School
-from core.writers import XLSX_MAX_ROWS, CsvWriter, plain, xlsx_value
+from core.writers import XLSX_MAX_ROWS, CsvWriter, XlsxWorkbook, plain, sheet_title
 
 FILE_STEP = 50  # attachments copied between two progress updates
 ROW_STEP = 5000  # rows written between two step-text updates on a long table
 CHUNK = 2000
+_PLAIN = frozenset({str, int, bool, type(None), datetime.date, Decimal})  # plain() keeps them
 
 
 # -- writing ------------------------------------------------------------------------------------
 
 
 class SheetWriter:
-    """One table in the write-only workbook; past Excel's row limit it goes on in a new
-    sheet ("Records (2)"), where the CSV file has no limit."""
+    """One table in the workbook; past Excel's row limit it goes on in a new sheet
+    ("Records (2)"), where the CSV file has no limit."""
 
-    def __init__(self, workbook: Workbook, title: str, headers: list[str], used: set[str]):
+    def __init__(self, workbook: XlsxWorkbook, title: str, headers: list[str], used: set[str]):
         self.workbook, self.title, self.headers, self.used = workbook, title, headers, used
         self.titles: list[str] = []
         self._new_sheet()
 
     def _new_sheet(self) -> None:
-        base = re.sub(r"[\[\]:*?/\\]", "_", self.title)
+        base = sheet_title(self.title)
         if self.titles:
             base = f"{base[:25]} ({len(self.titles) + 1})"
         title, n = base[:31], 2
@@ -73,39 +72,25 @@ class SheetWriter:
             n += 1
         self.used.add(title.casefold())
         self.titles.append(title)
-        self.sheet = self.workbook.create_sheet(title)
-        self.sheet.freeze_panes = "A2"
-        for index in range(1, len(self.headers) + 1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = 16
-        bold = Font(bold=True)
-        cells = []
-        for header in self.headers:
-            cell = WriteOnlyCell(self.sheet, value=header)
-            cell.font = bold
-            cells.append(cell)
-        self.sheet.append(cells)
-        self.rows = 1
+        self.sheet = self.workbook.add_sheet(title, self.headers, width=16, bold=True)
 
     def append(self, values: list) -> None:
-        if self.rows >= XLSX_MAX_ROWS:
+        if self.sheet.rows >= XLSX_MAX_ROWS:
             self._new_sheet()
-        self.sheet.append([self._cell(v) for v in values])
-        self.rows += 1
-
-    def _cell(self, value):
-        return xlsx_value(self.sheet, value)
+        self.sheet.append(values)
 
 
 def _zip_entry(archive: zipfile.ZipFile, name: str, *, compress: bool = True):
     info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info._compresslevel = 1  # (compress_level from Python 3.13): 3× as fast, a third bigger
     info.external_attr = 0o644 << 16
     return archive.open(info, "w", force_zip64=True)
 
 
 def write_table(
     archive: zipfile.ZipFile,
-    workbook: Workbook,
+    workbook: XlsxWorkbook,
     spec: TableSpec,
     table: Table,
     *,
@@ -115,15 +100,13 @@ def write_table(
     headers = [str(c.header) for c in table.columns]
     sheet = SheetWriter(workbook, str(spec.title), headers, used_titles)
     count = 0
-    rows = table.rows
-    if hasattr(rows, "iterator"):
-        rows = rows.iterator(chunk_size=CHUNK)
+    tz = timezone.get_current_timezone()
     path = f"csv/{spec.name}.csv"
     with io.TextIOWrapper(_zip_entry(archive, path), encoding="utf-8-sig", newline="") as text:
         writer = CsvWriter(text)
         writer.writerow(headers)
-        for row in rows:
-            values = [plain(c.get(row)) for c in table.columns]
+        for row in table.values(chunk_size=CHUNK):
+            values = [v if type(v) in _PLAIN else plain(v, tz) for v in row]
             sheet.append(values)
             writer.writerow(values)
             count += 1
@@ -230,7 +213,7 @@ def export_zip(
     now = timezone.localtime()
     stamp = now.strftime("%Y%m%d-%H%M")
     workbook_name = f"gugan-{safe_path_part(target.code)}-{stamp}.xlsx"
-    workbook = Workbook(write_only=True)
+    workbook = XlsxWorkbook()
     used: set[str] = set()
     tables = []
     with zipfile.ZipFile(output, "w", allowZip64=True) as archive:

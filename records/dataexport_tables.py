@@ -3,7 +3,6 @@ training hours; the attachments' files go into the ZIP under files/."""
 
 from collections.abc import Callable
 from decimal import Decimal
-from operator import attrgetter
 
 from django.db.models import OuterRef, Q, Sum
 from django.utils.translation import gettext as _
@@ -15,7 +14,8 @@ from core.export_tables import (
     ExportFiles,
     Table,
     TableSpec,
-    choice_label,
+    field_column,
+    named_column,
     register_files,
     register_tables,
     safe_path_part,
@@ -24,6 +24,7 @@ from core.export_tables import (
 )
 from core.models import school_year_label
 from teachers.dataexport_tables import teacher_label
+from teachers.models import Teacher
 
 from .models import (
     Attachment,
@@ -57,7 +58,7 @@ def visible_records(ctx: ExportContext, model=Record):
 
 def _records(ctx: ExportContext) -> Table:
     qs = visible_records(ctx).order_by("teacher__school__code", "teacher__staff_no", "date", "pk")
-    school = Column(_("School"), lambda r: r.teacher.school.name)
+    school = Column(_("School"), None, ("teacher__school__name",))
     return table(qs, first=[school], joins=["teacher__school"])
 
 
@@ -68,9 +69,9 @@ def _kind_table(model, *, prefetch=(), last=()) -> Callable[[ExportContext], Tab
     def build(ctx: ExportContext) -> Table:
         qs = visible_records(ctx, model).order_by("teacher__staff_no", "date", "pk")
         first = [
-            Column(_("Record ID"), attrgetter("pk")),
-            Column(_("Teacher"), lambda r: teacher_label(r.teacher)),
-            Column(_("Status"), choice_label(Record, "status")),
+            Column(_("Record ID"), None, ("pk",)),
+            named_column(_("Teacher"), "teacher", Teacher),
+            field_column(Record, "status", _("Status")),
         ]
         return table(
             qs, first=first, last=list(last), local=True, joins=["teacher"], prefetch=prefetch

@@ -20,7 +20,11 @@ from .models import Teacher
 
 
 def teacher_label(obj) -> str:
-    return "" if obj is None else f"{obj.name}{in_brackets(obj.staff_no)}"
+    return "" if obj is None else teacher_label_of(obj.name, obj.staff_no)
+
+
+def teacher_label_of(name: str, staff_no: str) -> str:
+    return f"{name}{in_brackets(staff_no)}"
 
 
 def _teachers(ctx: ExportContext) -> Table:
@@ -37,5 +41,5 @@ def _teachers(ctx: ExportContext) -> Table:
     return table(qs, last=derived, joins=["school__district", "user"], override=override)
 
 
-register_named(Teacher, teacher_label)
+register_named(Teacher, teacher_label, fields=("name", "staff_no"), show_values=teacher_label_of)
 register_tables(TableSpec("teachers", gettext_lazy("Teachers"), _teachers), position=20)

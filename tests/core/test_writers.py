@@ -4,6 +4,7 @@ characters (stored before forms refused them) still makes a file every program o
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -35,3 +36,25 @@ def test_a_csv_cell_starting_like_a_formula_gets_an_apostrophe(text):
     assert cell == "'" + text
     assert number == "-3"  # a number stays a number
     assert name == "李雪"
+
+
+def test_a_workbook_keeps_each_value_in_its_column_and_type_across_empty_cells(tmp_path):
+    """Empty cells are left out of the file, so the cells after them must still land in
+    their own columns, as numbers, dates, times and yes/no where they were such."""
+    workbook = XlsxWorkbook()
+    sheet = workbook.add_sheet("记录", ["A", "B", "C", "D", "E", "F", "G"], bold=True)
+    when = datetime.datetime(2025, 9, 1, 8, 30, 15)
+    sheet.append([None, "  缩进 ", None, Decimal("2.5"), when, True, datetime.date(2026, 1, 5)])
+    sheet.append(["<b>&</b>", 7, 1.25, None, None, False, datetime.time(14, 5)])
+    duplicate = workbook.add_sheet("记录", ["X"])
+    duplicate.append(["\ufffe"])
+    workbook.save(tmp_path / "out.xlsx")
+    opened = load_workbook(tmp_path / "out.xlsx")
+    assert opened.sheetnames == ["记录", "记录1"]
+    rows = list(opened["记录"].iter_rows(values_only=True))
+    assert rows[0] == ("A", "B", "C", "D", "E", "F", "G")
+    assert rows[1] == (None, "  缩进 ", None, 2.5, when, True, datetime.datetime(2026, 1, 5))
+    assert rows[2] == ("<b>&</b>", 7, 1.25, None, None, False, datetime.time(14, 5))
+    assert opened["记录"].freeze_panes == "A2"
+    assert opened["记录"]["A1"].font.b and not opened["记录"]["A2"].font.b
+    assert list(opened["记录1"].iter_rows(values_only=True)) == [("X",), ("",)]

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -83,11 +84,18 @@ def demo_step(step: DemoStep) -> DemoStep:
     return step
 
 
+def _in_app_order(steps: list[DemoStep]) -> list[DemoStep]:
+    """The steps in the order of INSTALLED_APPS, each app's in the order it registered them:
+    a demo module imported early (by a test, say) must not run before the steps it needs."""
+    position = {config: n for n, config in enumerate(apps.get_app_configs())}
+    return sorted(steps, key=lambda step: position[apps.get_containing_app_config(step.__module__)])
+
+
 @transaction.atomic
 def seed_demo_data(*, log: Callable[[str], None] | None = None) -> Demo:
     autodiscover_modules("demo")
     demo = Demo(today=timezone.localdate(), log=log or (lambda message: None))
-    for step in DEMO_STEPS:
+    for step in _in_app_order(DEMO_STEPS):
         step(demo)
     seed_admin(demo)  # last, after every app's logins, as the table of logins ends with it
     return demo

@@ -6,7 +6,8 @@ from django.contrib import auth
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from core.demo import DEMO_PASSWORD
+from contests.demo import seed_contests
+from core.demo import DEMO_PASSWORD, _in_app_order
 from core.models import (
     District,
     Role,
@@ -18,6 +19,7 @@ from core.models import (
     User,
 )
 from records.models import Record
+from teachers.demo import seed_teachers
 from teachers.models import Education, Post, Teacher, Title
 from teachers.stages import GrowthStage
 
@@ -224,3 +226,9 @@ def test_seeding_into_an_empty_database_with_if_empty_seeds():
     call_command("seed_demo", "--if-empty", stdout=output)
 
     assert School.objects.filter(code="GLXX01").exists()
+
+
+def test_steps_run_in_the_order_of_the_apps_whichever_demo_module_was_imported_first():
+    """A test importing contests.demo before the rest registered its step first: the
+    competition then ran before the teachers it enters existed."""
+    assert _in_app_order([seed_contests, seed_teachers]) == [seed_teachers, seed_contests]

@@ -93,9 +93,15 @@ def compliance_for(
     districts = _district_ids(pairings)
     calendars = _calendars(set(districts.values()), min(p.start_date for p in pairings))
     observations: Mapping[int, list[tuple]] = defaultdict(list)
-    rows = Observation.objects.filter(
-        pairing_id__in=[p.pk for p in pairings], status__in=COUNTED_STATUSES
-    ).values_list("pairing_id", "teacher_id", "observed_teacher_id", "date", "status")
+    # Unordered: the tallies do not depend on the order, and sorting a city's 50,000
+    # observations by date was a tenth of this query.
+    rows = (
+        Observation.objects.filter(
+            pairing_id__in=[p.pk for p in pairings], status__in=COUNTED_STATUSES
+        )
+        .order_by()
+        .values_list("pairing_id", "teacher_id", "observed_teacher_id", "date", "status")
+    )
     for pairing_id, *row in rows:
         observations[pairing_id].append(tuple(row))
     return {

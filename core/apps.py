@@ -11,10 +11,14 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            lookups,
+        )
         from .middleware import session_touch
 
         user_logged_in.connect(session_touch, dispatch_uid="core.session_touch")
+        lookups.register()
 
 
 class GuganAdminConfig(admin_apps.AdminConfig):

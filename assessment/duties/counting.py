@@ -78,7 +78,7 @@ def _records(
     its own is joined to it alone, so only that kind's records are looked up there (one join
     for all would read every open class, paper and project of the district)."""
     rows = Record.objects.filter(
-        teacher_id__in=teacher_ids,
+        teacher_id__any=teacher_ids,
         year__gte=first_year,
         year__lte=last_year,
         status__in=[Status.VERIFIED, Status.SUBMITTED],
@@ -106,7 +106,7 @@ def _records(
 
 def _pairings(teacher_ids: list[int]) -> dict[int, list[dict]]:
     rows = Pairing.objects.filter(
-        mentor_id__in=teacher_ids,
+        mentor_id__any=teacher_ids,
         status__in=[Pairing.Status.PROPOSED, Pairing.Status.ACTIVE, Pairing.Status.COMPLETED],
     ).values("mentor_id", "apprentice_id", "status", "start_date", "end_date")
     by_mentor = defaultdict(list)

@@ -98,7 +98,7 @@ def _counted_in_db(setting: _Setting, duties: dict[int, list]) -> tuple[dict, di
     rows = (
         Record.objects.filter(
             rows_wanted,
-            teacher_id__in=[pk for pk, pairs in duties.items() if pairs],
+            teacher_id__any=[pk for pk, pairs in duties.items() if pairs],
             # All the years asked for again: the (teacher, year, kind) index reads only them.
             year__gte=min(first for _kind, (first, _last) in wanted),
             year__lte=max(last for _kind, (_first, last) in wanted),

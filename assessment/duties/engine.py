@@ -103,7 +103,7 @@ def _setting(
         return None
     backbone = list(designations)
     reported = DutyReport.objects.filter(
-        teacher_id__in=backbone, year=year, submitted_at__isnull=False
+        teacher_id__any=backbone, year=year, submitted_at__isnull=False
     ).values_list("teacher_id", flat=True)
     return _Setting(
         year=year,

@@ -73,7 +73,7 @@ def tier_designations(*, teacher_ids: Iterable[int], year: int) -> dict[int, Tie
     rows = (
         Designation.objects.tiers()
         .filter(
-            teacher_id__in=list(teacher_ids),
+            teacher_id__any=list(teacher_ids),
             first_year__lte=year,
             last_year__gte=year,
             status__in=[
@@ -97,7 +97,7 @@ def stage_terms(*, teacher_ids: Iterable[int], year: int) -> dict[int, TierTerm]
     """The growth stage of each teacher on staff among ``teacher_ids`` (those without a tier
     designation), on the first day of the school year ``year``: one query."""
     first_day = default_year_dates(year)[0]
-    rows = Teacher.objects.filter(pk__in=list(teacher_ids), is_active=True).values_list(
+    rows = Teacher.objects.filter(pk__any=list(teacher_ids), is_active=True).values_list(
         "pk",
         "career_start",
         "school__district__stage_stable_from",

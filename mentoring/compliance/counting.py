@@ -97,7 +97,7 @@ def compliance_for(
     # observations by date was a tenth of this query.
     rows = (
         Observation.objects.filter(
-            pairing_id__in=[p.pk for p in pairings], status__in=COUNTED_STATUSES
+            pairing_id__any=[p.pk for p in pairings], status__in=COUNTED_STATUSES
         )
         .order_by()
         .values_list("pairing_id", "teacher_id", "observed_teacher_id", "date", "status")

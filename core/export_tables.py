@@ -126,15 +126,8 @@ def named_column(header, path: str, model) -> Column:
 
         return Column(header, get, tuple(f"{path}__{f}" for f in fields))
     show = NAMED_MODELS.get(model, name_of)
-    getter = attrgetter(path.replace("__", "."))
-
-    def get_object(obj):
-        try:
-            return show(getter(obj))
-        except AttributeError:  # a null foreign key on the way
-            return ""
-
-    return Column(header, get_object)
+    getter = _path_getter(path)
+    return Column(header, lambda obj: show(getter(obj)))
 
 
 def _label(labels: dict, value):
@@ -145,12 +138,8 @@ def choice_label(model, name: str) -> Callable[[Any], str]:
     """A getter of the label of ``model``'s choice field ``name``, translated once per export:
     ``get_<name>_display()`` hashes every choice of the field on each call, a quarter of a
     records table's time."""
-    return _field_getter(model._meta.get_field(name))
-
-
-def _field_getter(field) -> Callable[[Any], Any]:
-    convert = _converter(field)
-    get = attrgetter(field.attname)
+    field = model._meta.get_field(name)
+    convert, get = _converter(field), attrgetter(field.attname)
     return get if convert is None else lambda obj: convert(get(obj))
 
 

@@ -52,6 +52,14 @@ def plain(value: Any, tz: datetime.tzinfo | None = None) -> Any:
     return value
 
 
+_KEPT_BY_PLAIN = frozenset({str, int, float, bool, type(None), datetime.date, Decimal})
+
+
+def plain_row(values: Iterable, tz: datetime.tzinfo) -> list:
+    """``plain`` of each value, quickly for a long export: most values need nothing."""
+    return [v if type(v) in _KEPT_BY_PLAIN else plain(v, tz) for v in values]
+
+
 def csv_value(value: Any) -> str:
     """``value`` as the text of a CSV cell that no spreadsheet program runs as a formula."""
     if type(value) is not str:  # text first: most cells are

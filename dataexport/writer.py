@@ -19,13 +19,11 @@ narrowed to that school or district, no drafts and no notes of private guidance 
 no committee scores, totals or ranks of a round whose rules keep them from any of them.
 """
 
-import datetime
 import io
 import json
 import shutil
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,12 +40,11 @@ from core.export_tables import (
 from core.job_files import FileAudience
 from core.jobs import JobContext
 from core.models import School
-from core.writers import XLSX_MAX_ROWS, CsvWriter, XlsxWorkbook, plain, sheet_title
+from core.writers import XLSX_MAX_ROWS, CsvWriter, XlsxWorkbook, plain_row, sheet_title
 
 FILE_STEP = 50  # attachments copied between two progress updates
 ROW_STEP = 5000  # rows written between two step-text updates on a long table
 CHUNK = 2000
-_PLAIN = frozenset({str, int, bool, type(None), datetime.date, Decimal})  # plain() keeps them
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -106,7 +103,7 @@ def write_table(
         writer = CsvWriter(text)
         writer.writerow(headers)
         for row in table.values(chunk_size=CHUNK):
-            values = [v if type(v) in _PLAIN else plain(v, tz) for v in row]
+            values = plain_row(row, tz)
             sheet.append(values)
             writer.writerow(values)
             count += 1
